@@ -1,0 +1,30 @@
+"""The `msops` command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from msops.cli import db_cmd, demo_cmd, ops_cmd, returns_cmd
+from msops.cli.output import OutputFormat, emit
+from msops.domain.reference import organisations
+
+app = typer.Typer(
+    help="msops: the national database of modern slavery operations. OFFICIAL-SENSITIVE.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(returns_cmd.app, name="returns")
+app.add_typer(ops_cmd.app, name="ops")
+app.command("demo")(demo_cmd.demo_cmd)
+
+
+@app.command("orgs")
+def orgs_cmd(
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """List the organisations that submit returns (reference data)."""
+    rows = [o.__dict__ for o in organisations()]
+    emit(rows, ["short_name", "name", "kind", "region"], fmt, title="Organisations")

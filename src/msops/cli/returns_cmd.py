@@ -1,0 +1,196 @@
+"""`msops returns`: templates, submission, export, history and status of monthly returns."""
+
+from __future__ import annotations
+
+import csv
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from msops.cli.context import console, current_principal, errors, friendly, open_database
+from msops.cli.output import OutputFormat, emit
+from msops.domain.periods import Period
+from msops.domain.principal import Principal
+from msops.returns.exchange import export_return, write_template
+from msops.returns.raw import Issue
+from msops.returns.submit import Outcome, require_organisation, submit_file
+from msops.store.operations_repo import return_status
+from msops.store.returns_repo import history
+
+app = typer.Typer(
+    help="Monthly returns: templates, submission, export, history.", no_args_is_help=True
+)
+
+
+class FileFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+OrgOpt = Annotated[str, typer.Option("--org", help="Organisation (full or short name).")]
+PeriodOpt = Annotated[str, typer.Option("--period", help="Month, YYYY-MM.")]
+
+
+@app.command("template")
+@friendly
+def template_cmd(
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write (.xlsx, or .zip / folder for CSV).")
+    ],
+    fmt: Annotated[FileFormat, typer.Option("--format")] = FileFormat.xlsx,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    period: Annotated[str | None, typer.Option("--period")] = None,
+    prefill: Annotated[
+        bool, typer.Option("--prefill", help="Roll forward last month's live operations.")
+    ] = False,
+) -> None:
+    """Write a return template, optionally prefilled from last month's return."""
+    month = Period.parse(period) if period else None
+    engine = open_database() if prefill else None
+    rows = write_template(engine, current_principal(), out, fmt.value, org, month, prefill)
+    extra = (
+        f" with {rows} operations rolled forward from {month.previous()}"
+        if month and prefill
+        else ""
+    )
+    console.print(f"template written to {out}{extra}")
+
+
+@app.command("submit")
+@friendly
+def submit_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="The return: .xlsx, .csv, .zip of CSVs, or a folder.")
+    ],
+    org: OrgOpt,
+    period: PeriodOpt,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the problems to this CSV file.")
+    ] = None,
+) -> None:
+    """Validate a return and store it as a new version; a rejected file changes nothing."""
+    if not file.exists():
+        errors.print(f"[red]error:[/red] {file} does not exist")
+        raise typer.Exit(1)
+    result = submit_file(open_database(), current_principal(), file, org, Period.parse(period))
+    if report is not None:
+        _write_report(report, result.issues)
+    if result.outcome == Outcome.REJECTED:
+        _print_issues(result.issues)
+        errors.print(f"[red]{result.summary()}[/red]")
+        raise typer.Exit(2)
+    console.print(f"[green]{result.summary()}[/green]")
+
+
+def _print_issues(issues: list[Issue]) -> None:
+    """One line per problem, readable in any terminal width and in a log of the run."""
+    for issue in issues:
+        where = issue.sheet
+        if issue.row is not None:
+            where += f" row {issue.row}"
+        if issue.column:
+            where += f", {issue.column}"
+        line = f"{where}: {issue.message}"
+        if issue.value is not None:
+            line += f" (found {issue.value!r})"
+        if issue.suggestion:
+            line += f"; did you mean {issue.suggestion!r}?"
+        errors.print(f"{line} [{issue.rule}]", markup=False, highlight=False, soft_wrap=True)
+
+
+def _write_report(path: Path, issues: list[Issue]) -> None:
+    columns = ["sheet", "row", "column", "value", "rule", "message", "suggestion"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(i.as_row() for i in issues)
+
+
+@app.command("export")
+@friendly
+def export_cmd(
+    org: OrgOpt,
+    period: PeriodOpt,
+    out: Annotated[Path, typer.Option("--out")],
+    fmt: Annotated[FileFormat | None, typer.Option("--format", help="Default: from --out.")] = None,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="Why it is exported (audited).")
+    ] = None,
+) -> None:
+    """Write the current version of a stored return in the template's format."""
+    chosen = fmt or (FileFormat.xlsx if out.suffix.lower() == ".xlsx" else FileFormat.csv)
+    rows = export_return(
+        open_database(), current_principal(), out, chosen.value, org, Period.parse(period), purpose
+    )
+    console.print(f"{rows} operations written to {out}")
+
+
+@app.command("history")
+@friendly
+def history_cmd(
+    org: OrgOpt,
+    period: PeriodOpt,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """List every version of an organisation's return for a month."""
+    organisation = require_organisation(org)
+    engine = open_database()
+    with engine.connect() as conn:
+        versions = history(conn, current_principal(), organisation.short_name, Period.parse(period))
+    if not versions:
+        console.print(f"{organisation.name} has submitted no return for {period}")
+        return
+    rows = [
+        {
+            **v.__dict__,
+            "state": "current" if v.is_current else "superseded",
+            "file_sha256": v.file_sha256[:16],
+        }
+        for v in versions
+    ]
+    emit(
+        rows,
+        [
+            "version",
+            "state",
+            "submitted_by",
+            "submitted_at",
+            "source_name",
+            "n_operations",
+            "n_nominals",
+            "file_sha256",
+        ],
+        fmt,
+        title=f"{organisation.name}, {period}",
+    )
+
+
+@app.command("status")
+@friendly
+def status_cmd(
+    period: PeriodOpt,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    outstanding: Annotated[
+        bool, typer.Option("--outstanding", help="Only those not yet in.")
+    ] = False,
+) -> None:
+    """Which organisations have submitted their return for a month, and which are outstanding."""
+    principal: Principal = current_principal()
+    with open_database().connect() as conn:
+        statuses = return_status(conn, principal, Period.parse(period))
+    rows = [
+        {**s.__dict__, "state": "submitted" if s.version else "outstanding"}
+        for s in statuses
+        if not (outstanding and s.version)
+    ]
+    emit(
+        rows,
+        ["organisation", "kind", "region", "state", "version", "submitted_at", "n_operations"],
+        fmt,
+        title=f"Returns for {period}",
+    )
+    submitted = sum(1 for s in statuses if s.version)
+    if fmt == OutputFormat.table:
+        console.print(f"{submitted} of {len(statuses)} organisations have submitted for {period}")

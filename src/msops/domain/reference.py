@@ -1,0 +1,181 @@
+"""Reference data shipped in the package: organisations, regions, typology, code lists."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import process
+
+REGIONS: tuple[str, ...] = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+    "Wales",
+)
+
+ORG_KINDS: tuple[str, ...] = (
+    "territorial_force",
+    "special_force",
+    "devolved_force",
+    "rocu",
+    "partner_agency",
+)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    short_name: str
+    kind: str
+    region: str | None
+    ons_code: str | None
+
+    @property
+    def is_police(self) -> bool:
+        return self.kind != "partner_agency"
+
+
+@dataclass(frozen=True)
+class TypologyType:
+    version: str
+    category_code: str
+    category: str
+    code: str
+    label: str
+    nrm_label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Code:
+    list_name: str
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Nationality:
+    label: str
+    iso2: str | None
+    country: str | None
+
+
+def _rows(filename: str) -> list[dict[str, str]]:
+    text = resources.files("msops.domain.data").joinpath(filename).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def organisations() -> tuple[Organisation, ...]:
+    return tuple(
+        Organisation(
+            name=r["name"],
+            short_name=r["short_name"],
+            kind=r["kind"],
+            region=r["region"] or None,
+            ons_code=r["ons_code"] or None,
+        )
+        for r in _rows("organisations.csv")
+    )
+
+
+@cache
+def _org_index() -> dict[str, Organisation]:
+    index: dict[str, Organisation] = {}
+    for org in organisations():
+        index[org.name.casefold()] = org
+        index[org.short_name.casefold()] = org
+    return index
+
+
+def find_organisation(name: str) -> Organisation | None:
+    """The organisation called `name` (full or short name, any case), if there is one."""
+    return _org_index().get(name.strip().casefold())
+
+
+CURRENT_TYPOLOGY = "2017"
+
+
+@cache
+def typology(version: str = CURRENT_TYPOLOGY) -> tuple[TypologyType, ...]:
+    return tuple(
+        TypologyType(
+            version=r["version"],
+            category_code=r["category_code"],
+            category=r["category"],
+            code=r["type_code"],
+            label=r["type_label"],
+            nrm_label=r["nrm_label"],
+            note=r["note"],
+        )
+        for r in _rows("typology.csv")
+        if r["version"] == version
+    )
+
+
+def exploitation_categories(version: str = CURRENT_TYPOLOGY) -> tuple[Code, ...]:
+    seen: dict[str, Code] = {}
+    for t in typology(version):
+        seen.setdefault(t.category_code, Code("exploitation_category", t.category_code, t.category))
+    return tuple(seen.values())
+
+
+def nrm_label_for_category(category_code: str, version: str = CURRENT_TYPOLOGY) -> str | None:
+    """The NRM statistics' coarse label for a typology category (e.g. 'Labour')."""
+    for t in typology(version):
+        if t.category_code == category_code:
+            return t.nrm_label
+    return None
+
+
+@cache
+def code_lists() -> dict[str, tuple[Code, ...]]:
+    lists: dict[str, list[Code]] = {}
+    for r in _rows("codes.csv"):
+        lists.setdefault(r["list"], []).append(Code(r["list"], r["code"], r["label"]))
+    lists["exploitation_category"] = list(exploitation_categories())
+    lists["exploitation_type"] = [Code("exploitation_type", t.code, t.label) for t in typology()]
+    lists["nationality"] = [Code("nationality", n.label, n.label) for n in nationalities()]
+    lists["country"] = [
+        Code("country", n.iso2, n.country) for n in nationalities() if n.iso2 and n.country
+    ]
+    lists["organisation"] = [Code("organisation", o.short_name, o.name) for o in organisations()]
+    return {name: tuple(codes) for name, codes in lists.items()}
+
+
+@cache
+def _code_index(list_name: str) -> dict[str, Code]:
+    index: dict[str, Code] = {}
+    for code in code_lists()[list_name]:
+        index[code.label.casefold()] = code
+        index[code.code.casefold()] = code
+    return index
+
+
+def find_code(list_name: str, value: str) -> Code | None:
+    """The code in `list_name` whose code or label is `value` (any case)."""
+    return _code_index(list_name).get(value.strip().casefold())
+
+
+def suggest(value: str, choices: Iterable[str], cutoff: float = 60.0) -> str | None:
+    """The nearest valid label to a mistyped one, or None when nothing is close."""
+    match = process.extractOne(value, list(choices), score_cutoff=cutoff)
+    return None if match is None else str(match[0])
+
+
+@cache
+def nationalities() -> tuple[Nationality, ...]:
+    return tuple(
+        Nationality(label=r["label"], iso2=r["iso2"] or None, country=r["country"] or None)
+        for r in _rows("nationalities.csv")
+    )

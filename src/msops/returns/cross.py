@@ -1,0 +1,477 @@
+"""Rules that span rows, parts and months of a return."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from datetime import date
+
+from msops.domain.content import PriorState, ReturnContent, Row
+from msops.domain.identifiers import clean_identifier, clean_postcode_district
+from msops.domain.periods import Period
+from msops.domain.reference import (
+    Organisation,
+    code_lists,
+    find_code,
+    find_organisation,
+    suggest,
+    typology,
+)
+from msops.domain.return_spec import (
+    CUMULATIVE_COLUMNS,
+    DETAIL_CODES,
+    DETAILS,
+    IDENTIFIERS,
+    NATIONALITIES,
+    NOMINALS,
+    OPERATIONS,
+    VICTIM_COUNT_COLUMNS,
+)
+from msops.returns.raw import Issue, RawReturn
+
+
+def check_cross_rules(
+    raw: RawReturn,
+    content: ReturnContent,
+    organisation: Organisation,
+    period: Period,
+    prior: Mapping[str, PriorState],
+) -> list[Issue]:
+    issues: list[Issue] = []
+    refs = _operation_refs(content, issues)
+    for row in content.operations:
+        issues.extend(_operation_rules(row, period, prior))
+    issues.extend(_details_rules(content, refs, organisation))
+    issues.extend(_nationality_rules(content, refs))
+    issues.extend(_nominal_rules(content, refs))
+    return issues
+
+
+def _issue(
+    sheet: str,
+    row: Row,
+    column: str | None,
+    rule: str,
+    message: str,
+    value: object = None,
+    suggestion: str | None = None,
+) -> Issue:
+    shown = None if value is None else str(value)
+    return Issue(sheet, row.get("_row"), column, shown, rule, message, suggestion)
+
+
+def _operation_refs(content: ReturnContent, issues: list[Issue]) -> dict[str, Row]:
+    refs: dict[str, Row] = {}
+    for row in content.operations:
+        ref = row.get("operation_ref")
+        if ref is None:
+            continue
+        if ref in refs:
+            first = refs[ref]["_row"]
+            issues.append(
+                _issue(
+                    OPERATIONS.sheet,
+                    row,
+                    "operation_ref",
+                    "duplicate_reference",
+                    f"operation_ref is also used on row {first}: each operation is listed once",
+                    ref,
+                )
+            )
+        else:
+            refs[ref] = row
+    return refs
+
+
+def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) -> Iterator[Issue]:
+    sheet = OPERATIONS.sheet
+    status, opened, closed = row["status"], row["opened_date"], row["closed_date"]
+    if opened is not None and opened > period.last_day:
+        yield _issue(
+            sheet,
+            row,
+            "opened_date",
+            "date_after_period",
+            f"opened_date is after the end of {period}",
+            opened,
+        )
+    if status == "closed":
+        if closed is None:
+            yield _issue(
+                sheet,
+                row,
+                "closed_date",
+                "closed_without_date",
+                "a Closed operation needs its closed_date",
+            )
+        elif not period.contains(closed):
+            yield _issue(
+                sheet,
+                row,
+                "closed_date",
+                "date_outside_period",
+                f"closed_date must fall in {period}: an operation closed earlier is"
+                " no longer in the return",
+                closed,
+            )
+        if row["disruption_outcome"] is None:
+            yield _issue(
+                sheet,
+                row,
+                "disruption_outcome",
+                "outcome_required",
+                "a Closed operation needs its disruption_outcome",
+            )
+    elif closed is not None and status is not None:
+        yield _issue(
+            sheet,
+            row,
+            "closed_date",
+            "closed_date_while_live",
+            "closed_date must be blank while the operation is live",
+            closed,
+        )
+    if opened is not None and closed is not None and closed < opened:
+        yield _issue(
+            sheet,
+            row,
+            "closed_date",
+            "closed_before_opened",
+            "closed_date is before opened_date",
+            closed,
+        )
+    yield from _europol_rule(row, period)
+    yield from _typology_rule(row)
+    yield from _count_rules(row)
+    yield from _month_rules(row, period, prior)
+
+
+def _europol_rule(row: Row, period: Period) -> Iterator[Issue]:
+    checked = row["europol_check_date"]
+    if checked is not None and checked > period.last_day:
+        yield _issue(
+            OPERATIONS.sheet,
+            row,
+            "europol_check_date",
+            "date_after_period",
+            f"europol_check_date is after the end of {period}",
+            checked,
+        )
+
+
+def _typology_rule(row: Row) -> Iterator[Issue]:
+    category, type_code = row["primary_category"], row["primary_type"]
+    if category is None or type_code is None:
+        return
+    types = {t.code: t for t in typology()}
+    if types[type_code].category_code != category:
+        allowed = [t.label for t in types.values() if t.category_code == category]
+        yield _issue(
+            OPERATIONS.sheet,
+            row,
+            "primary_type",
+            "type_not_in_category",
+            f"primary_type {types[type_code].label!r} is not a type of the primary"
+            f" category; that category's types are: {'; '.join(allowed)}",
+            type_code,
+        )
+
+
+def _count_rules(row: Row) -> Iterator[Issue]:
+    pairs = (
+        ("convictions", "charges"),
+        ("stro_granted", "stro_applied"),
+        ("stpo_granted", "stpo_applied"),
+    )
+    for smaller, larger in pairs:
+        if (row[smaller] or 0) > (row[larger] or 0):
+            yield _issue(
+                OPERATIONS.sheet,
+                row,
+                smaller,
+                "count_exceeds",
+                f"{smaller} ({row[smaller]}) cannot exceed {larger} ({row[larger]})",
+                row[smaller],
+            )
+
+
+def _month_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) -> Iterator[Issue]:
+    state = prior.get(row["operation_ref"] or "")
+    if state is None:
+        return
+    if state.status == "closed" and row["status"] == "live":
+        yield _issue(
+            OPERATIONS.sheet,
+            row,
+            "status",
+            "closed_not_reopened",
+            f"this operation was closed in {state.period}; give its status as Reopened"
+            " if it has been reopened",
+            "Live",
+            "Reopened",
+        )
+    for name in CUMULATIVE_COLUMNS:
+        before = state.cumulative.get(name, 0)
+        if (row[name] or 0) < before:
+            yield _issue(
+                OPERATIONS.sheet,
+                row,
+                name,
+                "count_decreased",
+                f"{name} is a running total and was {before} in {state.period};"
+                " correct that month's return if it was wrong",
+                row[name],
+            )
+
+
+def _details_rules(
+    content: ReturnContent, refs: Mapping[str, Row], organisation: Organisation
+) -> Iterator[Issue]:
+    seen: set[tuple[str, str, str]] = set()
+    international: set[str] = set()
+    for row in content.details:
+        if not _known_ref(row, refs):
+            yield _unknown_ref(DETAILS.sheet, row)
+            continue
+        kind, value = row["detail"], row["value"]
+        if kind is None or value is None:
+            continue
+        issue, clean = _detail_value(row, kind, value, organisation)
+        if issue is not None:
+            yield issue
+            continue
+        row["value"] = clean
+        key = (row["operation_ref"], kind, clean)
+        if key in seen:
+            yield _issue(
+                DETAILS.sheet,
+                row,
+                "value",
+                "duplicate_row",
+                "the same detail is listed twice for this operation",
+                value,
+            )
+        seen.add(key)
+        if kind == "international_country":
+            international.add(row["operation_ref"])
+    for ref, op in refs.items():
+        if op["international_dimension"] == "yes" and ref not in international:
+            yield _issue(
+                OPERATIONS.sheet,
+                op,
+                "international_dimension",
+                "countries_missing",
+                "an international dimension needs at least one 'Country of"
+                " international dimension' row in Operation details",
+            )
+
+
+def _detail_value(
+    row: Row, kind: str, value: str, organisation: Organisation
+) -> tuple[Issue | None, str]:
+    list_name = DETAIL_CODES[kind]
+    if list_name is not None:
+        code = find_code(list_name, value)
+        if code is None:
+            labels = [c.label for c in code_lists()[list_name]]
+            return _issue(
+                DETAILS.sheet,
+                row,
+                "value",
+                "code_unknown",
+                f"is not in the list of {list_name.replace('_', ' ')} values",
+                value,
+                suggest(value, labels),
+            ), value
+        return None, code.code
+    if kind == "location":
+        try:
+            return None, clean_postcode_district(value)
+        except ValueError as err:
+            return _issue(
+                DETAILS.sheet, row, "value", "not_a_district", f"value {err}", value
+            ), value
+    return _linked_operation(row, value, organisation)
+
+
+def _linked_operation(row: Row, value: str, organisation: Organisation) -> tuple[Issue | None, str]:
+    org_name, sep, ref = value.partition("/")
+    other = find_organisation(org_name)
+    if not sep or not ref.strip() or other is None:
+        return _issue(
+            DETAILS.sheet,
+            row,
+            "value",
+            "linked_operation_format",
+            "a linked operation is written 'ORGANISATION / REFERENCE', with an"
+            " organisation from the reference list",
+            value,
+        ), value
+    if other.short_name == organisation.short_name:
+        return _issue(
+            DETAILS.sheet,
+            row,
+            "value",
+            "linked_operation_own",
+            "a linked operation belongs to another organisation",
+            value,
+        ), value
+    return None, f"{other.short_name} / {ref.strip()}"
+
+
+def _known_ref(row: Row, refs: Mapping[str, Row]) -> bool:
+    return row.get("operation_ref") is None or row["operation_ref"] in refs
+
+
+def _unknown_ref(sheet: str, row: Row) -> Issue:
+    return _issue(
+        sheet,
+        row,
+        "operation_ref",
+        "unknown_operation",
+        "operation_ref is not on the Operations sheet",
+        row["operation_ref"],
+    )
+
+
+def _nationality_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Iterator[Issue]:
+    totals: Counter[tuple[str, str]] = Counter()
+    seen: set[tuple[str, str, str]] = set()
+    for row in content.nationalities:
+        if not _known_ref(row, refs):
+            yield _unknown_ref(NATIONALITIES.sheet, row)
+            continue
+        key = (row["operation_ref"], row["group"], row["nationality"])
+        if key in seen:
+            yield _issue(
+                NATIONALITIES.sheet,
+                row,
+                "nationality",
+                "duplicate_row",
+                "this nationality is listed twice for the same operation and group",
+                row["nationality"],
+            )
+        seen.add(key)
+        if row["count"] == 0:
+            yield _issue(
+                NATIONALITIES.sheet,
+                row,
+                "count",
+                "zero_count",
+                "leave out nationalities with no people rather than writing 0",
+            )
+        totals[(row["operation_ref"], row["group"])] += row["count"] or 0
+    for ref, op in refs.items():
+        victims = sum(op[c] or 0 for c in VICTIM_COUNT_COLUMNS)
+        for group, expected, column in (
+            ("victim", victims, "victims_*"),
+            ("suspect", op["suspects"] or 0, "suspects"),
+        ):
+            found = totals[(ref, group)]
+            if found != expected:
+                yield _issue(
+                    OPERATIONS.sheet,
+                    op,
+                    column,
+                    "counts_do_not_add_up",
+                    f"{group} nationalities on Nationalities add up to {found}, but"
+                    f" the operation's {group} count is {expected}",
+                    expected,
+                )
+
+
+def _nominal_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Iterator[Issue]:
+    people: dict[tuple[str, str], Row] = {}
+    victims_listed: Counter[str] = Counter()
+    for row in content.nominals:
+        if not _known_ref(row, refs):
+            yield _unknown_ref(NOMINALS.sheet, row)
+            continue
+        key = (row["operation_ref"], row["nominal_ref"])
+        if key in people:
+            yield _issue(
+                NOMINALS.sheet,
+                row,
+                "nominal_ref",
+                "duplicate_reference",
+                f"nominal_ref is also used on row {people[key]['_row']} for this operation",
+            )
+        people[key] = row
+        yield from _person_rules(row)
+        if row["role"] == "victim":
+            victims_listed[row["operation_ref"]] += 1
+    for ref, listed in victims_listed.items():
+        op = refs[ref]
+        total = sum(op[c] or 0 for c in VICTIM_COUNT_COLUMNS)
+        if listed > total:
+            yield _issue(
+                OPERATIONS.sheet,
+                op,
+                "victims_*",
+                "more_victims_named_than_counted",
+                f"{listed} victims are named on Nominals but the victim counts add up to {total}",
+            )
+    yield from _identifier_rules(content, people)
+
+
+def _person_rules(row: Row) -> Iterator[Issue]:
+    if row["given_name"] is None and row["family_name"] is None and row["aliases"] is None:
+        yield _issue(
+            NOMINALS.sheet,
+            row,
+            "family_name",
+            "name_required",
+            "give at least a family name, a given name or an alias",
+        )
+    dob = row["date_of_birth"]
+    if dob is not None and (dob.year < 1900 or dob > date.today()):
+        yield _issue(
+            NOMINALS.sheet,
+            row,
+            "date_of_birth",
+            "implausible_date",
+            "date_of_birth must be after 1900 and not in the future",
+        )
+    age = row["estimated_age"]
+    if age is not None and age > 110:
+        yield _issue(
+            NOMINALS.sheet,
+            row,
+            "estimated_age",
+            "implausible_age",
+            "estimated_age must be 110 or less",
+            age,
+        )
+
+
+def _identifier_rules(
+    content: ReturnContent, people: Mapping[tuple[str, str], Row]
+) -> Iterator[Issue]:
+    by_person: defaultdict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for row in content.identifiers:
+        key = (row["operation_ref"], row["nominal_ref"])
+        if key not in people:
+            yield _issue(
+                IDENTIFIERS.sheet,
+                row,
+                "nominal_ref",
+                "unknown_nominal",
+                "nominal_ref is not on the Nominals sheet for this operation",
+            )
+            continue
+        if row["kind"] is None or row["value"] is None:
+            continue
+        try:
+            row["value_norm"] = clean_identifier(row["kind"], row["value"])
+        except ValueError as err:
+            yield _issue(IDENTIFIERS.sheet, row, "value", "identifier_invalid", f"value {err}")
+            continue
+        if (row["kind"], row["value_norm"]) in by_person[key]:
+            yield _issue(
+                IDENTIFIERS.sheet,
+                row,
+                "value",
+                "duplicate_row",
+                "this identifier is listed twice for the same person",
+            )
+        by_person[key].add((row["kind"], row["value_norm"]))

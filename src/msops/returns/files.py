@@ -1,0 +1,298 @@
+"""Reading and writing a monthly return file: an XLSX workbook or CSV UTF-8 files.
+
+`read_return` turns a file into a `RawReturn` (cells as written, with their row numbers) and
+never raises for bad content: every problem with the file's shape becomes an `Issue`.
+`write_return` writes the template, a prefilled template or the export of a stored return.
+
+Layout (the details are in `xlsx_io` and `csv_io`):
+
+* XLSX: an `About` sheet, then one sheet per part titled `Part.sheet` with the marking banner on
+  row 1, the column names on row 2 and data from row 3; a `Data dictionary` sheet; and a hidden
+  `Lists` sheet behind the dropdowns. The reader also accepts headers on row 1 (no banner).
+* CSV: one `<part>.csv` per part, in a `.zip` or a folder, or a single `.csv` holding only the
+  operations part. Plain UTF-8 (a BOM is accepted), header on line 1 (line 2 after a banner).
+
+What comes back from a round trip `read_return(write_return(...))`:
+
+* XLSX keeps types: text stays `str`, whole numbers `int`, and dates come back as `datetime`
+  at midnight (Excel has no date-only type); the validator reads both.
+* CSV gives every cell as `str` (dates as YYYY-MM-DD).
+* Text beginning with `=`, `+`, `-` or `@` is written as text, never as a formula (a quote
+  prefix in XLSX, a leading `'` in CSV that the reader removes), and reads back unchanged.
+* Surrounding spaces are stripped and empty text becomes None.
+
+Issues are placed on `Part.sheet` (as the validator places its own); a problem with the file
+as a whole is placed on the file's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+from openpyxl.utils import get_column_letter
+
+from msops.domain.reference import suggest
+from msops.domain.return_spec import PARTS_BY_NAME, REQUIRED_PARTS, Part
+from msops.returns.raw import Cell, Issue, RawReturn, RawRow, RawTable
+
+Format = Literal["xlsx", "csv"]
+Rows = Mapping[str, Sequence[Mapping[str, object]]]
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+FORMULA_STARTS = ("=", "+", "-", "@")
+BANNER_START = "OFFICIAL"
+FORMULA_MESSAGE = "cell holds a formula; msops never evaluates formulas: type the value instead"
+
+
+def read_return(path: Path) -> RawReturn:
+    """What `path` holds, with every problem of the file's shape in `issues`; never raises."""
+    raw = RawReturn(source=path.name)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raw.issues.append(file_issue(path.name, f"{path.name} was not found: check its name"))
+    elif path.is_dir() or suffix in (".zip", ".csv"):
+        from msops.returns import csv_io
+
+        csv_io.read_csv(path, raw)
+    elif suffix in XLSX_SUFFIXES:
+        from msops.returns import xlsx_io
+
+        xlsx_io.read_xlsx(path, raw)
+    else:
+        old = " (the old Excel format)" if suffix == ".xls" else ""
+        raw.issues.append(
+            file_issue(
+                path.name,
+                f"{path.name} is not a file msops reads{old}: save the return from Excel as"
+                " 'Excel Workbook (*.xlsx)', or as 'CSV UTF-8' files, and send that",
+            )
+        )
+    return raw
+
+
+def write_return(
+    path: Path,
+    fmt: Format,
+    rows: Rows,
+    *,
+    organisation: str,
+    period: str,
+    synthetic: bool = False,
+) -> None:
+    """Write a return: `rows` maps a part's name to its rows (column name -> value).
+
+    Values are str, int, date/datetime or None; parts left out are written with headers only.
+    A `.zip` path gets a zip of CSV files with `fmt="csv"`, any other path a folder of them.
+    Raises ValueError for a part or column the spec does not have.
+    """
+    check_rows(rows)
+    if fmt == "xlsx":
+        from msops.returns import xlsx_io
+
+        xlsx_io.write_xlsx(path, rows, organisation, period, synthetic)
+    elif fmt == "csv":
+        from msops.returns import csv_io
+
+        csv_io.write_csv(path, rows, organisation, period, synthetic)
+    else:
+        raise ValueError(f"unknown return format {fmt!r}: use 'xlsx' or 'csv'")
+
+
+def check_rows(rows: Rows) -> None:
+    for name, part_rows in rows.items():
+        part = PARTS_BY_NAME.get(name)
+        if part is None:
+            raise ValueError(f"a return has no part called {name!r}")
+        known = set(part.column_names)
+        for row in part_rows:
+            extra = set(row) - known
+            if extra:
+                raise ValueError(f"{name} has no column {sorted(extra)[0]!r}")
+
+
+def file_issue(source: str, message: str, row: int | None = None) -> Issue:
+    """A problem with the file as a whole: nothing in it can be read."""
+    return Issue(source, row, None, None, "file_unreadable", message)
+
+
+def is_banner(first: object) -> bool:
+    return isinstance(first, str) and first.strip().upper().startswith(BANNER_START)
+
+
+def header_key(text: str) -> str:
+    """'Operation Ref ' and 'operation_ref' are the same header."""
+    return re.sub(r"[\s_]+", "_", text.strip().casefold())
+
+
+def column_letter(index: int) -> str:
+    return str(get_column_letter(index + 1))
+
+
+def missing_part_issues(
+    missing: Sequence[tuple[Part, str]], unmatched: Sequence[str], container: str, kind: str
+) -> list[Issue]:
+    """Parts not found: `(part, expected title)` pairs; `unmatched` titles present but not used.
+
+    A required part missing is `sheet_missing`; an optional one is only reported when an unused
+    sheet (or file) has a name close to it, as it probably holds that part under a wrong name.
+    """
+    issues: list[Issue] = []
+    for part, expected in missing:
+        nearest = suggest(expected, unmatched, cutoff=50.0) if unmatched else None
+        if part.name in REQUIRED_PARTS:
+            found = ", ".join(f"'{t}'" for t in unmatched) or "none"
+            issues.append(
+                Issue(
+                    part.sheet,
+                    None,
+                    None,
+                    None,
+                    "sheet_missing",
+                    f"{container} has no {kind} called '{expected}', which every return needs"
+                    f" ({kind}s found that msops does not read: {found}); add it, or rename"
+                    f" the {kind} that holds the {part.sheet.lower()} rows",
+                    nearest,
+                )
+            )
+        elif nearest is not None and suggest(expected, [nearest], cutoff=80.0):
+            issues.append(
+                Issue(
+                    nearest,
+                    None,
+                    None,
+                    None,
+                    "sheet_unknown",
+                    f"msops does not read a {kind} called '{nearest}': if it holds the"
+                    f" {part.sheet.lower()} rows, rename it '{expected}'",
+                    expected,
+                )
+            )
+    return issues
+
+
+class TableBuilder:
+    """Turns a header and data rows, as read from a sheet or CSV file, into a `RawTable`."""
+
+    def __init__(self, part: Part, header_row: int, header: Sequence[object]) -> None:
+        self.part = part
+        self.header_row = header_row
+        self.table = RawTable(part=part.name, sheet=part.sheet)
+        self.issues: list[Issue] = []
+        self.columns: dict[int, str] = {}  # position in the row -> spec column name
+        self._headed = {i for i, h in enumerate(header) if h is not None and str(h).strip()}
+        self._unheaded: set[int] = set()  # columns with values but no header, reported once
+        self._match(header)
+
+    def issue(
+        self,
+        row: int | None,
+        column: str | None,
+        value: str | None,
+        rule: str,
+        message: str,
+        suggestion: str | None = None,
+    ) -> None:
+        shown = None if self.part.personal else value
+        self.issues.append(Issue(self.part.sheet, row, column, shown, rule, message, suggestion))
+
+    def _match(self, header: Sequence[object]) -> None:
+        wanted = {header_key(name): name for name in self.part.column_names}
+        unknown: list[tuple[int, str]] = []
+        for index, cell in enumerate(header):
+            text = "" if cell is None else str(cell).strip()
+            if not text:
+                continue
+            name = wanted.get(header_key(text))
+            if name is None:
+                unknown.append((index, text))
+            elif name in self.columns.values():
+                self.issue(
+                    self.header_row,
+                    name,
+                    text,
+                    "column_duplicate",
+                    f"column {column_letter(index)} repeats the header '{name}'; msops reads"
+                    " the first one only: delete or rename the other",
+                )
+            else:
+                self.columns[index] = name
+        self._unknown(unknown)
+
+    def _unknown(self, unknown: Sequence[tuple[int, str]]) -> None:
+        used = set(self.columns.values())
+        unused = [n for n in self.part.column_names if n not in used] or self.part.column_names
+        for index, text in unknown:
+            nearest = suggest(header_key(text), unused)
+            letter = column_letter(index)
+            hint = f"; did you mean '{nearest}'?" if nearest else ""
+            if self.part.personal:  # a header row may be a row of data: do not repeat it
+                self.issue(
+                    self.header_row,
+                    letter,
+                    None,
+                    "column_unknown",
+                    f"the header of column {letter} is not a {self.part.sheet} column, so msops"
+                    f" ignores that column{hint}",
+                    nearest,
+                )
+            else:
+                self.issue(
+                    self.header_row,
+                    text,
+                    text,
+                    "column_unknown",
+                    f"column {letter} '{text}' is not a {self.part.sheet} column, so msops"
+                    f" ignores it{hint}",
+                    nearest,
+                )
+
+    def add(self, number: int, values: Sequence[Cell]) -> None:
+        """One data row: `values` in sheet order, already cleaned; empty rows are skipped."""
+        width = len(values)
+        cells = {name: values[i] if i < width else None for i, name in self.columns.items()}
+        if len(cells) < width:
+            for index, value in enumerate(values):
+                if value is not None and index not in self.columns:
+                    self._unheaded_value(index, number)
+        if any(v is not None for v in cells.values()):
+            self.table.rows.append(RawRow(number, cells))
+
+    def formula(self, number: int, index: int, text: str) -> None:
+        """A formula in a cell of a column msops reads (others are ignored, formulas or not)."""
+        column = self.columns.get(index)
+        if column is not None:
+            self.issue(number, column, text, "formula_cell", FORMULA_MESSAGE)
+
+    def _unheaded_value(self, index: int, number: int) -> None:
+        if index in self._unheaded or index in self._headed:
+            return  # reported once, or already reported as an unknown header
+        self._unheaded.add(index)
+        letter = column_letter(index)
+        self.issue(
+            number,
+            letter,
+            None,
+            "column_unknown",
+            f"column {letter} has values (the first in row {number}) but no header, so msops"
+            " ignores it: give it its column name, or delete the values (in a CSV file, look"
+            " for a comma inside a value that is not in quotes)",
+        )
+
+    def finish(self) -> tuple[RawTable, list[Issue]]:
+        """The table, and the header's issues (column_missing once the data has been seen)."""
+        if self._headed or self.table.rows or self._unheaded:  # not an empty sheet
+            present = set(self.columns.values())
+            for column in self.part.columns:
+                if column.required and column.name not in present:
+                    self.issue(
+                        self.header_row,
+                        column.name,
+                        None,
+                        "column_missing",
+                        f"the header row (row {self.header_row}) has no '{column.name}'"
+                        " column, which is required: add it as in the template",
+                    )
+        return self.table, self.issues

@@ -1,0 +1,74 @@
+"""A return as read from a file, before validation: cells as written, with where they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+# A cell as a reader hands it over: text, a number or a date (XLSX), or None when empty.
+Cell = str | int | float | date | datetime | None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a return file: where it is, what was there, which rule it breaks."""
+
+    sheet: str
+    row: int | None  # the row number the user sees in their spreadsheet (header is row 1 or 2)
+    column: str | None
+    value: str | None  # None for personal data, which is never repeated
+    rule: str  # short rule name, e.g. "code_unknown"
+    message: str
+    suggestion: str | None = None
+
+    def as_row(self) -> dict[str, str]:
+        return {
+            "sheet": self.sheet,
+            "row": "" if self.row is None else str(self.row),
+            "column": self.column or "",
+            "value": "" if self.value is None else self.value,
+            "rule": self.rule,
+            "message": self.message,
+            "suggestion": self.suggestion or "",
+        }
+
+
+@dataclass
+class RawRow:
+    number: int  # spreadsheet row number
+    cells: dict[str, Cell]
+
+
+@dataclass
+class RawTable:
+    part: str
+    sheet: str
+    rows: list[RawRow] = field(default_factory=list)
+
+
+@dataclass
+class RawReturn:
+    """What a reader found in a file: one table per part, and problems with the file's shape."""
+
+    source: str  # file name shown to the user (never a full path with a user's home in it)
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @classmethod
+    def from_rows(
+        cls, source: str, parts: Mapping[str, Sequence[Mapping[str, Any]]], first_row: int = 2
+    ) -> RawReturn:
+        """A return built in memory (the demo generator), numbered as a CSV file would be."""
+        from msops.domain.return_spec import PARTS_BY_NAME
+
+        raw = cls(source=source)
+        for name, rows in parts.items():
+            part = PARTS_BY_NAME[name]
+            raw.tables[name] = RawTable(
+                part=name,
+                sheet=part.sheet,
+                rows=[RawRow(first_row + i, dict(r)) for i, r in enumerate(rows)],
+            )
+        return raw

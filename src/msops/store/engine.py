@@ -1,0 +1,56 @@
+"""Opening the database: a SQLite file by default, any SQLAlchemy URL through MSOPS_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event, make_url
+
+ENV_URL = "MSOPS_DATABASE_URL"
+
+
+def default_database_path() -> Path:
+    """The embedded database file: msops.sqlite3 in the user's data directory."""
+    return Path(user_data_dir("msops", appauthor=False)) / "msops.sqlite3"
+
+
+def database_url() -> str:
+    url = os.environ.get(ENV_URL)
+    if url:
+        return url
+    return f"sqlite:///{default_database_path()}"
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url` (default: database_url()), with SQLite set up for safe concurrent use."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,232 @@
+"""Reading operations across returns: lists with filters, and one operation month by month."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, func, select
+
+from msops.domain.errors import AccessDenied, NotFound
+from msops.domain.periods import Period
+from msops.domain.principal import Principal
+from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
+from msops.store import schema as s
+from msops.store.audit import Action, AuditEntry, record
+from msops.store.scope import organisation_id, require_read, visible_organisations
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OperationFilter:
+    period: Period | None = None  # None: the latest month with any current return
+    organisation: str | None = None  # short name
+    region: str | None = None
+    status: str | None = None  # live (live or reopened) or closed
+    exploitation: str | None = None  # category or type code
+
+
+@dataclass
+class OperationHistory:
+    organisation: str
+    ref: str
+    months: list[Row] = field(default_factory=list)
+    details: list[Row] = field(default_factory=list)
+    nationalities: list[Row] = field(default_factory=list)
+    nominals: list[Row] | None = None  # None: not requested or not allowed
+
+
+def latest_period(conn: Connection) -> Period | None:
+    found = conn.execute(
+        select(func.max(s.return_version.c.period)).where(s.return_version.c.is_current)
+    ).scalar_one_or_none()
+    return None if found is None else Period.parse(found)
+
+
+def _victims() -> ColumnElement[int]:
+    om = s.operation_month
+    total: ColumnElement[int] = om.c[VICTIM_COUNT_COLUMNS[0]]
+    for name in VICTIM_COUNT_COLUMNS[1:]:
+        total = total + om.c[name]
+    return total
+
+
+def _list_query(principal: Principal, flt: OperationFilter, period: Period) -> Select[Any]:
+    om, op, org = s.operation_month, s.operation, s.organisation
+    lead = s.organisation.alias("lead")
+    query = (
+        select(
+            org.c.short_name.label("organisation"),
+            org.c.region,
+            op.c.ref,
+            om.c.operation_name.label("name"),
+            lead.c.short_name.label("lead_org"),
+            om.c.status,
+            om.c.opened_date,
+            om.c.closed_date,
+            om.c.primary_category,
+            om.c.primary_type,
+            _victims().label("victims"),
+            om.c.suspects,
+            om.c.arrests,
+            om.c.charges,
+        )
+        .join(op, op.c.id == om.c.operation_id)
+        .join(org, org.c.id == op.c.organisation_id)
+        .join(lead, lead.c.id == om.c.lead_org_id)
+        .where(om.c.is_current, om.c.period == str(period), visible_organisations(principal, org))
+    )
+    if flt.organisation:
+        query = query.where(org.c.short_name == flt.organisation)
+    if flt.region:
+        query = query.where(org.c.region == flt.region)
+    if flt.status == "live":
+        query = query.where(om.c.status.in_(("live", "reopened")))
+    elif flt.status:
+        query = query.where(om.c.status == flt.status)
+    if flt.exploitation:
+        query = query.where(
+            (om.c.primary_category == flt.exploitation) | (om.c.primary_type == flt.exploitation)
+        )
+    return query.order_by(org.c.short_name, op.c.ref)
+
+
+def list_operations(conn: Connection, principal: Principal, flt: OperationFilter) -> list[Row]:
+    """Operations in a month's current returns, within the principal's scope."""
+    if not principal.may_see_personal_data and principal.role.value == "admin":
+        raise AccessDenied("administrators have no access to operational data")
+    period = flt.period or latest_period(conn)
+    if period is None:
+        return []
+    rows = conn.execute(_list_query(principal, flt, period)).mappings().all()
+    return [{"period": str(period), **dict(r)} for r in rows]
+
+
+def operation_history(
+    conn: Connection,
+    principal: Principal,
+    org_name: str,
+    ref: str,
+    nominals_purpose: str | None = None,
+) -> OperationHistory:
+    """One operation, month by month from its current returns; nominals only with a purpose."""
+    org_id = organisation_id(conn, org_name)
+    require_read(conn, principal, org_id)
+    op = s.operation
+    op_row = conn.execute(
+        select(op.c.id).where(op.c.organisation_id == org_id, op.c.ref == ref)
+    ).first()
+    if op_row is None:
+        raise NotFound(f"{org_name} has no operation with reference {ref!r}")
+    history = OperationHistory(organisation=org_name, ref=ref)
+    om = s.operation_month
+    months = (
+        conn.execute(
+            select(om).where(om.c.operation_id == op_row.id, om.c.is_current).order_by(om.c.period)
+        )
+        .mappings()
+        .all()
+    )
+    history.months = [dict(m) for m in months]
+    if not months:
+        return history
+    latest_id = months[-1]["id"]
+    history.details = _rows(conn, s.operation_detail, latest_id, ("detail", "value"))
+    history.nationalities = _rows(
+        conn, s.operation_nationality, latest_id, ("grp", "nationality", "count")
+    )
+    if nominals_purpose is not None:
+        history.nominals = _nominals(
+            conn, principal, latest_id, f"{org_name}/{ref}", nominals_purpose
+        )
+    return history
+
+
+def _rows(conn: Connection, table: Any, month_id: int, cols: Sequence[str]) -> list[Row]:
+    rows = (
+        conn.execute(
+            select(*(table.c[c] for c in cols))
+            .where(table.c.operation_month_id == month_id)
+            .order_by(table.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    return [dict(r) for r in rows]
+
+
+def _nominals(
+    conn: Connection, principal: Principal, month_id: int, ref: str, purpose: str
+) -> list[Row]:
+    if not principal.may_see_personal_data:
+        raise AccessDenied(f"{principal.describe()} may not see personal data")
+    if not purpose.strip():
+        raise AccessDenied("say why you need to see the nominals (--purpose)")
+    nm, idf = s.nominal, s.identifier
+    people = [
+        dict(r)
+        for r in conn.execute(
+            select(nm).where(nm.c.operation_month_id == month_id).order_by(nm.c.id)
+        ).mappings()
+    ]
+    by_id = {p["id"]: p for p in people}
+    for p in people:
+        p["identifiers"] = []
+    if by_id:
+        for r in conn.execute(
+            select(idf).where(idf.c.nominal_id.in_(list(by_id))).order_by(idf.c.id)
+        ):
+            by_id[r.nominal_id]["identifiers"].append({"kind": r.kind, "value": r.value_norm})
+    record(
+        conn,
+        principal,
+        AuditEntry(
+            Action.CONSULTATION,
+            "nominals",
+            ref,
+            purpose=purpose,
+            detail=f"{len(people)} nominals viewed",
+        ),
+    )
+    return people
+
+
+@dataclass(frozen=True)
+class ReturnStatus:
+    organisation: str
+    name: str
+    kind: str
+    region: str | None
+    version: int | None
+    submitted_at: Any
+    submitted_by: str | None
+    n_operations: int | None
+
+
+def return_status(conn: Connection, principal: Principal, period: Period) -> list[ReturnStatus]:
+    """Every organisation in scope, with its current return for the month or none."""
+    org, rv = s.organisation, s.return_version
+    rows = conn.execute(
+        select(org, rv.c.version, rv.c.submitted_at, rv.c.submitted_by, rv.c.n_operations)
+        .outerjoin(
+            rv,
+            (rv.c.organisation_id == org.c.id) & (rv.c.period == str(period)) & rv.c.is_current,
+        )
+        .where(visible_organisations(principal, org))
+        .order_by(org.c.kind, org.c.name)
+    ).all()
+    return [
+        ReturnStatus(
+            r.short_name,
+            r.name,
+            r.kind,
+            r.region,
+            r.version,
+            r.submitted_at,
+            r.submitted_by,
+            r.n_operations,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,352 @@
+"""Storing and reading monthly returns, with every earlier version kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from msops.domain.content import PriorState, ReturnContent, Row
+from msops.domain.periods import Period
+from msops.domain.principal import Principal
+from msops.domain.reference import find_organisation
+from msops.domain.return_spec import CUMULATIVE_COLUMNS, OPERATIONS
+from msops.store import schema as s
+from msops.store.audit import Action, AuditEntry, record
+from msops.store.scope import organisation_id, require_read, require_submit
+
+_PERSON_COLUMNS = [c.name for c in s.nominal.columns if c.name not in ("id", "operation_month_id")]
+_MONTH_COLUMNS = [c.name for c in OPERATIONS.columns if c.name not in ("operation_ref", "lead_org")]
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    is_current: bool
+    submitted_by: str
+    submitted_at: datetime
+    source_name: str
+    file_sha256: str
+    content_sha256: str
+    n_operations: int
+    n_nominals: int
+
+
+@dataclass(frozen=True)
+class SubmissionMeta:
+    source_name: str
+    file_sha256: str
+
+
+def prior_states(conn: Connection, org_id: int, period: Period) -> dict[str, PriorState]:
+    """For each operation of the organisation, what its latest return before `period` said."""
+    om, op = s.operation_month, s.operation
+    cols = [
+        op.c.ref,
+        om.c.period,
+        om.c.status,
+        om.c.closed_date,
+        *(om.c[n] for n in CUMULATIVE_COLUMNS),
+    ]
+    rows = conn.execute(
+        select(*cols)
+        .join(op, op.c.id == om.c.operation_id)
+        .where(op.c.organisation_id == org_id, om.c.is_current, om.c.period < str(period))
+        .order_by(om.c.period)
+    ).all()
+    states: dict[str, PriorState] = {}
+    for row in rows:
+        states[row.ref] = PriorState(
+            period=Period.parse(row.period),
+            status=row.status,
+            closed_date=row.closed_date,
+            cumulative={n: getattr(row, n) for n in CUMULATIVE_COLUMNS},
+        )
+    return states
+
+
+def current_version(conn: Connection, org_id: int, period: Period) -> Any:
+    rv = s.return_version
+    return conn.execute(
+        select(rv).where(
+            rv.c.organisation_id == org_id, rv.c.period == str(period), rv.c.is_current
+        )
+    ).first()
+
+
+def store_return(
+    conn: Connection,
+    principal: Principal,
+    org_short_name: str,
+    period: Period,
+    content: ReturnContent,
+    meta: SubmissionMeta,
+) -> int:
+    """Store a validated return as the organisation's new current version; returns its number."""
+    require_submit(principal, org_short_name)
+    org_id = organisation_id(conn, org_short_name)
+    version = _supersede(conn, org_id, period) + 1
+    version_id = conn.execute(
+        insert(s.return_version)
+        .values(
+            organisation_id=org_id,
+            period=str(period),
+            version=version,
+            is_current=True,
+            submitted_by=principal.name,
+            submitted_at=datetime.now(UTC),
+            source_name=meta.source_name,
+            file_sha256=meta.file_sha256,
+            content_sha256=content.canonical_sha256(),
+            n_operations=len(content.operations),
+            n_nominals=len(content.nominals),
+        )
+        .returning(s.return_version.c.id)
+    ).scalar_one()
+    _insert_content(conn, org_id, version_id, period, content)
+    record(
+        conn,
+        principal,
+        AuditEntry(
+            Action.COLLECTION,
+            "return",
+            f"{org_short_name}/{period}/v{version}",
+            detail=f"{len(content.operations)} operations, {len(content.nominals)} nominals",
+        ),
+    )
+    return version
+
+
+def _supersede(conn: Connection, org_id: int, period: Period) -> int:
+    """Mark the current version (if any) superseded; returns the highest version number so far."""
+    rv, om = s.return_version, s.operation_month
+    where = and_(rv.c.organisation_id == org_id, rv.c.period == str(period))
+    latest = conn.execute(select(func.max(rv.c.version)).where(where)).scalar_one_or_none()
+    current_ids = select(rv.c.id).where(where, rv.c.is_current).scalar_subquery()
+    conn.execute(update(om).where(om.c.return_version_id.in_(current_ids)).values(is_current=False))
+    conn.execute(update(rv).where(where, rv.c.is_current).values(is_current=False))
+    return int(latest or 0)
+
+
+def _operation_ids(conn: Connection, org_id: int, refs: Sequence[str]) -> dict[str, int]:
+    op = s.operation
+    ids: dict[str, int] = {}
+    for chunk_start in range(0, len(refs), 500):
+        chunk = refs[chunk_start : chunk_start + 500]
+        rows = conn.execute(
+            select(op.c.ref, op.c.id).where(op.c.organisation_id == org_id, op.c.ref.in_(chunk))
+        )
+        ids.update({r.ref: r.id for r in rows})
+    missing = [r for r in refs if r not in ids]
+    if missing:
+        new = conn.execute(
+            insert(s.operation).returning(
+                s.operation.c.ref, s.operation.c.id, sort_by_parameter_order=True
+            ),
+            [{"organisation_id": org_id, "ref": r} for r in missing],
+        )
+        ids.update({r.ref: r.id for r in new})
+    return ids
+
+
+def _org_ids(conn: Connection) -> dict[str, int]:
+    org = s.organisation
+    return {r.short_name: r.id for r in conn.execute(select(org.c.short_name, org.c.id))}
+
+
+def _insert_content(
+    conn: Connection, org_id: int, version_id: int, period: Period, content: ReturnContent
+) -> None:
+    if not content.operations:
+        return
+    op_ids = _operation_ids(conn, org_id, [r["operation_ref"] for r in content.operations])
+    org_ids = _org_ids(conn)
+    month_rows = [
+        {
+            "return_version_id": version_id,
+            "operation_id": op_ids[r["operation_ref"]],
+            "period": str(period),
+            "is_current": True,
+            "lead_org_id": org_ids[r["lead_org"]],
+            **{n: r[n] for n in _MONTH_COLUMNS},
+        }
+        for r in content.operations
+    ]
+    om = s.operation_month
+    result = conn.execute(insert(om).returning(om.c.id, sort_by_parameter_order=True), month_rows)
+    month_ids = dict(
+        zip((r["operation_ref"] for r in content.operations), result.scalars(), strict=True)
+    )
+    _insert_children(conn, month_ids, content)
+
+
+def _insert_children(conn: Connection, month_ids: dict[str, int], content: ReturnContent) -> None:
+    if content.details:
+        conn.execute(
+            insert(s.operation_detail),
+            [
+                {
+                    "operation_month_id": month_ids[r["operation_ref"]],
+                    "detail": r["detail"],
+                    "value": r["value"],
+                }
+                for r in content.details
+            ],
+        )
+    if content.nationalities:
+        conn.execute(
+            insert(s.operation_nationality),
+            [
+                {
+                    "operation_month_id": month_ids[r["operation_ref"]],
+                    "grp": r["group"],
+                    "nationality": r["nationality"],
+                    "count": r["count"],
+                }
+                for r in content.nationalities
+            ],
+        )
+    if not content.nominals:
+        return
+    nm = s.nominal
+    result = conn.execute(
+        insert(nm).returning(nm.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "operation_month_id": month_ids[r["operation_ref"]],
+                **{c: r[c] for c in _PERSON_COLUMNS},
+            }
+            for r in content.nominals
+        ],
+    )
+    nominal_ids = dict(
+        zip(
+            ((r["operation_ref"], r["nominal_ref"]) for r in content.nominals),
+            result.scalars(),
+            strict=True,
+        )
+    )
+    if content.identifiers:
+        conn.execute(
+            insert(s.identifier),
+            [
+                {
+                    "nominal_id": nominal_ids[(r["operation_ref"], r["nominal_ref"])],
+                    "kind": r["kind"],
+                    "value": r["value"],
+                    "value_norm": r["value_norm"],
+                }
+                for r in content.identifiers
+            ],
+        )
+
+
+def history(
+    conn: Connection, principal: Principal, org_name: str, period: Period
+) -> list[VersionInfo]:
+    """Every version of an organisation's return for a month, oldest first."""
+    org_id = organisation_id(conn, org_name)
+    require_read(conn, principal, org_id)
+    rv = s.return_version
+    rows = conn.execute(
+        select(rv)
+        .where(rv.c.organisation_id == org_id, rv.c.period == str(period))
+        .order_by(rv.c.version)
+    ).all()
+    return [
+        VersionInfo(
+            version=r.version,
+            is_current=r.is_current,
+            submitted_by=r.submitted_by,
+            submitted_at=r.submitted_at,
+            source_name=r.source_name,
+            file_sha256=r.file_sha256,
+            content_sha256=r.content_sha256,
+            n_operations=r.n_operations,
+            n_nominals=r.n_nominals,
+        )
+        for r in rows
+    ]
+
+
+def load_content(conn: Connection, version_id: int, with_nominals: bool) -> ReturnContent:
+    """The stored content of one return version, in the shape validation produced."""
+    om, op, org = s.operation_month, s.operation, s.organisation
+    months = conn.execute(
+        select(om, op.c.ref.label("operation_ref"), org.c.short_name.label("lead_org"))
+        .join(op, op.c.id == om.c.operation_id)
+        .join(org, org.c.id == om.c.lead_org_id)
+        .where(om.c.return_version_id == version_id)
+        .order_by(om.c.id)
+    ).all()
+    content = ReturnContent()
+    refs: dict[int, str] = {}
+    for m in months:
+        refs[m.id] = m.operation_ref
+        row: Row = {"operation_ref": m.operation_ref, "lead_org": m.lead_org}
+        row.update({n: getattr(m, n) for n in _MONTH_COLUMNS})
+        content.operations.append(row)
+    if not refs:
+        return content
+    _load_children(conn, refs, content, with_nominals)
+    return content
+
+
+def _load_children(
+    conn: Connection, refs: dict[int, str], content: ReturnContent, with_nominals: bool
+) -> None:
+    ids = list(refs)
+    d, n = s.operation_detail, s.operation_nationality
+    for r in conn.execute(select(d).where(d.c.operation_month_id.in_(ids)).order_by(d.c.id)):
+        content.details.append(
+            {"operation_ref": refs[r.operation_month_id], "detail": r.detail, "value": r.value}
+        )
+    for r in conn.execute(select(n).where(n.c.operation_month_id.in_(ids)).order_by(n.c.id)):
+        content.nationalities.append(
+            {
+                "operation_ref": refs[r.operation_month_id],
+                "group": r.grp,
+                "nationality": r.nationality,
+                "count": r.count,
+            }
+        )
+    if not with_nominals:
+        return
+    nm, idf = s.nominal, s.identifier
+    people: dict[int, Row] = {}
+    for r in conn.execute(select(nm).where(nm.c.operation_month_id.in_(ids)).order_by(nm.c.id)):
+        row: Row = {"operation_ref": refs[r.operation_month_id]}
+        row.update({k: getattr(r, k) for k in _PERSON_COLUMNS})
+        people[r.id] = row
+        content.nominals.append(row)
+    if not people:
+        return
+    for r in conn.execute(select(idf).where(idf.c.nominal_id.in_(list(people))).order_by(idf.c.id)):
+        person = people[r.nominal_id]
+        content.identifiers.append(
+            {
+                "operation_ref": person["operation_ref"],
+                "nominal_ref": person["nominal_ref"],
+                "kind": r.kind,
+                "value": r.value,
+                "value_norm": r.value_norm,
+            }
+        )
+
+
+def current_version_id(
+    conn: Connection, principal: Principal, org_name: str, period: Period
+) -> int | None:
+    org_id = organisation_id(conn, org_name)
+    require_read(conn, principal, org_id)
+    row = current_version(conn, org_id, period)
+    return None if row is None else int(row.id)
+
+
+def short_name(org_name: str) -> str:
+    org = find_organisation(org_name)
+    assert org is not None
+    return org.short_name
