@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,15 +32,25 @@ class ReturnContent:
         return rows
 
     def canonical_sha256(self) -> str:
-        """A hash of the content alone: a return saved twice or re-exported hashes alike."""
-        body = {
-            name: sorted(
-                json.dumps(_public(r), sort_keys=True, default=_json_value) for r in self.part(name)
-            )
-            for name in ("operations", "details", "nationalities", "nominals", "identifiers")
-        }
-        text = json.dumps(body, sort_keys=True)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """A hash of the content alone: a return saved twice or re-exported hashes alike.
+
+        Each row is the repr() of its values in key order (repr quotes strings and tells None,
+        0 and '0' apart); rows are sorted, so neither column nor row order matters.
+        """
+        sha = hashlib.sha256()
+        for name in PART_NAMES:
+            rows = self.part(name)
+            keys = sorted(k for k in (rows[0] if rows else {}) if not k.startswith("_"))
+            lines = sorted(repr([r.get(k) for k in keys]) for r in rows)
+            sha.update(repr(keys).encode())
+            sha.update(f"{name}:{len(lines)}\n".encode())
+            for line in lines:
+                sha.update(line.encode("utf-8"))
+                sha.update(b"\n")
+        return sha.hexdigest()
+
+
+PART_NAMES = ("operations", "details", "nationalities", "nominals", "identifiers")
 
 
 @dataclass(frozen=True)
@@ -52,14 +61,3 @@ class PriorState:
     status: str
     closed_date: date | None
     cumulative: Mapping[str, int]
-
-
-def _public(row: Row) -> Row:
-    """The row without bookkeeping keys (those starting with an underscore, e.g. `_row`)."""
-    return {k: v for k, v in row.items() if not k.startswith("_")}
-
-
-def _json_value(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import phonenumbers
 
@@ -109,6 +110,11 @@ CLEANERS: dict[str, Callable[[str], str]] = {
 }
 
 
+@lru_cache(maxsize=100_000)
 def clean_identifier(kind: str, raw: str) -> str:
-    """The normalised form of an identifier of the given kind."""
+    """The normalised form of an identifier of the given kind.
+
+    Cached: monthly returns repeat the same people's identifiers month after month, and phone
+    parsing is the costliest step of validation.
+    """
     return CLEANERS[kind](raw)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache, partial
 
 from msops.domain.reference import code_lists, find_code, suggest
 from msops.domain.return_spec import Column
@@ -25,6 +27,8 @@ class CellError(ValueError):
 
 
 def as_text(value: Cell) -> str | None:
+    if type(value) is str:  # the common case, first
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -85,16 +89,26 @@ def clean_code(list_name: str, value: Cell) -> str:
     return code.code
 
 
-def clean_cell(column: Column, value: Cell) -> object:
-    """The clean value of a non-empty cell for its column; raises CellError."""
-    if column.kind == "int":
-        return clean_int(value)
-    if column.kind == "date":
-        return clean_date(value)
-    if column.kind == "code":
-        assert column.codes is not None
-        return clean_code(column.codes, value)
+def _clean_text(value: Cell) -> str | None:
     text = as_text(value)
     if text is not None and _CONTROL.search(text):
         raise CellError("control_character", "holds a control character; retype the text")
     return text
+
+
+@cache
+def cleaner(column: Column) -> Callable[[Cell], object]:
+    """The function that cleans a non-empty cell of this column (raises CellError)."""
+    if column.kind == "int":
+        return clean_int
+    if column.kind == "date":
+        return clean_date
+    if column.kind == "code":
+        assert column.codes is not None
+        return partial(clean_code, column.codes)
+    return _clean_text
+
+
+def clean_cell(column: Column, value: Cell) -> object:
+    """The clean value of a non-empty cell for its column; raises CellError."""
+    return cleaner(column)(value)

@@ -96,10 +96,11 @@ def submit_raw(
         if not checked.ok:
             return result
         current = current_version(conn, org_id, period)
-        if current is not None and current.content_sha256 == checked.content.canonical_sha256():
+        content_sha256 = checked.content.canonical_sha256()
+        if current is not None and current.content_sha256 == content_sha256:
             result.outcome, result.version = Outcome.UNCHANGED, int(current.version)
             return result
-        meta = SubmissionMeta(source_name=raw.source, file_sha256=file_sha256)
+        meta = SubmissionMeta(raw.source, file_sha256, content_sha256)
         result.version = store_return(
             conn, principal, org.short_name, period, checked.content, meta
         )

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from msops.domain.content import PriorState, ReturnContent, Row
 from msops.domain.periods import Period
 from msops.domain.reference import Organisation
-from msops.domain.return_spec import PARTS, Part
-from msops.returns.cells import CellError, as_text, clean_cell
+from msops.domain.return_spec import PARTS, Column, Part
+from msops.returns.cells import CellError, as_text, cleaner
 from msops.returns.cross import check_cross_rules
 from msops.returns.raw import Issue, RawReturn, RawTable
 
@@ -53,27 +53,20 @@ def _issue_order(issue: Issue) -> tuple[int, str, int, str]:
 
 
 def _clean_table(part: Part, table: RawTable, issues: list[Issue]) -> list[Row]:
+    columns = [(c, cleaner(c), _empty_value(c)) for c in part.columns]
     rows: list[Row] = []
     for raw_row in table.rows:
+        cells = raw_row.cells
         row: Row = {"_row": raw_row.number}
-        for column in part.columns:
-            value = raw_row.cells.get(column.name)
-            if as_text(value) is None:
-                row[column.name] = 0 if column.kind == "int" and not column.required else None
+        for column, clean, empty in columns:
+            value = cells.get(column.name)
+            if value is None or (type(value) is str and not value.strip()):
+                row[column.name] = empty
                 if column.required:
-                    issues.append(
-                        Issue(
-                            part.sheet,
-                            raw_row.number,
-                            column.name,
-                            None,
-                            "required",
-                            f"{column.name} is required",
-                        )
-                    )
+                    issues.append(_required(part, raw_row.number, column))
                 continue
             try:
-                row[column.name] = clean_cell(column, value)
+                row[column.name] = clean(value)
             except CellError as err:
                 shown = None if (part.personal or column.personal) else as_text(value)
                 issues.append(
@@ -90,3 +83,12 @@ def _clean_table(part: Part, table: RawTable, issues: list[Issue]) -> list[Row]:
                 row[column.name] = None
         rows.append(row)
     return rows
+
+
+def _empty_value(column: Column) -> object:
+    """What an empty cell means: 0 for an optional count, otherwise nothing."""
+    return 0 if column.kind == "int" and not column.required else None
+
+
+def _required(part: Part, row: int, column: Column) -> Issue:
+    return Issue(part.sheet, row, column.name, None, "required", f"{column.name} is required")

@@ -39,6 +39,7 @@ class VersionInfo:
 class SubmissionMeta:
     source_name: str
     file_sha256: str
+    content_sha256: str
 
 
 def prior_states(conn: Connection, org_id: int, period: Period) -> dict[str, PriorState]:
@@ -51,11 +52,22 @@ def prior_states(conn: Connection, org_id: int, period: Period) -> dict[str, Pri
         om.c.closed_date,
         *(om.c[n] for n in CUMULATIVE_COLUMNS),
     ]
+    mine = and_(op.c.organisation_id == org_id, om.c.is_current, om.c.period < str(period))
+    latest = (
+        select(om.c.operation_id, func.max(om.c.period).label("period"))
+        .join(op, op.c.id == om.c.operation_id)
+        .where(mine)
+        .group_by(om.c.operation_id)
+        .subquery()
+    )
     rows = conn.execute(
         select(*cols)
         .join(op, op.c.id == om.c.operation_id)
-        .where(op.c.organisation_id == org_id, om.c.is_current, om.c.period < str(period))
-        .order_by(om.c.period)
+        .join(
+            latest,
+            and_(latest.c.operation_id == om.c.operation_id, latest.c.period == om.c.period),
+        )
+        .where(om.c.is_current)
     ).all()
     states: dict[str, PriorState] = {}
     for row in rows:
@@ -100,7 +112,7 @@ def store_return(
             submitted_at=datetime.now(UTC),
             source_name=meta.source_name,
             file_sha256=meta.file_sha256,
-            content_sha256=content.canonical_sha256(),
+            content_sha256=meta.content_sha256,
             n_operations=len(content.operations),
             n_nominals=len(content.nominals),
         )
