@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from msops.cli import db_cmd, demo_cmd, ops_cmd, returns_cmd
+from msops.cli import db_cmd, demo_cmd, estimate_cmd, ops_cmd, returns_cmd
 from msops.cli.output import OutputFormat, emit
 from msops.domain.reference import organisations
 
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(returns_cmd.app, name="returns")
 app.add_typer(ops_cmd.app, name="ops")
+app.add_typer(estimate_cmd.app, name="estimate")
 app.command("demo")(demo_cmd.demo_cmd)
 
 
