@@ -169,3 +169,7 @@ audit_event = Table(
     Column("hash", String(64), nullable=False),
     Index("ix_audit_event_actor_at", "actor", "at"),
 )
+
+# Tables of later capabilities live in their own modules on the same metadata; importing them
+# here makes `metadata` (and so Alembic and the tests) see every table.
+from msops.store import schema_casework, schema_linkage, schema_nrm, schema_web  # noqa: E402,F401
