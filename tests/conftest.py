@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, make_url, select, text
 
 from msops.domain.principal import Principal, Role, system_principal
 from msops.store import schema
@@ -19,28 +20,51 @@ POSTGRES_URL = os.environ.get("MSOPS_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 HOW_TO_ENABLE = (
     "PostgreSQL tests skipped: no server answers at MSOPS_TEST_POSTGRES_URL"
     f" ({DEFAULT_POSTGRES_URL} by default). Start one with `make postgres` (Debian's package,"
-    " needs root) or point MSOPS_TEST_POSTGRES_URL at a database you can drop the public schema of."
+    " needs root) or point MSOPS_TEST_POSTGRES_URL at a server where you may create databases."
 )
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 _postgres_reachable: bool | None = None
+_postgres_url: str | None = None
+
+
+def _private_database(server: Engine) -> str:
+    """A database of this test run's own, so that parallel runs never drop each other's tables."""
+    name = f"msops_test_{os.getpid()}"
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    atexit.register(_drop_database, POSTGRES_URL, name)
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str, name: str) -> None:
+    server = make_engine(url)
+    try:
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        server.dispose()
 
 
 def _postgres_engine() -> Engine:
-    global _postgres_reachable
-    engine = make_engine(POSTGRES_URL)
+    global _postgres_reachable, _postgres_url
     if _postgres_reachable is None:
+        server = make_engine(POSTGRES_URL)
         try:
-            with engine.connect() as conn:
+            with server.connect() as conn:
                 conn.execute(text("SELECT 1"))
             _postgres_reachable = True
+            _postgres_url = _private_database(server)
         except Exception:
             _postgres_reachable = False
-    if not _postgres_reachable:
-        engine.dispose()
+        finally:
+            server.dispose()
+    if not _postgres_reachable or _postgres_url is None:
         if os.environ.get("MSOPS_REQUIRE_POSTGRES"):
             pytest.fail(HOW_TO_ENABLE)
         pytest.skip(HOW_TO_ENABLE)
+    engine = make_engine(_postgres_url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

@@ -13,6 +13,7 @@ from msops.domain.errors import NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import Organisation, find_organisation
+from msops.returns.cells import as_text
 from msops.returns.files import read_return
 from msops.returns.raw import Issue, RawReturn
 from msops.returns.validate import validate_return
@@ -71,6 +72,15 @@ def _dir_digest(folder: Path) -> str:
     return sha.hexdigest()
 
 
+def operation_refs(raw: RawReturn) -> list[str]:
+    """The operation references a return lists, as written (validation cleans them later)."""
+    table = raw.tables.get("operations")
+    if table is None:
+        return []
+    refs = {as_text(r.cells.get("operation_ref")) for r in table.rows}
+    return sorted(r for r in refs if r)
+
+
 def submit_raw(
     engine: Engine,
     principal: Principal,
@@ -84,7 +94,8 @@ def submit_raw(
     require_submit(principal, org.short_name)
     with engine.begin() as conn:
         org_id = organisation_id(conn, org.short_name)
-        checked = validate_return(raw, org, period, prior_states(conn, org_id, period))
+        prior = prior_states(conn, org_id, period, operation_refs(raw))
+        checked = validate_return(raw, org, period, prior)
         result = SubmitResult(
             Outcome.REJECTED,
             org,

@@ -23,12 +23,19 @@ def _config() -> Config:
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    """The revisions a fully upgraded database is at, joined by '+'.
+
+    Each capability's tables come in its own branch from the initial schema, so there may be
+    several heads; `upgrade` applies them all.
+    """
+    heads = ScriptDirectory.from_config(_config()).get_heads()
+    return "+".join(sorted(heads)) or None
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return "+".join(sorted(heads)) or None
 
 
 def upgrade(engine: Engine) -> None:
@@ -36,7 +43,7 @@ def upgrade(engine: Engine) -> None:
     config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
     sync_reference_data(engine)
 
 

@@ -42,8 +42,20 @@ class SubmissionMeta:
     content_sha256: str
 
 
-def prior_states(conn: Connection, org_id: int, period: Period) -> dict[str, PriorState]:
-    """For each operation of the organisation, what its latest return before `period` said."""
+def prior_states(
+    conn: Connection, org_id: int, period: Period, refs: Sequence[str]
+) -> dict[str, PriorState]:
+    """For the operations `refs` of the organisation, what their latest return before `period`
+    said (only those are needed: the rules compare a return's operations with their past)."""
+    states: dict[str, PriorState] = {}
+    for start in range(0, len(refs), 500):
+        states.update(_prior_chunk(conn, org_id, period, refs[start : start + 500]))
+    return states
+
+
+def _prior_chunk(
+    conn: Connection, org_id: int, period: Period, refs: Sequence[str]
+) -> dict[str, PriorState]:
     om, op = s.operation_month, s.operation
     cols = [
         op.c.ref,
@@ -52,7 +64,12 @@ def prior_states(conn: Connection, org_id: int, period: Period) -> dict[str, Pri
         om.c.closed_date,
         *(om.c[n] for n in CUMULATIVE_COLUMNS),
     ]
-    mine = and_(op.c.organisation_id == org_id, om.c.is_current, om.c.period < str(period))
+    mine = and_(
+        op.c.organisation_id == org_id,
+        op.c.ref.in_(refs),
+        om.c.is_current,
+        om.c.period < str(period),
+    )
     latest = (
         select(om.c.operation_id, func.max(om.c.period).label("period"))
         .join(op, op.c.id == om.c.operation_id)
