@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from msops.cli import db_cmd, demo_cmd, estimate_cmd, ops_cmd, returns_cmd
+from msops.cli import db_cmd, demo_cmd, estimate_cmd, link_cmd, ops_cmd, returns_cmd
 from msops.cli.output import OutputFormat, emit
 from msops.domain.reference import organisations
 
@@ -19,6 +19,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(returns_cmd.app, name="returns")
 app.add_typer(ops_cmd.app, name="ops")
 app.add_typer(estimate_cmd.app, name="estimate")
+app.add_typer(link_cmd.app, name="link")
 app.command("demo")(demo_cmd.demo_cmd)
 
 

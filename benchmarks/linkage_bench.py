@@ -1,0 +1,149 @@
+"""msops linkage against the exact-match baseline and a plain tutorial Splink model, same files.
+
+    python benchmarks/linkage_bench.py --out /tmp/linkage --people 5000 100000 --febrl3
+
+Each method runs in its own process (time and peak memory are its own) on the same CSV; the
+clusters are scored with msops.linkage.evaluation (pairwise precision, recall, F1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from linkage_data import febrl3_rows, people_rows, write
+
+from msops.linkage.dedupe import dedupe
+from msops.linkage.evaluation import pairwise_score
+from msops.linkage.files import read_clusters, read_people, read_truth, write_clusters
+
+METHODS = ("exact", "plain_splink", "msops")
+
+
+def run_exact(path: Path) -> dict[str, str]:
+    """Same given name, surname and date of birth (as written, case-folded), else alone."""
+    out = {}
+    with path.open(newline="") as handle:
+        for r in csv.DictReader(handle):
+            key = (r["given_name"].strip().lower(), r["surname"].strip().lower(), r["dob"])
+            out[r["record_id"]] = "|".join(key) if all(key) else r["record_id"]
+    return out
+
+
+def run_plain_splink(path: Path) -> dict[str, str]:
+    """The Splink tutorial's model on the columns as written (lower-cased, blanks as null)."""
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    cols = ["given_name", "surname", "dob", "gender", "nationality", "phone", "postcode", "address"]
+    data: dict[str, list[Any]] = {"unique_id": [r["record_id"] for r in rows]}
+    for c in cols:
+        data[c] = [(r.get(c) or "").strip().lower() or None for r in rows]
+    present = {c for c in cols if sum(v is not None for v in data[c]) >= 2}
+    comparisons = [
+        cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+        cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+        cl.DateOfBirthComparison("dob", input_is_string=True),
+    ]
+    comparisons += [cl.ExactMatch(c) for c in ("gender", "nationality", "phone", "postcode")
+                    if c in present]  # fmt: skip
+    if "address" in present:
+        comparisons.append(cl.JaroWinklerAtThresholds("address"))
+    rules = [block_on("given_name", "surname"), block_on("surname", "dob"),
+             block_on("given_name", "dob")]  # fmt: skip
+    if "postcode" in present:
+        rules.append(block_on("postcode", "given_name"))
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=rules,
+        retain_intermediate_calculation_columns=False,
+    )
+    db = DuckDBAPI()
+    linker = Linker(db.register(pa.table(data), dataset_display_name="people"), settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "surname", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    for rule in (block_on("given_name", "surname"), block_on("dob")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predicted = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predicted, 0.9)
+    table = clusters.as_pyarrow_table().to_pydict()
+    return {str(u): str(c) for u, c in zip(table["unique_id"], table["cluster_id"], strict=True)}
+
+
+def run_msops(path: Path) -> dict[str, str]:
+    return dedupe(read_people(path)).clusters
+
+
+def child(method: str, path: Path, out: Path) -> None:
+    started = time.perf_counter()
+    clusters = {"exact": run_exact, "plain_splink": run_plain_splink, "msops": run_msops}[method](
+        path
+    )
+    seconds = time.perf_counter() - started
+    write_clusters(out, clusters)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def measure(name: str, folder: Path) -> list[dict[str, Any]]:
+    path, truth = folder / f"{name}.csv", read_truth(folder / f"{name}_truth.csv")
+    results = []
+    for method in METHODS:
+        out = folder / f"{name}.{method}.clusters.csv"
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", method, str(path), str(out)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        stats = json.loads(proc.stdout.strip().splitlines()[-1])
+        score = pairwise_score(truth, read_clusters(out))
+        row = {"data": name, "records": len(truth), "method": method, **stats,
+               "precision": score.precision, "recall": score.recall, "f1": score.f1}  # fmt: skip
+        print(
+            f"{name:>14} {len(truth):>9,} {method:>13}  P {score.precision:.4f}"
+            f"  R {score.recall:.4f}  F1 {score.f1:.4f}  {stats['seconds']:7.1f} s"
+            f"  {stats['peak_mb']:7.0f} MB",
+            flush=True,
+        )
+        results.append(row)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("/tmp/linkage"))
+    parser.add_argument("--people", type=int, nargs="*", default=[5000])
+    parser.add_argument("--febrl3", action="store_true")
+    parser.add_argument("--child", nargs=3, metavar=("METHOD", "INPUT", "OUTPUT"))
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    names = []
+    if args.febrl3:
+        shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
+        write(args.out, "febrl3", *febrl3_rows(shared / "dataset3.csv"))
+        names.append("febrl3")
+    for n in args.people:
+        write(args.out, f"people_{n}", *people_rows(n))
+        names.append(f"people_{n}")
+    results = [r for name in names for r in measure(name, args.out)]
+    (args.out / "linkage_bench.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""Evaluation data for `msops link dedupe`: a synthetic set of people with known truth, and FEBRL3.
+
+People have the nationalities seen in NRM referrals and the names their communities carry (short
+lists, so many different people share a name). Each is recorded by one to four organisations,
+each record written with the errors forces make: diacritics dropped, family name first, typos,
+an alias for a given name, day and month of birth swapped, only an estimated age, a name in
+Cyrillic, fields left blank.
+
+    python benchmarks/linkage_data.py --people 100000 --out /tmp/linkage   # people.csv, truth.csv
+    python benchmarks/linkage_data.py --febrl3 --out /tmp/linkage          # febrl3.csv, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from random import Random
+
+from unidecode import unidecode
+
+from msops.synthetic.names import FAMILY_NAME_FIRST, FEMALE_ALIASES, MALE_ALIASES, draw_name
+from msops.synthetic.names import name_group as _group
+from msops.synthetic.people import typo
+
+# Nationalities of potential victims and suspects, weighted roughly as in NRM referrals.
+NATIONALITIES = {
+    "UK": 30, "Albanian": 12, "Vietnamese": 9, "Romanian": 6, "Sudanese": 4, "Eritrean": 4,
+    "Chinese": 3, "Polish": 3, "Nigerian": 3, "Indian": 2, "Pakistani": 2, "Iraqi": 2,
+    "Afghan": 2, "Iranian": 2, "Slovak": 2, "Lithuanian": 1, "Bulgarian": 2, "Hungarian": 1,
+    "Ghanaian": 1, "Ethiopian": 1, "Egyptian": 1, "Czech": 1, "Filipino": 1, "Thai": 1,
+}  # fmt: skip
+ORGS = [f"org{i:02d}" for i in range(1, 49)]
+_CYRILLIC = dict(
+    zip(
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "h",
+            "ts",
+            "ch",
+            "sh",
+            "sht",
+            "a",
+            "yu",
+            "ya",
+        ],
+        [
+            "а",
+            "б",
+            "в",
+            "г",
+            "д",
+            "е",
+            "ж",
+            "з",
+            "и",
+            "й",
+            "к",
+            "л",
+            "м",
+            "н",
+            "о",
+            "п",
+            "р",
+            "с",
+            "т",
+            "у",
+            "ф",
+            "х",
+            "ц",
+            "ч",
+            "ш",
+            "щ",
+            "ъ",
+            "ю",
+            "я",
+        ],
+        strict=True,
+    )
+)
+FIELDS = [
+    "record_id", "source", "given_name", "surname", "dob", "estimated_age", "age_on",
+    "gender", "nationality", "phone", "postcode", "address",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Person:
+    pid: int
+    nationality: str
+    group: str
+    female: bool
+    given: str
+    family: str
+    dob: date
+    phone: str | None
+    postcode: str
+
+
+def make_person(rng: Random, pid: int) -> Person:
+    nationality = rng.choices(list(NATIONALITIES), list(NATIONALITIES.values()))[0]
+    group = _group(rng, nationality)
+    female = rng.random() < 0.45
+    given, family = draw_name(rng, group, female)
+    dob = date(2018, 1, 1) - timedelta(days=rng.randint(14 * 365, 60 * 365))
+    phone = f"+447{rng.randint(100000000, 999999999)}" if rng.random() < 0.6 else None
+    area = rng.choice(["B", "M", "LS", "L", "BD", "NG", "E", "N", "SE", "CF", "G", "S"])
+    postcode = f"{area}{rng.randint(1, 30)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    postcode += rng.choice("ABDEFGHJLNPQRSTUWXYZ")
+    return Person(pid, nationality, group, female, given, family, dob, phone, postcode)
+
+
+def to_cyrillic(name: str) -> str:
+    out, i, text = [], 0, unidecode(name).lower()
+    while i < len(text):
+        for size in (3, 2, 1):
+            part = text[i : i + size]
+            if part in _CYRILLIC:
+                out.append(_CYRILLIC[part])
+                i += size
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out).capitalize()
+
+
+def write_record(rng: Random, person: Person, rid: str, source: str) -> dict[str, object]:
+    given, family = person.given, person.family
+    if rng.random() < 0.65:
+        given, family = unidecode(given), unidecode(family)
+    if person.group == "bg" and rng.random() < 0.3:
+        given, family = to_cyrillic(given), to_cyrillic(family)
+    if rng.random() < 0.15:
+        family = typo(rng, family)
+    if rng.random() < 0.08:
+        given = typo(rng, given)
+    if rng.random() < 0.04:
+        given = rng.choice(FEMALE_ALIASES if person.female else MALE_ALIASES)
+    if rng.random() < (0.3 if person.group in FAMILY_NAME_FIRST else 0.08):
+        given, family = family, given
+    if rng.random() < 0.1:
+        family = family.upper()
+    seen = date(2017, 1, 1) + timedelta(days=rng.randint(0, 700))
+    dob: str = person.dob.isoformat()
+    age: object = ""
+    roll = rng.random()
+    if roll < 0.08 and person.dob.day <= 12:
+        dob = date(person.dob.year, person.dob.day, person.dob.month).isoformat()
+    elif roll < 0.12:
+        dob = _dob_typo(rng, person.dob)
+    elif roll < 0.27:
+        years = (
+            seen.year
+            - person.dob.year
+            - ((seen.month, seen.day) < (person.dob.month, person.dob.day))
+        )
+        dob, age = "", max(1, years + rng.randint(-2, 2))
+    phone = person.phone if person.phone and rng.random() < 0.5 else ""
+    postcode = person.postcode if rng.random() < 0.5 else ""
+    return {
+        "record_id": rid,
+        "source": source,
+        "given_name": given,
+        "surname": family,
+        "dob": dob,
+        "estimated_age": age,
+        "age_on": seen.isoformat() if age != "" else "",
+        "gender": ("Female" if person.female else "Male") if rng.random() < 0.9 else "",
+        "nationality": person.nationality if rng.random() < 0.9 else "",
+        "phone": phone,
+        "postcode": postcode,
+        "address": "",
+    }
+
+
+def _dob_typo(rng: Random, dob: date) -> str:
+    text = list(dob.isoformat())
+    position = rng.choice([2, 3, 8, 9])
+    text[position] = str(rng.randint(0, 9))
+    candidate = "".join(text)
+    try:
+        date.fromisoformat(candidate)
+    except ValueError:
+        return dob.isoformat()
+    return candidate
+
+
+def people_rows(n_records: int, seed: int = 4) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """About `n_records` records and the truth (record id -> person id)."""
+    rng = Random(f"msops-linkage-eval:{seed}")
+    rows: list[dict[str, object]] = []
+    truth: dict[str, str] = {}
+    pid = 0
+    while len(rows) < n_records:
+        person = make_person(rng, pid)
+        copies = 1 if rng.random() < 0.4 else rng.randint(2, 4)
+        for source in rng.sample(ORGS, copies):
+            rid = f"r{len(rows):07d}"
+            rows.append(write_record(rng, person, rid, source))
+            truth[rid] = f"p{pid}"
+        pid += 1
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    return [rows[i] for i in order], truth
+
+
+def febrl3_rows(path: Path) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """FEBRL3 as a person file: address fields joined, identity number dropped."""
+    rows: list[dict[str, object]] = []
+    truth: dict[str, str] = {}
+    with path.open(newline="") as handle:
+        for r in csv.DictReader(handle, skipinitialspace=True):
+            parts = ("street_number", "address_1", "address_2", "suburb", "state")
+            dob = r["date_of_birth"].strip()
+            rows.append(
+                {
+                    "record_id": r["rec_id"],
+                    "given_name": r["given_name"],
+                    "surname": r["surname"],
+                    "dob": f"{dob[:4]}-{dob[4:6]}-{dob[6:]}" if len(dob) == 8 else "",
+                    "postcode": r["postcode"],
+                    "address": " ".join(r[p].strip() for p in parts if r[p].strip()),
+                }
+            )
+            truth[r["rec_id"]] = r["rec_id"].split("-")[1]
+    return rows, truth
+
+
+def write(folder: Path, name: str, rows: list[dict[str, object]], truth: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{name}.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    with (folder / f"{name}_truth.csv").open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["record_id", "true_cluster"])
+        out.writerows(truth.items())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=0, help="records of synthetic people")
+    parser.add_argument("--febrl3", action="store_true", help="also write FEBRL3 as a person file")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    if args.people:
+        write(args.out, f"people_{args.people}", *people_rows(args.people))
+    if args.febrl3:
+        shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
+        write(args.out, "febrl3", *febrl3_rows(shared / "dataset3.csv"))
+
+
+if __name__ == "__main__":
+    main()

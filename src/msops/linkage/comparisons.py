@@ -1,0 +1,179 @@
+"""The msops matching model: which fields are compared, at which levels, blocked how.
+
+Levels are written as SQL over the prepared columns (see `prepare.COLUMNS`). Names are compared
+order-free (a swap of given and family name is its own level, not a mismatch); a date of birth
+with day and month exchanged, or an estimated age that agrees, count as partial agreement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Level = dict[str, Any]
+Comparison = dict[str, Any]
+
+_JW = "jaro_winkler_similarity"
+
+
+def _null(sql: str) -> Level:
+    return {"sql_condition": sql, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _level(sql: str, label: str, tf: str | None = None) -> Level:
+    level: Level = {"sql_condition": sql, "label_for_charts": label}
+    if tf:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+_ELSE: Level = {"sql_condition": "ELSE", "label_for_charts": "different"}
+
+
+def name_comparison(with_alias: bool) -> Comparison:
+    fuzzy = (
+        f"({_JW}(given_l, given_r) >= 0.88 AND {_JW}(surname_l, surname_r) >= 0.88)"
+        f" OR ({_JW}(given_l, surname_r) >= 0.88 AND {_JW}(surname_l, given_r) >= 0.88)"
+    )
+    levels = [
+        _null("name_key_l IS NULL OR name_key_r IS NULL"),
+        _level("full_name_l = full_name_r", "exact match", tf="full_name"),
+        _level("name_key_l = name_key_r", "same names in another order", tf="name_key"),
+        _level("name_core_l = name_core_r", "same names apart from particles (Thi, Van, al)"),
+        _level(fuzzy, "similar spelling"),
+        _level("name_sdx_l = name_sdx_r", "sound alike"),
+        _level(f"{_JW}(name_key_l, name_key_r) >= 0.8", "partly similar"),
+    ]
+    if with_alias:
+        levels.append(
+            _level(
+                "alias_l = given_first_r OR alias_r = given_first_l OR alias_l = alias_r",
+                "an alias matches",
+            )
+        )
+    return {"output_column_name": "name", "comparison_levels": [*levels, _ELSE]}
+
+
+def dob_comparison() -> Comparison:
+    both_exact = "birth_year_exact_l AND birth_year_exact_r"
+    return {
+        "output_column_name": "date_of_birth",
+        "comparison_levels": [
+            _null("birth_year_l IS NULL OR birth_year_r IS NULL"),
+            _level("dob_l = dob_r", "exact match"),
+            _level("dob_unordered_l = dob_unordered_r", "day and month swapped"),
+            _level(f"{both_exact} AND hamming(dob_l, dob_r) <= 1", "one digit different"),
+            _level(
+                f"NOT ({both_exact}) AND abs(birth_year_l - birth_year_r) <= 2",
+                "estimated age agrees",
+            ),
+            _level(
+                f"NOT ({both_exact}) AND abs(birth_year_l - birth_year_r) <= 5",
+                "estimated age roughly agrees",
+            ),
+            _level(f"{both_exact} AND birth_year_l = birth_year_r", "same year of birth"),
+            _level(f"{both_exact} AND hamming(dob_l, dob_r) <= 2", "two digits different"),
+            _ELSE,
+        ],
+    }
+
+
+def exact_comparison(column: str, label: str, tf: bool = False) -> Comparison:
+    return {
+        "output_column_name": label,
+        "comparison_levels": [
+            _null(f"{column}_l IS NULL OR {column}_r IS NULL"),
+            _level(f"{column}_l = {column}_r", "exact match", tf=column if tf else None),
+            _ELSE,
+        ],
+    }
+
+
+def postcode_comparison() -> Comparison:
+    return {
+        "output_column_name": "postcode",
+        "comparison_levels": [
+            _null(
+                "(postcode_l IS NULL AND postcode_district_l IS NULL)"
+                " OR (postcode_r IS NULL AND postcode_district_r IS NULL)"
+            ),
+            _level("postcode_l = postcode_r", "exact match", tf="postcode"),
+            _level("postcode_district_l = postcode_district_r", "same postcode district"),
+            _level("levenshtein(postcode_l, postcode_r) <= 1", "one character different"),
+            _ELSE,
+        ],
+    }
+
+
+def address_comparison() -> Comparison:
+    return {
+        "output_column_name": "address",
+        "comparison_levels": [
+            _null("address_l IS NULL OR address_r IS NULL"),
+            _level("address_l = address_r", "exact match", tf="address"),
+            _level(f"{_JW}(address_l, address_r) >= 0.9", "similar"),
+            _level(
+                f"jaccard(address_l, address_r) >= 0.6 OR {_JW}(address_l, address_r) >= 0.75",
+                "partly similar",
+            ),
+            _ELSE,
+        ],
+    }
+
+
+def comparisons(present: set[str]) -> list[Comparison]:
+    """The comparisons worth making on data with these (non-empty) prepared columns."""
+    out = [name_comparison(with_alias="alias" in present)]
+    if "birth_year" in present:
+        out.append(dob_comparison())
+    if "gender" in present:
+        out.append(exact_comparison("gender", "gender"))
+    if "nationality" in present:
+        out.append(exact_comparison("nationality", "nationality", tf=True))
+    if "phone" in present:
+        out.append(exact_comparison("phone", "phone"))
+    if "postcode" in present or "postcode_district" in present:
+        out.append(postcode_comparison())
+    if "address" in present:
+        out.append(address_comparison())
+    return out
+
+
+def prediction_blocking_rules(present: set[str]) -> list[str]:
+    """Blocking for recall: each rule catches pairs the others miss, none is a cartesian join."""
+    rules = [
+        "l.name_sdx = r.name_sdx AND abs(l.birth_year - r.birth_year) <= 3",
+        "l.dob_unordered = r.dob_unordered AND substr(l.name_sdx, 1, 1) = substr(r.name_sdx, 1, 1)",
+        "l.dob_unordered = r.dob_unordered AND l.given_first = r.given_first",
+        "l.dob_unordered = r.dob_unordered AND l.surname = r.surname",
+        "l.name_key = r.name_key AND l.birth_year IS NULL",
+        "l.given = r.given AND l.surname = r.surname AND l.gender = r.gender",
+    ]
+    if "phone" in present:
+        rules.append("l.phone = r.phone")
+    if "postcode" in present:
+        rules += [
+            "l.dob = r.dob AND l.postcode = r.postcode",
+            "l.postcode = r.postcode AND substr(l.address, 1, 5) = substr(r.address, 1, 5)",
+            "l.postcode = r.postcode AND substr(l.surname, 1, 2) = substr(r.surname, 1, 2)",
+            "l.postcode = r.postcode AND substr(l.given, 1, 2) = substr(r.given, 1, 2)",
+        ]
+    if "address" in present:
+        rules.append("l.address = r.address")
+    return rules
+
+
+def training_blocking_rules(present: set[str]) -> list[str]:
+    """EM passes: one blocks on dates (to learn names), one on names (to learn the rest).
+
+    The name pass also asks for a shared phone or postcode where there are any: common names
+    otherwise fill it with namesakes, and EM would learn that true matches often disagree on
+    date of birth.
+    """
+    rules = ["l.dob = r.dob"] if "birth_year" in present else []
+    anchors = [f"l.{c} = r.{c}" for c in ("phone", "postcode") if c in present]
+    if anchors:
+        rules.append(f"l.name_key = r.name_key AND ({' OR '.join(anchors)})")
+    else:
+        rules.append("l.name_key = r.name_key")
+    return rules

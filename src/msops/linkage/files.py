@@ -1,0 +1,108 @@
+"""Person files for `msops link dedupe` and `evaluate`: read with clear errors, write plainly."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+from msops.domain.errors import InvalidInput
+from msops.linkage.clusters import Link
+from msops.linkage.prepare import PersonInput
+
+PERSON_FIELDS = (
+    "source",
+    "given_name",
+    "surname",
+    "dob",
+    "gender",
+    "nationality",
+    "phone",
+    "postcode",
+    "address",
+)
+
+
+def _open_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle, skipinitialspace=True)
+            rows = list(reader)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+    except UnicodeDecodeError as err:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except csv.Error as err:
+        raise InvalidInput(f"{path}: not a readable CSV file ({err})") from None
+    return header, [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in rows]
+
+
+def read_people(path: Path) -> list[PersonInput]:
+    """Records of a person file; `record_id` is required and unique, every other column optional."""
+    header, rows = _open_rows(path)
+    if "record_id" not in header:
+        raise InvalidInput(f"{path}: no record_id column (found: {', '.join(header) or 'none'})")
+    seen: dict[str, int] = {}
+    people = []
+    for number, row in enumerate(rows, start=2):
+        rid = row["record_id"]
+        if not rid:
+            raise InvalidInput(f"{path}, row {number}, column record_id: blank")
+        if rid in seen:
+            raise InvalidInput(
+                f"{path}, row {number}, column record_id: {rid!r} repeats row {seen[rid]}"
+            )
+        seen[rid] = number
+        values = {f: (row.get(f) or None) for f in PERSON_FIELDS}
+        age, age_on = _estimated_age(path, number, row)
+        people.append(PersonInput(record_id=rid, estimated_age=age, age_on=age_on, **values))
+    return people
+
+
+def _estimated_age(path: Path, number: int, row: dict[str, str]) -> tuple[int | None, date | None]:
+    """The optional `estimated_age` (whole years) and `age_on` (YYYY-MM-DD, default today)."""
+    raw = row.get("estimated_age") or ""
+    if not raw:
+        return None, None
+    if not raw.isdigit():
+        raise InvalidInput(f"{path}, row {number}, column estimated_age: not a whole number")
+    when = row.get("age_on") or ""
+    try:
+        age_on = date.fromisoformat(when) if when else date.today()
+    except ValueError:
+        raise InvalidInput(
+            f"{path}, row {number}, column age_on: not a date (YYYY-MM-DD)"
+        ) from None
+    return int(raw), age_on
+
+
+def read_truth(path: Path, column: str = "true_cluster") -> dict[str, str]:
+    return _read_map(path, column)
+
+
+def read_clusters(path: Path) -> dict[str, str]:
+    return _read_map(path, "cluster_id")
+
+
+def _read_map(path: Path, column: str) -> dict[str, str]:
+    header, rows = _open_rows(path)
+    for needed in ("record_id", column):
+        if needed not in header:
+            raise InvalidInput(f"{path}: no {needed} column")
+    return {r["record_id"]: r[column] for r in rows}
+
+
+def write_clusters(path: Path, clusters: Mapping[str, str]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "cluster_id"])
+        writer.writerows(clusters.items())
+
+
+def write_pairs(path: Path, links: Iterable[Link]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id_l", "record_id_r", "match_probability"])
+        writer.writerows((x.left, x.right, f"{x.probability:.6f}") for x in links)

@@ -1,0 +1,92 @@
+"""Cleaning names so that one person written by two organisations compares as one.
+
+Diacritics are dropped (Nguyễn -> nguyen), other scripts are transliterated (Попеску ->
+popesku), case and punctuation are ignored. Name order is not trusted: the `name_key` is the
+sorted set of all name tokens, the same whichever name a force wrote first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+_NON_LETTERS = re.compile(r"[^a-z ]+")
+_SPACES = re.compile(r"\s+")
+_SOUNDEX_CODES = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
+
+
+@lru_cache(maxsize=200_000)
+def clean_name(raw: str | None) -> str | None:
+    """Lower-case ASCII letters and single spaces; None when nothing is left."""
+    if raw is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", raw)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = unidecode(stripped).lower()
+    ascii_text = ascii_text.replace("'", "")  # O'Brien -> obrien, not "o brien"
+    letters = _NON_LETTERS.sub(" ", ascii_text)
+    cleaned = _SPACES.sub(" ", letters).strip()
+    return cleaned or None
+
+
+# Particles and markers that one record carries and another drops (Nguyễn Thị Lan / Nguyen Lan).
+PARTICLES = frozenset({"thi", "van", "al", "el", "bin", "ibn", "de", "da", "dos", "la", "von"})
+
+
+def name_core(key: str | None) -> str | None:
+    """A name key without particles; the whole key if nothing else is left."""
+    if not key:
+        return None
+    core = " ".join(t for t in key.split() if t not in PARTICLES)
+    return core or key
+
+
+def name_key(*names: str | None) -> str | None:
+    """All tokens of the cleaned names, sorted: equal whatever order the names were written."""
+    tokens = sorted({t for n in names if n for t in n.split()})
+    return " ".join(tokens) or None
+
+
+@lru_cache(maxsize=200_000)
+def soundex(token: str) -> str:
+    """The American Soundex code of one cleaned token (nguyen -> N250)."""
+    if not token:
+        return ""
+    first = token[0]
+    digits = []
+    previous = _SOUNDEX_CODES.get(first, "")
+    for char in token[1:]:
+        code = _SOUNDEX_CODES.get(char, "")
+        if code and code != previous:
+            digits.append(code)
+        if char not in "hw":
+            previous = code
+    return (first.upper() + "".join(digits) + "000")[:4]
+
+
+def phonetic_key(*names: str | None) -> str | None:
+    """Soundex of every token, sorted: survives typos in vowels, dropped accents and swaps."""
+    codes = sorted({soundex(t) for n in names if n for t in n.split()})
+    return " ".join(codes) or None
+
+
+def first_token(name: str | None) -> str | None:
+    if not name:
+        return None
+    return name.split()[0]
+
+
+def last_token(name: str | None) -> str | None:
+    if not name:
+        return None
+    return name.split()[-1]

@@ -1,0 +1,188 @@
+"""Preparing person records for matching: every value cleaned once, in the columns the model reads.
+
+A record may come from the database (a nominal) or from any person file (`msops link dedupe`).
+Either way it becomes a `PersonInput`, and `prepare` turns a batch of them into columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from msops.domain.identifiers import clean_identifier, clean_postcode_district
+from msops.linkage.names import clean_name, first_token, name_core, name_key, phonetic_key
+
+_DATE_RE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})\s*$")
+_GENDERS = {"f": "f", "female": "f", "w": "f", "m": "m", "male": "m"}
+_ADDRESS_JUNK = re.compile(r"[^a-z0-9 ]+")
+
+COLUMNS = (
+    "unique_id",
+    "source",
+    "given",
+    "surname",
+    "given_first",
+    "full_name",
+    "name_key",
+    "name_core",
+    "name_sdx",
+    "alias",
+    "dob",
+    "dob_swapped",
+    "dob_unordered",
+    "birth_year",
+    "birth_year_exact",
+    "gender",
+    "nationality",
+    "phone",
+    "postcode",
+    "postcode_district",
+    "address",
+)
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """One record of a person as a source holds it (raw values, any may be missing)."""
+
+    record_id: str
+    source: str | None = None
+    given_name: str | None = None
+    surname: str | None = None
+    dob: str | None = None  # YYYY-MM-DD or YYYYMMDD
+    estimated_age: int | None = None
+    age_on: date | None = None  # when the estimated age was given
+    gender: str | None = None
+    nationality: str | None = None
+    phone: str | None = None
+    postcode: str | None = None
+    address: str | None = None
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class DateParts:
+    iso: str
+    year: int
+    month: int
+    day: int
+
+    @property
+    def swapped(self) -> str | None:
+        """The date with day and month exchanged, when that is a date too."""
+        if self.day > 12 or self.day == self.month:
+            return None
+        return f"{self.year:04d}-{self.day:02d}-{self.month:02d}"
+
+    @property
+    def unordered(self) -> str:
+        """Year with month and day in either order: equal for a date and its swap."""
+        low, high = sorted((self.month, self.day))
+        return f"{self.year:04d}:{low:02d}:{high:02d}"
+
+
+def parse_dob(raw: str | None) -> DateParts | None:
+    """The parts of a date of birth; None if blank or not a real date (never an error)."""
+    if not raw:
+        return None
+    match = _DATE_RE.match(raw)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    return DateParts(f"{year:04d}-{month:02d}-{day:02d}", year, month, day)
+
+
+def estimated_birth_year(age: int | None, age_on: date | None) -> int | None:
+    """The likeliest year of birth for someone said to be `age` on `age_on`."""
+    if age is None or age_on is None or not 0 <= age <= 120:
+        return None
+    return age_on.year - age - (1 if age_on.month < 7 else 0)
+
+
+def clean_phone(raw: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return clean_identifier("phone", raw)
+    except ValueError:
+        digits = re.sub(r"\D", "", raw)
+        return digits or None
+
+
+def clean_postcode(raw: str | None) -> tuple[str | None, str | None]:
+    """(postcode, district): UK postcodes normalised; others kept as upper-case text."""
+    if not raw or not raw.strip():
+        return None, None
+    try:
+        full = clean_identifier("postcode", raw)
+        return full, full.split()[0]
+    except ValueError:
+        pass
+    try:
+        return None, clean_postcode_district(raw)
+    except ValueError:
+        value = re.sub(r"\s+", "", raw).upper()
+        return value or None, None
+
+
+def clean_address(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    value = _ADDRESS_JUNK.sub(" ", raw.lower())
+    value = " ".join(value.split())
+    return value or None
+
+
+def clean_gender(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    return _GENDERS.get(raw.strip().lower())
+
+
+def prepare_one(person: PersonInput) -> dict[str, object]:
+    """The model's columns for one record."""
+    given, surname = clean_name(person.given_name), clean_name(person.surname)
+    dob = parse_dob(person.dob)
+    estimated = estimated_birth_year(person.estimated_age, person.age_on)
+    postcode, district = clean_postcode(person.postcode)
+    full = " ".join(n for n in (given, surname) if n) or None
+    key = name_key(given, surname)
+    return {
+        "unique_id": person.record_id,
+        "source": person.source,
+        "given": given,
+        "surname": surname,
+        "given_first": first_token(given),
+        "full_name": full,
+        "name_key": key,
+        "name_core": name_core(key),
+        "name_sdx": phonetic_key(given, surname),
+        "alias": clean_name(person.alias),
+        "dob": dob.iso if dob else None,
+        "dob_swapped": dob.swapped if dob else None,
+        "dob_unordered": dob.unordered if dob else None,
+        "birth_year": dob.year if dob else estimated,
+        "birth_year_exact": dob is not None,
+        "gender": clean_gender(person.gender),
+        "nationality": clean_name(person.nationality),
+        "phone": clean_phone(person.phone),
+        "postcode": postcode,
+        "postcode_district": district,
+        "address": clean_address(person.address),
+    }
+
+
+def prepare(people: Iterable[PersonInput]) -> dict[str, list[object]]:
+    """Columns (name -> values) for a batch of records, in input order."""
+    columns: dict[str, list[object]] = {c: [] for c in COLUMNS}
+    for person in people:
+        row = prepare_one(person)
+        for name in COLUMNS:
+            columns[name].append(row[name])
+    return columns

@@ -1,0 +1,67 @@
+"""Preparing person records: names, dates of birth and identifiers as the matcher will see them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from msops.linkage.names import clean_name, name_core, name_key, phonetic_key
+from msops.linkage.prepare import PersonInput, parse_dob, prepare_one
+
+
+def test_diacritics_are_dropped() -> None:
+    assert clean_name("Nguyễn") == "nguyen"
+    assert clean_name("Çela") == "cela"
+    assert clean_name("Stankevičius") == "stankevicius"
+    assert clean_name("Žaneta Wiśniewska") == "zaneta wisniewska"
+
+
+def test_cyrillic_and_greek_are_transliterated() -> None:
+    assert clean_name("Попеску") == "popesku"
+    assert clean_name("Иванов") == "ivanov"
+    assert clean_name("Παπαδόπουλος") == "papadopoulos"
+
+
+def test_case_and_punctuation_do_not_matter() -> None:
+    assert clean_name("  O'BRIEN-Smith ") == "obrien smith"
+    assert clean_name("...") is None
+    assert clean_name(None) is None
+
+
+def test_name_order_does_not_change_the_key() -> None:
+    assert name_key("van anh", "nguyen") == name_key("nguyen", "van anh") == "anh nguyen van"
+    assert phonetic_key("nguyen", "hoang") == phonetic_key("hoang", "nguyen")
+    assert phonetic_key("nguyen", "hoang") == phonetic_key("nguien", "hoang")
+    assert name_core("lan nguyen thi") == name_core("lan nguyen") == "lan nguyen"
+
+
+def test_dates_of_birth_give_parts_and_the_swapped_variant() -> None:
+    parts = parse_dob("1990-03-11")
+    assert parts is not None
+    assert (parts.year, parts.month, parts.day) == (1990, 3, 11)
+    assert parts.swapped == "1990-11-03"
+    swapped = parse_dob("19901103")
+    assert swapped is not None and swapped.unordered == parts.unordered
+    late = parse_dob("1990-03-25")
+    assert late is not None and late.swapped is None  # no 25th month
+    assert parse_dob("1990-02-30") is None
+    assert parse_dob("unknown") is None
+
+
+def test_a_record_is_prepared_with_cleaned_identifiers() -> None:
+    row = prepare_one(
+        PersonInput(
+            "r1",
+            given_name="Văn Anh",
+            surname="NGUYỄN",
+            estimated_age=30,
+            age_on=date(2018, 2, 1),
+            gender="Male",
+            phone="07700 900123",
+            postcode="sw1a1aa",
+        )
+    )
+    assert row["given"] == "van anh" and row["surname"] == "nguyen"
+    assert row["dob"] is None and row["birth_year"] == 1987 and not row["birth_year_exact"]
+    assert row["phone"] == "+447700900123"
+    assert (row["postcode"], row["postcode_district"]) == ("SW1A 1AA", "SW1A")
+    assert row["gender"] == "m"
