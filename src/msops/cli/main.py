@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from msops.cli import db_cmd, demo_cmd, estimate_cmd, link_cmd, ops_cmd, returns_cmd
+from msops.cli import (
+    casework_debrief,
+    casework_europol,
+    casework_nrm,
+    casework_orders,
+    db_cmd,
+    demo_cmd,
+    estimate_cmd,
+    link_cmd,
+    ops_cmd,
+    returns_cmd,
+)
 from msops.cli.output import OutputFormat, emit
 from msops.domain.reference import organisations
 
@@ -20,6 +31,10 @@ app.add_typer(returns_cmd.app, name="returns")
 app.add_typer(ops_cmd.app, name="ops")
 app.add_typer(estimate_cmd.app, name="estimate")
 app.add_typer(link_cmd.app, name="link")
+app.add_typer(casework_orders.orders, name="orders")
+app.add_typer(casework_nrm.nrm_referrals, name="nrm-referrals")
+app.add_typer(casework_europol.europol, name="europol")
+app.add_typer(casework_debrief.debrief, name="debrief")
 app.command("demo")(demo_cmd.demo_cmd)
 
 

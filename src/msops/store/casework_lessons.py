@@ -1,0 +1,232 @@
+"""Debrief records and the lessons-learnt database, searchable in full text.
+
+One function, `search_lessons`, hides the engine: PostgreSQL matches a tsvector column kept by
+this module (GIN index, `websearch_to_tsquery`, ranked by `ts_rank`); SQLite builds an FTS5 index
+of the lessons in scope in a TEMP table on the connection and ranks by bm25. The SQLite index is
+temporary on purpose: an FTS5 table and its shadow tables in the main schema cannot be described
+by the shared SQLAlchemy metadata, so the schema-versus-migration check would fail; rebuilding
+takes milliseconds at the size of a national lessons database (thousands of rows).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, cast, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import REGCONFIG
+
+from msops.domain.debriefs import Method, Quarter, clean_tags, clean_themes
+from msops.domain.errors import InvalidInput, NotFound
+from msops.domain.principal import Principal
+from msops.store import schema as s
+from msops.store.audit import Action
+from msops.store.casework_common import (
+    Row,
+    audit_read,
+    in_scope,
+    log_change,
+    require_operation,
+    require_personal_scope,
+    require_text,
+    writable_org_id,
+)
+from msops.store.schema_casework import casework_debrief, casework_lesson
+
+DEBRIEF = "debrief"
+LESSON = "lesson"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def add_debrief(
+    conn: Connection,
+    principal: Principal,
+    org: str,
+    operation_ref: str,
+    method: Method,
+    on: date,
+    findings: str,
+) -> int:
+    org_id = writable_org_id(conn, principal, org, "debriefs")
+    require_operation(conn, org_id, operation_ref)
+    debrief_id = conn.execute(
+        insert(casework_debrief)
+        .values(
+            organisation_id=org_id,
+            operation_ref=operation_ref,
+            method=method.value,
+            debriefed_on=on,
+            findings=require_text(findings, "findings", 20000),
+            version=1,
+        )
+        .returning(casework_debrief.c.id)
+    ).scalar_one()
+    log_change(
+        conn, principal, DEBRIEF, casework_debrief, debrief_id, "debriefed", Action.COLLECTION
+    )
+    return int(debrief_id)
+
+
+def _document(title: str, body: str, themes: tuple[str, ...], tags: tuple[str, ...]) -> str:
+    return " ".join((title, body, " ".join(themes), " ".join(tags)))
+
+
+def add_lesson(
+    conn: Connection,
+    principal: Principal,
+    org: str,
+    on: date,
+    title: str,
+    body: str,
+    themes: tuple[str, ...],
+    tags: tuple[str, ...] = (),
+    debrief_id: int | None = None,
+) -> int:
+    org_id = writable_org_id(conn, principal, org, "lessons")
+    title = require_text(title, "title", 200)
+    body = require_text(body, "lesson", 20000)
+    themes, tags = clean_themes(themes), clean_tags(tags)
+    if debrief_id is not None:
+        found = conn.execute(
+            select(casework_debrief.c.id).where(
+                casework_debrief.c.id == debrief_id, casework_debrief.c.organisation_id == org_id
+            )
+        ).first()
+        if found is None:
+            raise NotFound(f"debrief: {org} has no debrief {debrief_id}")
+    lesson_id = conn.execute(
+        insert(casework_lesson)
+        .values(
+            organisation_id=org_id,
+            debrief_id=debrief_id,
+            recorded_on=on,
+            title=title,
+            body=body,
+            themes=json.dumps(list(themes)),
+            tags=json.dumps(list(tags)),
+            version=1,
+        )
+        .returning(casework_lesson.c.id)
+    ).scalar_one()
+    if conn.dialect.name == "postgresql":
+        document = _document(title, body, themes, tags)
+        conn.execute(
+            update(casework_lesson)
+            .where(casework_lesson.c.id == lesson_id)
+            .values(search=func.to_tsvector(cast("english", REGCONFIG), document))
+        )
+    log_change(conn, principal, LESSON, casework_lesson, lesson_id, "recorded", Action.COLLECTION)
+    return int(lesson_id)
+
+
+def _present(row: Any) -> Row:
+    values = {k: v for k, v in row._mapping.items() if k != "search"}
+    values["themes"] = json.loads(row.themes)
+    values["tags"] = json.loads(row.tags)
+    return values
+
+
+def _base(principal: Principal) -> Any:
+    require_personal_scope(principal, "lessons")
+    t, o = casework_lesson, s.organisation
+    return (
+        select(t, o.c.short_name.label("organisation"))
+        .join(o, o.c.id == t.c.organisation_id)
+        .where(in_scope(principal, t))
+    )
+
+
+def search_lessons(
+    conn: Connection, principal: Principal, query: str, limit: int = 50
+) -> list[Row]:
+    """Lessons in scope matching every word of `query` (stemmed), best match first."""
+    words = _WORD.findall(query)
+    if not words:
+        raise InvalidInput("search: give at least one word to search for")
+    if conn.dialect.name == "postgresql":
+        rows = _search_postgres(conn, principal, query, limit)
+    else:
+        rows = _search_sqlite(conn, principal, words, limit)
+    audit_read(conn, principal, LESSON, "search", len(rows))
+    return rows
+
+
+def _search_postgres(conn: Connection, principal: Principal, query: str, limit: int) -> list[Row]:
+    t = casework_lesson
+    tsq = func.websearch_to_tsquery(cast("english", REGCONFIG), query)
+    rank = func.ts_rank(t.c.search, tsq)
+    found = conn.execute(
+        _base(principal).where(t.c.search.op("@@")(tsq)).order_by(rank.desc(), t.c.id).limit(limit)
+    )
+    return [_present(r) for r in found]
+
+
+def _search_sqlite(
+    conn: Connection, principal: Principal, words: list[str], limit: int
+) -> list[Row]:
+    rows = {r.id: r for r in conn.execute(_base(principal))}
+    conn.execute(text("DROP TABLE IF EXISTS temp.lesson_fts"))
+    conn.execute(
+        text(
+            "CREATE VIRTUAL TABLE temp.lesson_fts USING fts5("
+            "title, body, themes, tags, tokenize='porter unicode61')"
+        )
+    )
+    for r in rows.values():
+        conn.execute(
+            text(
+                "INSERT INTO temp.lesson_fts(rowid, title, body, themes, tags)"
+                " VALUES (:id, :title, :body, :themes, :tags)"
+            ),
+            {
+                "id": r.id,
+                "title": r.title,
+                "body": r.body,
+                "themes": " ".join(json.loads(r.themes)),
+                "tags": " ".join(json.loads(r.tags)),
+            },
+        )
+    match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+    ids = (
+        conn.execute(
+            text(
+                "SELECT rowid FROM temp.lesson_fts WHERE lesson_fts MATCH :q"
+                " ORDER BY bm25(lesson_fts), rowid LIMIT :n"
+            ),
+            {"q": match, "n": limit},
+        )
+        .scalars()
+        .all()
+    )
+    conn.execute(text("DROP TABLE temp.lesson_fts"))
+    return [_present(rows[i]) for i in ids]
+
+
+def lessons_in_quarter(conn: Connection, principal: Principal, quarter: Quarter) -> list[Row]:
+    t = casework_lesson
+    found = conn.execute(
+        _base(principal)
+        .where(t.c.recorded_on >= quarter.first_day, t.c.recorded_on <= quarter.last_day)
+        .order_by(t.c.recorded_on, t.c.id)
+    )
+    out = [_present(r) for r in found]
+    audit_read(conn, principal, LESSON, f"quarter {quarter}", len(out))
+    return out
+
+
+def debriefs_in_quarter(conn: Connection, principal: Principal, quarter: Quarter) -> list[Row]:
+    require_personal_scope(principal, "debriefs")
+    t, o = casework_debrief, s.organisation
+    found = conn.execute(
+        select(t, o.c.short_name.label("organisation"))
+        .join(o, o.c.id == t.c.organisation_id)
+        .where(
+            in_scope(principal, t),
+            t.c.debriefed_on >= quarter.first_day,
+            t.c.debriefed_on <= quarter.last_day,
+        )
+        .order_by(t.c.debriefed_on, t.c.id)
+    ).mappings()
+    return [dict(r) for r in found]
