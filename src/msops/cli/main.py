@@ -15,6 +15,7 @@ from msops.cli import (
     demo_cmd,
     estimate_cmd,
     link_cmd,
+    nrm_cmd,
     ops_cmd,
     returns_cmd,
 )
@@ -31,6 +32,7 @@ app.add_typer(returns_cmd.app, name="returns")
 app.add_typer(ops_cmd.app, name="ops")
 app.add_typer(estimate_cmd.app, name="estimate")
 app.add_typer(link_cmd.app, name="link")
+app.add_typer(nrm_cmd.app, name="nrm")
 app.add_typer(casework_orders.orders, name="orders")
 app.add_typer(casework_nrm.nrm_referrals, name="nrm-referrals")
 app.add_typer(casework_europol.europol, name="europol")
