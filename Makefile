@@ -13,12 +13,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-## Create the embedded database, load the synthetic national history, print the latest headline.
+## Create the embedded database, load the synthetic national history, print the latest headline
+## and write its national overview to var/overview-2018-02.html.
 demo: $(STAMP)
-	$(BIN)/msops demo
+	$(BIN)/msops demo --overview var/overview-2018-02.html
 
 ## The whole test suite (PostgreSQL leg runs when MSOPS_TEST_POSTGRES_URL's server answers).
 test: $(STAMP)
+	bash scripts/system-packages.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

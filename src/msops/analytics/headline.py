@@ -3,17 +3,60 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, distinct, func, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, case, distinct, func, select, true
 
+from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
-from msops.domain.reference import REGIONS
+from msops.domain.reference import REGIONS, find_organisation
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.scope import visible_organisations
 
 CHILD_COLUMNS = tuple(c for c in VICTIM_COUNT_COLUMNS if "_child_" in c)
+LIVE_STATUSES = ("live", "reopened")
+LEAD = s.organisation.alias("lead")  # the organisation leading an operation (not its holder)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A narrowing inside the principal's scope: one region, or one organisation (short name).
+
+    It applies to the organisation that submits the return (whose operation it is), never widens
+    what the principal may see.
+    """
+
+    region: str | None = None
+    organisation: str | None = None
+
+    @classmethod
+    def of(cls, region: str | None, organisation: str | None) -> Area:
+        """A checked area from command-line words: a known region or organisation, not both."""
+        if region and organisation:
+            raise InvalidInput("give --region or --org, not both")
+        if region and region not in REGIONS:
+            raise InvalidInput(f"region must be one of: {', '.join(REGIONS)}")
+        if organisation:
+            found = find_organisation(organisation)
+            if found is None:
+                raise InvalidInput(f"no organisation is called {organisation!r}; see `msops orgs`")
+            return cls(organisation=found.short_name)
+        return cls(region=region or None)
+
+    def clause(self, org: Table) -> ColumnElement[bool]:
+        if self.organisation:
+            return org.c.short_name == self.organisation
+        if self.region:
+            return org.c.region == self.region
+        return true()
+
+    def describe(self) -> str:
+        return self.organisation or self.region or "England, Wales, Scotland and Northern Ireland"
+
+
+NATIONAL = Area()
 
 
 @dataclass(frozen=True)
@@ -39,52 +82,59 @@ class Headline:
         return self.live_led_by_rocus / self.live_police_led if self.live_police_led else 0.0
 
 
-def headline(conn: Connection, principal: Principal, period: Period) -> Headline:
-    """Headline figures for `period` from the current returns within the principal's scope."""
+def months_in_scope(principal: Principal, area: Area, *columns: ColumnElement[Any]) -> Select[Any]:
+    """SELECT `columns` FROM the current operation months in the principal's scope and area.
+
+    The query joins the operation, its organisation (`schema.organisation`) and its lead
+    organisation (`LEAD`); callers add their own conditions.
+    """
     om, op, org = s.operation_month, s.operation, s.organisation
-    lead = org.alias("lead")
-    live = om.c.status.in_(("live", "reopened"))
-    police_lead = lead.c.kind != "partner_agency"
-    victims = sum((om.c[c] for c in VICTIM_COUNT_COLUMNS[1:]), om.c[VICTIM_COUNT_COLUMNS[0]])
-    children = sum((om.c[c] for c in CHILD_COLUMNS[1:]), om.c[CHILD_COLUMNS[0]])
-
-    def count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    base = (
-        select(
-            count_if(live & police_lead),
-            count_if(live & police_lead & (lead.c.kind != "rocu")),
-            count_if(live & (lead.c.kind == "rocu")),
-            count_if(live & ~police_lead),
-            count_if(
-                (om.c.opened_date >= period.first_day) & (om.c.opened_date <= period.last_day)
-            ),
-            count_if(om.c.status == "closed"),
-            func.coalesce(func.sum(case((live & police_lead, victims), else_=0)), 0),
-            func.coalesce(func.sum(case((live & police_lead, children), else_=0)), 0),
-            func.count(distinct(case((live & lead.c.region.in_(REGIONS), lead.c.region)))),
-        )
+    return (
+        select(*columns)
         .select_from(om)
         .join(op, op.c.id == om.c.operation_id)
         .join(org, org.c.id == op.c.organisation_id)
-        .join(lead, lead.c.id == om.c.lead_org_id)
-        .where(om.c.is_current, om.c.period == str(period), visible_organisations(principal, org))
+        .join(LEAD, LEAD.c.id == om.c.lead_org_id)
+        .where(om.c.is_current, visible_organisations(principal, org), area.clause(org))
     )
-    figures = [int(v) for v in conn.execute(base).one()]
-    held = conn.execute(
-        select(func.count(distinct(om.c.operation_id)))
-        .select_from(om)
-        .join(op, op.c.id == om.c.operation_id)
-        .join(org, org.c.id == op.c.organisation_id)
-        .join(lead, lead.c.id == om.c.lead_org_id)
-        .where(
-            om.c.is_current,
-            om.c.period <= str(period),
-            police_lead,
-            visible_organisations(principal, org),
-        )
-    ).scalar_one()
+
+
+def count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def sum_if(cond: ColumnElement[bool], value: ColumnElement[int]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((cond, value), else_=0)), 0)
+
+
+def victims_total(columns: tuple[str, ...] = VICTIM_COUNT_COLUMNS) -> ColumnElement[int]:
+    om = s.operation_month
+    return sum((om.c[c] for c in columns[1:]), om.c[columns[0]])
+
+
+def headline(
+    conn: Connection, principal: Principal, period: Period, area: Area = NATIONAL
+) -> Headline:
+    """Headline figures for `period` from the current returns within the principal's scope."""
+    om = s.operation_month
+    live = om.c.status.in_(LIVE_STATUSES)
+    lead = LEAD
+    police_lead = lead.c.kind != "partner_agency"
+    columns = (
+        count_if(live & police_lead),
+        count_if(live & police_lead & (lead.c.kind != "rocu")),
+        count_if(live & (lead.c.kind == "rocu")),
+        count_if(live & ~police_lead),
+        count_if((om.c.opened_date >= period.first_day) & (om.c.opened_date <= period.last_day)),
+        count_if(om.c.status == "closed"),
+        sum_if(live & police_lead, victims_total()),
+        sum_if(live & police_lead, victims_total(CHILD_COLUMNS)),
+        func.count(distinct(case((live & lead.c.region.in_(REGIONS), lead.c.region)))),
+    )
+    base = months_in_scope(principal, area, *columns)
+    figures = [int(v) for v in conn.execute(base.where(om.c.period == str(period))).one()]
+    held_query = months_in_scope(principal, area, func.count(distinct(om.c.operation_id)))
+    held = conn.execute(held_query.where(om.c.period <= str(period), police_lead)).scalar_one()
     live_police, local, rocu, partner, opened, closed, n_victims, n_children, regions = figures
     return Headline(
         period,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,7 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine, select
 
 from msops.analytics.headline import Headline, headline
+from msops.analytics.tables import Audience
 from msops.cli.context import console, current_principal, friendly, open_database
+from msops.cli.report_cmd import overview_cmd
 from msops.domain.errors import MsopsError
 from msops.domain.periods import Period
 from msops.returns.raw import RawReturn
@@ -85,6 +88,10 @@ def demo_cmd(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic history.")] = 2018,
     first: Annotated[str, typer.Option("--from", help="First month.")] = "2016-12",
     last: Annotated[str, typer.Option("--to", help="Last month.")] = "2018-02",
+    overview_out: Annotated[
+        Path | None,
+        typer.Option("--overview", help="Also write the last month's overview (.html or .pdf)."),
+    ] = None,
 ) -> None:
     """Generate a synthetic national history, submit it month by month, print the headline."""
     engine = open_database()
@@ -103,3 +110,11 @@ def demo_cmd(
     )
     with engine.connect() as conn:
         print_headline(headline(conn, current_principal(), end))
+    if overview_out is not None:
+        overview_out.parent.mkdir(parents=True, exist_ok=True)
+        overview_cmd(
+            period=str(end),
+            out=overview_out,
+            audience=Audience.INTERNAL,
+            purpose="synthetic demonstration",
+        )

@@ -17,6 +17,7 @@ from msops.cli import (
     link_cmd,
     nrm_cmd,
     ops_cmd,
+    report_cmd,
     returns_cmd,
 )
 from msops.cli.output import OutputFormat, emit
@@ -33,6 +34,9 @@ app.add_typer(ops_cmd.app, name="ops")
 app.add_typer(estimate_cmd.app, name="estimate")
 app.add_typer(link_cmd.app, name="link")
 app.add_typer(nrm_cmd.app, name="nrm")
+report_cmd.app.command("nrm-profile")(nrm_cmd.profile_cmd)
+report_cmd.app.command("lessons")(casework_debrief.lessons)
+app.add_typer(report_cmd.app, name="report")
 app.add_typer(casework_orders.orders, name="orders")
 app.add_typer(casework_nrm.nrm_referrals, name="nrm-referrals")
 app.add_typer(casework_europol.europol, name="europol")

@@ -1,0 +1,146 @@
+"""The monthly overview: every figure of the national picture for one month, in one value.
+
+`overview()` gathers the figures; each comes from one named query (`headline.headline`,
+`overview_breakdowns.*`, `trend`). Reports and tables are made from this value only, so what a
+page shows and what a CSV holds are the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import Connection, String, cast, func, select
+
+from msops.analytics import overview_breakdowns as b
+from msops.analytics.headline import (
+    LEAD,
+    LIVE_STATUSES,
+    NATIONAL,
+    Area,
+    Headline,
+    count_if,
+    headline,
+    months_in_scope,
+)
+from msops.domain.periods import Period
+from msops.domain.principal import Principal
+from msops.store import schema as s
+from msops.store.scope import visible_organisations
+
+Synthetic = Literal["none", "some", "all"]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    live_police_led: int
+    live_partner_led: int
+    opened: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    period: Period
+    area: Area
+    synthetic: Synthetic  # whether the returns behind the figures are synthetic (demo) data
+    headline: Headline
+    trend: tuple[TrendPoint, ...]  # every month from the first on record to `period`
+    lead_by_region: b.Cells  # (region, lead type) -> live operations
+    exploitation: b.Cells  # (type, category) -> live operations
+    victims: b.Cells  # (age group, gender) -> potential victims in live police-led operations
+    sectors: b.Counts
+    recruitment: b.Counts
+    control: b.Counts
+    victim_nationalities: b.Counts  # all nationalities, largest first
+    suspect_nationalities: b.Counts
+    outcomes: b.Counts  # to date, operations in the month's returns
+    europol: b.EuropolCoverage
+
+    @property
+    def first_period(self) -> Period | None:
+        return self.trend[0].period if self.trend else None
+
+
+def overview(
+    conn: Connection, principal: Principal, period: Period, area: Area = NATIONAL
+) -> Overview:
+    """Every figure of the monthly overview for `period`, within the principal's scope."""
+    detail = b.details(conn, principal, period, area)
+    victims, suspects = b.nationalities(conn, principal, period, area)
+    return Overview(
+        period=period,
+        area=area,
+        synthetic=synthetic_returns(conn, principal, period, area),
+        headline=headline(conn, principal, period, area),
+        trend=trend(conn, principal, period, area),
+        lead_by_region=b.lead_by_region(conn, principal, period, area),
+        exploitation=b.exploitation(conn, principal, period, area),
+        victims=b.victims_by_age_gender(conn, principal, period, area),
+        sectors=detail.sectors,
+        recruitment=detail.recruitment,
+        control=detail.control,
+        victim_nationalities=victims,
+        suspect_nationalities=suspects,
+        outcomes=b.outcomes(conn, principal, period, area),
+        europol=b.europol_coverage(conn, principal, period, area),
+    )
+
+
+def trend(
+    conn: Connection, principal: Principal, period: Period, area: Area = NATIONAL
+) -> tuple[TrendPoint, ...]:
+    """Live operations (police-led, partner-led), opened and closed, month by month.
+
+    From the first month with a current return in scope to `period`; months without any return
+    in between count zero. Opened: the opening date falls in the month of the return.
+    """
+    om = s.operation_month
+    live = om.c.status.in_(LIVE_STATUSES)
+    partner = LEAD.c.kind == "partner_agency"
+    opened_month = func.substr(cast(om.c.opened_date, String), 1, 7)
+    query = months_in_scope(
+        principal,
+        area,
+        om.c.period,
+        count_if(live & ~partner),
+        count_if(live & partner),
+        count_if(opened_month == om.c.period),
+        count_if(om.c.status == "closed"),
+    ).where(om.c.period <= str(period))
+    found = {
+        Period.parse(p): (int(a), int(b_), int(c), int(d))
+        for p, a, b_, c, d in conn.execute(query.group_by(om.c.period))
+    }
+    if not found:
+        return ()
+    points = []
+    month = min(found)
+    while month <= period:
+        points.append(TrendPoint(month, *found.get(month, (0, 0, 0, 0))))
+        month = month.next()
+    return tuple(points)
+
+
+def synthetic_returns(
+    conn: Connection, principal: Principal, period: Period, area: Area = NATIONAL
+) -> Synthetic:
+    """Whether the current returns up to `period` in scope are synthetic: none, some or all."""
+    rv, org = s.return_version, s.organisation
+    is_synthetic = rv.c.source_name.startswith("synthetic-")
+    query = (
+        select(count_if(is_synthetic), func.count())
+        .select_from(rv)
+        .join(org, org.c.id == rv.c.organisation_id)
+        .where(
+            rv.c.is_current,
+            rv.c.period <= str(period),
+            visible_organisations(principal, org),
+            area.clause(org),
+        )
+    )
+    n_synthetic, n_all = (int(v) for v in conn.execute(query).one())
+    if n_synthetic == 0:
+        return "none"
+    return "all" if n_synthetic == n_all else "some"

@@ -1,0 +1,153 @@
+"""HTML documents through Jinja2: one self-contained file, charts and style inlined."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from msops.analytics.overview import Overview
+from msops.analytics.tables import TOTAL_PREFIXES, ReportTable, Rule, number
+from msops.domain.return_spec import MARKING
+from msops.reports import charts
+
+PUBLIC_MARKING = "OFFICIAL"  # disclosure-controlled aggregates, released outside the police
+SYNTHETIC_NOTICE = {
+    "all": "SYNTHETIC DATA: every return behind these figures is synthetic (demonstration"
+    " data), not real operations or people.",
+    "some": "CAUTION: some returns behind these figures are synthetic (demonstration data).",
+}
+
+
+def _css_string(value: str) -> Markup:
+    """A CSS string literal (quoted) for the @page margin boxes."""
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return Markup(f'"{text}"')
+
+
+def _figure(cell: str) -> str:
+    """A released cell for reading: 1234 as 1,234; "[c]" and words unchanged."""
+    return f"{int(cell):,}" if cell.isdigit() else cell
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("msops.reports", "templates"),
+        autoescape=select_autoescape(("html", "j2")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = _css_string
+    env.filters["figure"] = _figure
+    env.globals["total_prefixes"] = TOTAL_PREFIXES
+    return env
+
+
+def marking(rule: Rule) -> str:
+    return MARKING if rule.exact else PUBLIC_MARKING
+
+
+def page_context(
+    title: str, subtitle: str, rule: Rule, synthetic: str, footer: str = ""
+) -> dict[str, Any]:
+    """What the base template needs: titles, marking and the synthetic-data notice."""
+    mark = marking(rule)
+    return {
+        "title": title,
+        "subtitle": subtitle,
+        "marking": mark,
+        "footer": f"msops {footer}",
+        "synthetic_notice": SYNTHETIC_NOTICE.get(synthetic, ""),
+        "public": not rule.exact,
+        "threshold": rule.threshold,
+        "base": rule.base,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def render_overview(
+    ov: Overview, tables: list[ReportTable], rule: Rule, generated_for: str, scope_note: str = ""
+) -> str:
+    """The monthly overview as one HTML document."""
+    by_name = {t.name: t for t in tables}
+    head = ov.headline
+    context = page_context(
+        f"Monthly overview of modern slavery operations, {ov.period}",
+        f"{ov.area.describe()} · audience: {rule.audience.value}",
+        rule,
+        ov.synthetic,
+        f"overview {ov.period}",
+    )
+    shares = rule.exact and head.live_police_led
+    context |= {
+        "t": by_name,
+        "charts": _overview_charts(by_name),
+        "period": str(ov.period),
+        "area": ov.area.describe(),
+        "scope_note": scope_note,
+        "first_period": str(ov.first_period or ov.period),
+        "local_share": f"{head.local_force_share:.1%}" if shares else "",
+        "rocu_share": f"{head.rocu_share:.1%}" if shares else "",
+        "europol_sentence": _europol_sentence(by_name["europol_checks"]),
+        "generated_for": generated_for,
+    }
+    return environment().get_template("overview.html.j2").render(context)
+
+
+def _europol_sentence(table: ReportTable) -> str:
+    checked = number(table.value("Checked", "Operations"))
+    eligible = number(table.value("Eligible live operations", "Operations"))
+    if eligible is None or checked is None:
+        return "Too few eligible operations to show a rate."
+    if eligible == 0:
+        return "No live operation had an international dimension or foreign nationals."
+    return (
+        f"{checked:,} of {eligible:,} live operations with an international dimension or"
+        f" foreign nationals have been checked against Europol ({checked / eligible:.0%})."
+    )
+
+
+def _overview_charts(t: dict[str, ReportTable]) -> dict[str, Markup]:
+    trend = t["trend_by_month"]
+    months = [r[0] for r in trend.rows]
+    live_cols = [c for c in ("Live police-led", "Live partner-led", "Live") if c in trend.header]
+    if "Live police-led" in live_cols:
+        live_cols.remove("Live")
+    region = t["live_operations_by_region_and_lead"]
+    exploitation = t["exploitation_type_by_category"]
+    out = {
+        "trend_live": charts.line_chart(
+            months, [(c, _values(trend, c)) for c in live_cols], "Live operations by month"
+        ),
+        "trend_flow": charts.line_chart(
+            months,
+            [(c, _values(trend, c)) for c in ("Opened", "Closed")],
+            "Operations opened and closed by month",
+            height=180,
+        ),
+        "lead": charts.stacked_bar_chart(
+            [label for label, _ in region.column("Local force")],
+            [(c, _values(region, c)) for c in region.header[1:-1]],
+            "Live operations by region and lead organisation type",
+        ),
+        "category": charts.bar_chart(
+            [(c, number(exploitation.value("Total", c))) for c in exploitation.header[1:-1]],
+            "Live operations by primary exploitation category",
+        ),
+        "type": charts.bar_chart(
+            [(r[0], number(r[-1])) for r in exploitation.rows if r[0] != "Total"],
+            "Live operations by primary exploitation type",
+        ),
+    }
+    for name in ("sectors", "recruitment_methods", "control_methods"):
+        out[name] = charts.bar_chart(t[name].column("Operations")[:12], t[name].title)
+    for name in ("victim_nationalities", "suspect_nationalities"):
+        out[name] = charts.bar_chart(t[name].column("People"), t[name].title, width=330)
+    return {k: Markup(v) for k, v in out.items()}
+
+
+def _values(table: ReportTable, column: str) -> list[int | None]:
+    return [v for _, v in table.column(column)]
