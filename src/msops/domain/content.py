@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from msops.domain.periods import Period
@@ -41,7 +42,7 @@ class ReturnContent:
         for name in PART_NAMES:
             rows = self.part(name)
             keys = sorted(k for k in (rows[0] if rows else {}) if not k.startswith("_"))
-            lines = sorted(repr([r.get(k) for k in keys]) for r in rows)
+            lines = sorted(map(repr, map(itemgetter(*keys), rows))) if keys else []
             sha.update(repr(keys).encode())
             sha.update(f"{name}:{len(lines)}\n".encode())
             for line in lines:

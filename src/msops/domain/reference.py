@@ -162,6 +162,20 @@ def _code_index(list_name: str) -> dict[str, Code]:
     return index
 
 
+@cache
+def _exact_index(list_name: str) -> dict[str, Code]:
+    index: dict[str, Code] = {}
+    for code in code_lists()[list_name]:
+        index[code.label] = code
+        index[code.code] = code
+    return index
+
+
+def exact_code(list_name: str, value: str) -> Code | None:
+    """The code whose code or label is exactly `value`: the fast path before `find_code`."""
+    return _exact_index(list_name).get(value)
+
+
 def find_code(list_name: str, value: str) -> Code | None:
     """The code in `list_name` whose code or label is `value` (any case)."""
     return _code_index(list_name).get(value.strip().casefold())

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache, partial
 
-from msops.domain.reference import code_lists, find_code, suggest
+from msops.domain.reference import code_lists, exact_code, find_code, suggest
 from msops.domain.return_spec import Column
 from msops.returns.raw import Cell
 
@@ -78,7 +78,7 @@ def clean_date(value: Cell) -> date:
 
 def clean_code(list_name: str, value: Cell) -> str:
     text = as_text(value) or ""
-    code = find_code(list_name, text)
+    code = exact_code(list_name, text) or find_code(list_name, text)
     if code is None:
         labels = [c.label for c in code_lists()[list_name]]
         raise CellError(
@@ -90,6 +90,8 @@ def clean_code(list_name: str, value: Cell) -> str:
 
 
 def _clean_text(value: Cell) -> str | None:
+    if type(value) is str and value.isprintable():  # the common case: no control characters
+        return value.strip() or None
     text = as_text(value)
     if text is not None and _CONTROL.search(text):
         raise CellError("control_character", "holds a control character; retype the text")

@@ -105,6 +105,8 @@ operation_month = Table(
     Column("lead_org_id", ForeignKey("organisation.id"), nullable=False),
     *_operation_month_columns(),
     Index("ix_operation_month_period_current", "period", "is_current"),
+    # The month-to-month rules look up each listed operation's latest earlier month.
+    Index("ix_operation_month_operation_period", "operation_id", "period"),
 )
 
 operation_detail = Table(
