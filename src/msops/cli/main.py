@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from msops.cli import (
+    audit_cmd,
     casework_debrief,
     casework_europol,
     casework_nrm,
@@ -19,6 +20,8 @@ from msops.cli import (
     ops_cmd,
     report_cmd,
     returns_cmd,
+    serve_cmd,
+    users_cmd,
 )
 from msops.cli.output import OutputFormat, emit
 from msops.domain.reference import organisations
@@ -42,6 +45,9 @@ app.add_typer(casework_nrm.nrm_referrals, name="nrm-referrals")
 app.add_typer(casework_europol.europol, name="europol")
 app.add_typer(casework_debrief.debrief, name="debrief")
 app.command("demo")(demo_cmd.demo_cmd)
+app.command("serve")(serve_cmd.serve_cmd)
+app.add_typer(users_cmd.app, name="users")
+app.add_typer(audit_cmd.app, name="audit")
 
 
 @app.command("orgs")

@@ -118,11 +118,21 @@ def export_cmd(
     purpose: Annotated[
         str | None, typer.Option("--purpose", help="Why it is exported (audited).")
     ] = None,
+    recipient: Annotated[
+        str | None, typer.Option("--recipient", help="Who will receive it (audited).")
+    ] = None,
 ) -> None:
     """Write the current version of a stored return in the template's format."""
     chosen = fmt or (FileFormat.xlsx if out.suffix.lower() == ".xlsx" else FileFormat.csv)
     rows = export_return(
-        open_database(), current_principal(), out, chosen.value, org, Period.parse(period), purpose
+        open_database(),
+        current_principal(),
+        out,
+        chosen.value,
+        org,
+        Period.parse(period),
+        purpose,
+        recipient,
     )
     console.print(f"{rows} operations written to {out}")
 

@@ -127,8 +127,12 @@ def export_return(
     org_name: str,
     period: Period,
     purpose: str | None = None,
+    recipient: str | None = None,
 ) -> int:
-    """Write the current version of a stored return in the template's form; returns rows."""
+    """Write the current version of a stored return in the template's form; returns rows.
+
+    The export is a disclosure: audited with its purpose and recipient (default: the person
+    exporting)."""
     org = find_organisation(org_name)
     if org is None:
         raise NotFound(f"no organisation is called {org_name!r}; `msops orgs` lists them")
@@ -145,7 +149,7 @@ def export_return(
                 "return",
                 f"{org.short_name}/{period}",
                 purpose=purpose,
-                recipient=principal.name,
+                recipient=recipient or principal.name,
                 detail=f"export as {fmt} ({len(content.nominals)} nominals)",
             ),
         )

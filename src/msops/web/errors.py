@@ -1,0 +1,75 @@
+"""How errors reach a user: a plain page (JSON under /api/) saying what to do, never a trace."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
+from msops.store.users_repo import SignInThrottled
+from msops.web.render import page
+from msops.web.session import NotSignedIn
+
+TITLES = {
+    400: "Not accepted",
+    401: "Sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    413: "Too large",
+    422: "Not accepted",
+    429: "Please wait",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _status(err: MsopsError) -> int:
+    if isinstance(err, NotFound):
+        return 404
+    if isinstance(err, AccessDenied):
+        return 403
+    if isinstance(err, SignInThrottled):
+        return 429
+    return 400  # InvalidInput and every other refusal of bad input
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    title = TITLES.get(status, "Error")
+    return page(request, "error.html", None, status, title=title, message=message)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _err: NotSignedIn) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "sign in first (POST /api/session)"}, status_code=401)
+        return RedirectResponse("/sign-in", status_code=303)
+
+    @app.exception_handler(MsopsError)
+    async def msops_error(request: Request, err: MsopsError) -> Response:
+        return error_response(request, _status(err), str(err))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException) -> Response:
+        message = {404: "There is no such page.", 405: "That action is not possible here."}
+        text = message.get(err.status_code, str(err.detail))
+        return error_response(request, err.status_code, text)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, err: RequestValidationError) -> Response:
+        # Say which fields were wrong, never echo their values (they may be personal data).
+        fields = sorted(
+            {".".join(str(p) for p in e.get("loc", ())[1:]) or "body" for e in err.errors()}
+        )
+        message = f"missing or invalid: {', '.join(fields)}"
+        return error_response(request, 422 if _is_api(request) else 400, message)
+
+
+__all__ = ["InvalidInput", "error_response", "install"]

@@ -1,0 +1,116 @@
+"""Monthly returns: upload with the validation result, status for a period, audited export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from msops.domain.periods import Period
+from msops.domain.principal import Role
+from msops.domain.reference import organisations
+from msops.returns.submit import SubmitResult
+from msops.store.operations_repo import latest_period, return_status
+from msops.web.render import page
+from msops.web.security import check_csrf
+from msops.web.services import MAX_UPLOAD_BYTES, export_file, parse_period, submit_upload
+from msops.web.session import OPERATIONAL, SUBMITTERS, Viewer, allow, engine_of
+
+router = APIRouter(include_in_schema=False)
+Submitter = Annotated[Viewer, Depends(allow(SUBMITTERS))]
+Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
+
+
+def submit_choices(viewer: Viewer) -> list[str]:
+    """The organisations this viewer submits for: their own, or any for the national team."""
+    if viewer.user.role == Role.NATIONAL_ANALYST:
+        return [o.short_name for o in organisations()]
+    return [viewer.user.organisation] if viewer.user.organisation else []
+
+
+def _upload_page(
+    request: Request, viewer: Viewer, result: SubmitResult | None = None, status: int = 200
+) -> Response:
+    return page(
+        request,
+        "upload.html",
+        viewer,
+        status,
+        result=result,
+        choices=submit_choices(viewer),
+        max_mb=MAX_UPLOAD_BYTES // 2**20,
+    )
+
+
+@router.get("/returns/upload")
+def upload_form(request: Request, viewer: Submitter) -> Response:
+    return _upload_page(request, viewer)
+
+
+@router.post("/returns/upload")
+def upload(
+    request: Request,
+    viewer: Submitter,
+    period: Annotated[str, Form(max_length=7)],
+    org: Annotated[str, Form(max_length=120)],
+    file: Annotated[UploadFile, File()],
+    csrf_token: Annotated[str, Form()],
+) -> Response:
+    check_csrf(viewer.csrf_token, csrf_token)
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    result = submit_upload(engine_of(request), viewer.principal, data, file.filename, org, period)
+    status = 200 if result.outcome.value != "rejected" else 422
+    return _upload_page(request, viewer, result, status)
+
+
+@router.get("/returns/status")
+def status_page(request: Request, viewer: Operational, period: str | None = None) -> Response:
+    engine = engine_of(request)
+    with engine.connect() as conn:
+        the_period = parse_period(period) or latest_period(conn)
+        rows = return_status(conn, viewer.principal, the_period) if the_period else []
+    submitted = sum(1 for r in rows if r.version is not None)
+    return page(request, "status.html", viewer, period=the_period, rows=rows, submitted=submitted)
+
+
+@router.get("/returns/export")
+def export_form(
+    request: Request, viewer: Operational, org: str | None = None, period: str | None = None
+) -> Response:
+    choices = (
+        [viewer.user.organisation]
+        if viewer.user.organisation
+        else [
+            o.short_name
+            for o in organisations()
+            if viewer.user.region is None or o.region == viewer.user.region
+        ]
+    )
+    return page(request, "export.html", viewer, choices=choices, org=org or "", period=period or "")
+
+
+@router.post("/returns/export")
+def export(
+    request: Request,
+    viewer: Operational,
+    org: Annotated[str, Form(max_length=120)],
+    period: Annotated[str, Form(max_length=7)],
+    purpose: Annotated[str, Form(max_length=500)],
+    recipient: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str, Form()],
+    fmt: Annotated[Literal["xlsx", "csv"], Form(alias="format")] = "xlsx",
+) -> Response:
+    check_csrf(viewer.csrf_token, csrf_token)
+    Period.parse(period)
+    data, name = export_file(
+        engine_of(request), viewer.principal, org, period, fmt, purpose, recipient
+    )
+    media = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "application/zip"
+    )
+    return Response(
+        data, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'}
+    )

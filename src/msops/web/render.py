@@ -1,0 +1,71 @@
+"""Rendering pages: one Jinja2 environment over the package's templates, autoescaped."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from msops.domain.principal import Role
+from msops.web.session import ADMINS, OPERATIONAL, SUBMITTERS, Viewer
+
+MARKING = "OFFICIAL-SENSITIVE"
+
+_env = Environment(
+    loader=PackageLoader("msops.web", "templates"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,
+)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+_env.filters["text"] = _text
+
+
+def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
+    if viewer is None:
+        return []
+    role = viewer.user.role
+    links = [("/", "Dashboard")]
+    if role in OPERATIONAL:
+        links += [("/operations", "Operations"), ("/returns/status", "Returns")]
+    if role in SUBMITTERS:
+        links.append(("/returns/upload", "Upload a return"))
+    if role in OPERATIONAL:
+        links.append(("/returns/export", "Export"))
+    if role in ADMINS:
+        links.append(("/accounts", "Accounts"))
+    return links
+
+
+def page(
+    request: Request,
+    template: str,
+    viewer: Viewer | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    html = _env.get_template(template).render(
+        marking=MARKING,
+        viewer=viewer,
+        csrf_token=viewer.csrf_token if viewer else context.pop("csrf_token", ""),
+        nav=nav(viewer),
+        path=request.url.path,
+        Role=Role,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,82 @@
+"""Security headers on every response, and a plain error instead of any unhandled exception."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from starlette.datastructures import MutableHeaders
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from msops.domain.errors import AccessDenied
+
+log = logging.getLogger("msops.web")
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        " form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    "cache-control": "no-store",
+}
+
+PLAIN_500 = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Error</title></head>"
+    "<body><p>OFFICIAL-SENSITIVE</p><h1>Something went wrong</h1>"
+    "<p>The request could not be completed. Nothing was changed by it. If it happens again,"
+    " tell the msops administrator the time it happened.</p></body></html>"
+)
+
+
+class SecurityMiddleware:
+    """Adds the security headers; turns an unhandled exception into a plain 500 page.
+
+    Only the exception's type and the route are logged: its message may hold personal data.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as err:
+            route = scope.get("route")
+            where = getattr(route, "path", "unknown route")
+            log.error("unhandled %s on %s %s", type(err).__name__, scope.get("method"), where)
+            if started:
+                return
+            response = server_error(str(scope.get("path", "")))
+            await response(scope, receive, send_with_headers)
+
+
+def server_error(path: str) -> Response:
+    if path.startswith("/api/"):
+        return JSONResponse({"detail": "internal error; nothing was changed"}, status_code=500)
+    return HTMLResponse(PLAIN_500, status_code=500)
+
+
+def check_csrf(expected: str, given: str | None) -> None:
+    if not given or not secrets.compare_digest(expected.encode(), given.encode()):
+        raise AccessDenied("the form has expired or did not come from this site: reload and retry")

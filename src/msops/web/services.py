@@ -1,0 +1,209 @@
+"""What pages and the API both do: parse filters, gather dashboard figures, submit and export.
+
+Thin on purpose: scope and audit happen in `msops.store`; this only adapts web input to it.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from msops.analytics.disclosure import SUPPRESSED, round_half_up
+from msops.analytics.headline import Headline, headline
+from msops.domain.errors import InvalidInput
+from msops.domain.periods import Period
+from msops.domain.principal import Principal, Role
+from msops.domain.reference import REGIONS, find_code, find_organisation
+from msops.returns.exchange import Format, export_return
+from msops.returns.submit import SubmitResult, submit_file
+from msops.store.operations_repo import OperationFilter, latest_period, list_operations
+from msops.store.schema import return_version
+from msops.store.web_reads import aggregate_scope
+
+MAX_UPLOAD_BYTES = 20 * 2**20
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
+PAGE_SIZE = 100
+HEADLINE_FIELDS = (
+    ("live_police_led", "Live police-led operations"),
+    ("live_led_by_local_forces", "led by local forces"),
+    ("live_led_by_rocus", "led by ROCUs"),
+    ("live_partner_led", "Live partner-led operations"),
+    ("opened_in_month", "Opened in the month"),
+    ("closed_in_month", "Closed in the month"),
+    ("police_led_held_to_date", "Police-led operations held to date"),
+    ("victims_in_live_police_led", "Potential victims in live police-led operations"),
+    ("child_victims_in_live_police_led", "of whom children"),
+)
+
+
+def parse_period(text: str | None) -> Period | None:
+    return Period.parse(text) if text else None
+
+
+def operation_filter(
+    period: str | None,
+    org: str | None,
+    region: str | None,
+    status: str | None,
+    exploitation: str | None,
+) -> OperationFilter:
+    org_short = None
+    if org:
+        found = find_organisation(org)
+        if found is None:
+            raise InvalidInput(f"no organisation is called {org!r}")
+        org_short = found.short_name
+    if region and region not in REGIONS:
+        raise InvalidInput(f"region must be one of: {', '.join(REGIONS)}")
+    if status and status not in ("live", "closed"):
+        raise InvalidInput("status must be live or closed")
+    code = None
+    if exploitation:
+        found_code = find_code("exploitation_category", exploitation) or find_code(
+            "exploitation_type", exploitation
+        )
+        if found_code is None:
+            raise InvalidInput(f"{exploitation!r} is not an exploitation category or type")
+        code = found_code.code
+    return OperationFilter(parse_period(period), org_short, region or None, status or None, code)
+
+
+def search_operations(
+    engine: Engine, principal: Principal, flt: OperationFilter, query: str | None
+) -> list[dict[str, Any]]:
+    """The operations in scope matching the filter, and `query` in their reference or name."""
+    with engine.connect() as conn:
+        rows = list_operations(conn, principal, flt)
+    if query:
+        needle = query.strip().casefold()
+        rows = [
+            r
+            for r in rows
+            if needle in r["ref"].casefold() or needle in (r["name"] or "").casefold()
+        ]
+    return rows
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: Period | None
+    rows: list[tuple[str, str]]  # (label, shown value)
+    protected: bool  # disclosure-controlled (PCC)
+    area: str
+
+
+class FiguresCache:
+    """Headline figures per scope and month, reused until a return is stored.
+
+    The national headline scans every month's rows (about 140 ms at ten years); the answer only
+    changes when a return version is added, so the newest version id is part of the key.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], Headline] = OrderedDict()
+
+    def headline(self, conn: Connection, scope: Principal, period: Period) -> Headline:
+        version = conn.execute(select(func.max(return_version.c.id))).scalar_one_or_none()
+        key = (scope.role, scope.organisation, scope.region, str(period), version)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        figures = headline(conn, scope, period)
+        with self._lock:
+            self._items[key] = figures
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return figures
+
+
+def dashboard_figures(
+    engine: Engine, principal: Principal, period: Period | None, cache: FiguresCache
+) -> Figures:
+    """Headline figures in the principal's scope; a PCC's are disclosure-controlled."""
+    scope = aggregate_scope(principal)
+    area = scope.organisation or scope.region or "England and Wales"
+    with engine.connect() as conn:
+        period = period or latest_period(conn)
+        if period is None:
+            return Figures(None, [], principal.role == Role.PCC, area)
+        figures = cache.headline(conn, scope, period)
+    protect = principal.role == Role.PCC
+    shown = [(label, _shown(figures, name, protect)) for name, label in HEADLINE_FIELDS]
+    return Figures(period, shown, protect, area)
+
+
+def _shown(figures: Headline, name: str, protect: bool) -> str:
+    value = int(getattr(figures, name))
+    if not protect:
+        return f"{value:,}"
+    # Small counts in one force area could identify people: suppress under 10, round to 5.
+    return SUPPRESSED if value < 10 else f"{round_half_up(value, 5):,}"
+
+
+def safe_name(filename: str | None) -> str:
+    """The uploaded file's base name, reduced to safe characters, keeping its suffix."""
+    base = Path((filename or "").replace("\\", "/")).name
+    suffix = Path(base).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InvalidInput(
+            f"upload an XLSX workbook, a CSV file or a ZIP of CSVs ({suffix or 'no suffix'} given)"
+        )
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(base).stem)[:80] or "return"
+    return stem + suffix
+
+
+def submit_upload(
+    engine: Engine, principal: Principal, data: bytes, filename: str | None, org: str, period: str
+) -> SubmitResult:
+    """Submit an uploaded file as `msops returns submit` would, from a private temp folder."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MB")
+    name = safe_name(filename)
+    the_period = Period.parse(period)
+    with tempfile.TemporaryDirectory(prefix="msops-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        return submit_file(engine, principal, path, org, the_period)
+
+
+def export_file(
+    engine: Engine,
+    principal: Principal,
+    org: str,
+    period: str,
+    fmt: Format,
+    purpose: str,
+    recipient: str,
+) -> tuple[bytes, str]:
+    """The stored return as a file, its disclosure audited with purpose and recipient."""
+    if not purpose.strip() or not recipient.strip():
+        raise InvalidInput("say why the return is exported and who will receive it")
+    found = find_organisation(org)
+    if found is None:
+        raise InvalidInput(f"no organisation is called {org!r}")
+    the_period = Period.parse(period)
+    suffix = "xlsx" if fmt == "xlsx" else "zip"
+    name = f"{found.short_name}-{the_period}.{suffix}"
+    with tempfile.TemporaryDirectory(prefix="msops-export-") as folder:
+        path = Path(folder) / name
+        export_return(
+            engine,
+            principal,
+            path,
+            fmt,
+            found.short_name,
+            the_period,
+            purpose.strip(),
+            recipient.strip(),
+        )
+        return path.read_bytes(), name

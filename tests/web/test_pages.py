@@ -1,0 +1,154 @@
+"""What a user sees: security headers, CSRF, plain errors, scope on pages, audited reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+
+from msops.store.schema import audit_event
+from tests.builders import operation, valid_return
+from tests.web.conftest import PASSWORD, Site, csrf_of, return_file
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_every_response_carries_the_security_headers(site: Site) -> None:
+    client = site.client("national")
+    for url in ("/", "/sign-in", "/operations", "/static/style.css", "/api/operations", "/nope"):
+        headers = client.get(url).headers
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert "'unsafe-inline'" not in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_pages_carry_the_marking_and_no_inline_script(site: Site) -> None:
+    client = site.client("force")
+    for url in ("/", "/operations", "/operations/Cleveland/CL-001", "/returns/upload"):
+        html = client.get(url).text
+        assert html.count("OFFICIAL-SENSITIVE") >= 2, url
+        assert "<script" not in html and "style=" not in html, url
+
+
+def test_sign_in_through_the_form_sets_a_strict_http_only_cookie(site: Site) -> None:
+    client = TestClient(site.app, follow_redirects=False)
+    form = client.get("/sign-in")
+    assert "msops users add" not in form.text  # accounts exist: no first-run advice
+    answer = client.post(
+        "/sign-in",
+        data={"name": "force", "password": PASSWORD, "csrf_token": csrf_of(form.text)},
+    )
+    assert answer.status_code == 303
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if "msops_session=" in c)
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Cleveland" in client.get("/").text
+    signed_out = client.post("/sign-out", data={"csrf_token": csrf_of(client.get("/").text)})
+    assert signed_out.headers["location"] == "/sign-in"
+    assert client.get("/").status_code == 303
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(site: Site) -> None:
+    client = site.client("admin")
+    answer = client.post(
+        "/accounts",
+        data={
+            "name": "x.user",
+            "role": "admin",
+            "password": "long enough pass",
+            "csrf_token": "no",
+        },
+    )
+    assert answer.status_code == 403
+    assert "x.user" not in client.get("/accounts").text
+
+
+def test_wrong_passwords_are_slowed_down(site: Site) -> None:
+    client = TestClient(site.app, follow_redirects=False)
+    for _ in range(5):
+        form = client.get("/sign-in")
+        wrong = {"name": "force", "password": "wrong", "csrf_token": csrf_of(form.text)}
+        assert client.post("/sign-in", data=wrong).status_code == 401
+    form = client.get("/sign-in")
+    right = {"name": "force", "password": PASSWORD, "csrf_token": csrf_of(form.text)}
+    refused = client.post("/sign-in", data=right)
+    assert refused.status_code == 429
+    assert "try again in" in refused.text
+
+
+def test_an_unexpected_failure_shows_a_plain_page_without_a_traceback(site: Site) -> None:
+    client = site.client("national")
+    with site.engine.begin() as conn:
+        conn.execute(text("DROP TABLE operation_nationality"))
+    client = TestClient(site.app, raise_server_exceptions=False, cookies=client.cookies)
+    answer = client.get("/operations/Cleveland/CL-001")
+    assert answer.status_code == 500
+    assert "Something went wrong" in answer.text
+    assert "Traceback" not in answer.text and "operation_nationality" not in answer.text
+
+
+def test_nominals_need_a_purpose_which_is_audited_and_kept_out_of_urls(site: Site) -> None:
+    client = site.client("regional")
+    page = client.get("/operations/Cleveland/CL-001")
+    assert "Popescu" not in page.text and "Show nominals" in page.text
+    shown = client.post(
+        "/operations/Cleveland/CL-001/nominals",
+        data={"purpose": "safeguarding review", "csrf_token": csrf_of(page.text)},
+    )
+    assert "Popescu" in shown.text and "+447700900123" in shown.text
+    assert "Popescu" not in str(shown.url)
+    with site.engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_event.c.actor, audit_event.c.object_type, audit_event.c.purpose).where(
+                audit_event.c.action == "consultation"
+            )
+        ).all()
+    assert ("regional", "nominals", "safeguarding review") in rows
+    assert ("regional", "operation", None) in rows
+
+
+def test_pcc_sees_rounded_figures_and_no_operation(site: Site) -> None:
+    client = site.client("pcc")
+    dashboard = client.get("/").text
+    assert "disclosure-controlled" in dashboard and "[c]" in dashboard
+    for url in ("/operations", "/operations/Cleveland/CL-001", "/api/operations/Cleveland/CL-001"):
+        assert client.get(url).status_code == 403
+    answer = client.post("/api/operations/Cleveland/CL-001/nominals", json={"purpose": "x"})
+    assert answer.status_code == 403 and "Popescu" not in answer.text
+
+
+def test_force_user_cannot_submit_for_another_force(site: Site, tmp_path: Path) -> None:
+    client = site.client("force_kent")
+    answer = client.post(
+        "/returns/upload",
+        data={
+            "org": "Cleveland",
+            "period": "2018-01",
+            "csrf_token": client.headers["X-CSRF-Token"],
+        },
+        files={"file": ("r.xlsx", return_file(tmp_path, valid_return()), XLSX)},
+    )
+    assert answer.status_code == 403
+
+
+def test_upload_with_errors_shows_the_problems_and_stores_nothing(
+    site: Site, tmp_path: Path
+) -> None:
+    client = site.client("force")
+    rows = valid_return("CL-003")
+    rows["operations"] = [operation("CL-003", status="Sleeping")]
+    answer = client.post(
+        "/returns/upload",
+        data={
+            "org": "Cleveland",
+            "period": "2018-02",
+            "csrf_token": client.headers["X-CSRF-Token"],
+        },
+        files={"file": ("feb.xlsx", return_file(tmp_path, rows), XLSX)},
+    )
+    assert answer.status_code == 422
+    assert "Sleeping" in answer.text and "nothing was stored" in answer.text
+    status = client.get("/api/returns/status", params={"period": "2018-02"}).json()
+    assert [s["version"] for s in status] == [None]
