@@ -7,7 +7,6 @@ backend (see docs/linkage.md); only `_backend` would change.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,7 +72,8 @@ def settings(present: set[str], evidence: bool) -> dict[str, Any]:
         "comparisons": cmp.comparisons(present),
         "blocking_rules_to_generate_predictions": cmp.prediction_blocking_rules(present),
         "retain_intermediate_calculation_columns": evidence,
-        "retain_matching_columns": False,
+        # gamma (level) columns come out only with the matching columns; evidence needs them
+        "retain_matching_columns": evidence,
         "additional_columns_to_retain": [],
         "probability_two_random_records_match": 1e-4,
     }
@@ -102,7 +102,7 @@ def match(
     say(f"registering {len(columns['unique_id']):,} records")
     table = pa.table({c: columns[c] for c in COLUMNS})
     sdf = db.register(table, dataset_display_name="people")
-    linker = Linker(sdf, settings(present, config.evidence))
+    linker = Linker(sdf, settings(present, config.evidence), log_level=logging.ERROR)
     say("estimating how often records agree by chance (u)")
     _prior(linker, present)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
@@ -148,7 +148,7 @@ def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
 def _pairs(table: pa.Table, labels: dict[str, dict[int, str]], evidence: bool) -> list[ScoredPair]:
     data = table.to_pydict()
     out = []
-    fields = [f for f in labels if evidence and f"bf_{f}" in data]
+    fields = [f for f in labels if evidence and f"gamma_{f}" in data and f"mw_{f}" in data]
     for i in range(table.num_rows):
         pair = ScoredPair(
             str(data["unique_id_l"][i]),
@@ -160,15 +160,15 @@ def _pairs(table: pa.Table, labels: dict[str, dict[int, str]], evidence: bool) -
             gamma = data[f"gamma_{f}"][i]
             if gamma is None or gamma < 0:
                 continue
-            weight = _weight(data, f, i)
-            pair.evidence.append((f, labels[f].get(gamma, "?"), weight))
+            pair.evidence.append((f, labels[f].get(gamma, "?"), _weight(data, f, i)))
         out.append(pair)
     return out
 
 
 def _weight(data: dict[str, Sequence[Any]], field_name: str, i: int) -> float:
-    bf = float(data[f"bf_{field_name}"][i] or 1.0)
-    tf_key = f"bf_tf_adj_{field_name}"
+    """The field's match weight (log2 Bayes factor), with its term-frequency adjustment."""
+    weight = float(data[f"mw_{field_name}"][i] or 0.0)
+    tf_key = f"mw_tf_adj_{field_name}"
     if tf_key in data and data[tf_key][i] is not None:
-        bf *= float(data[tf_key][i])
-    return math.log2(bf) if bf > 0 else -30.0
+        weight += float(data[tf_key][i])
+    return weight
