@@ -190,3 +190,17 @@ def test_every_problem_in_the_file_is_reported_at_once(engine: Engine, operator:
     assert ("Operations", 2, "status") in located
     assert ("Operations", 3, "lead_org") in located
     assert ("Identifiers", 3, "kind") in located
+
+
+def test_blank_counts_are_zero_but_a_blank_age_stays_unknown(
+    engine: Engine, operator: Principal
+) -> None:
+    rows = valid_return()
+    rows["operations"][0]["arrests"] = None
+    rows["nominals"][0]["estimated_age"] = None
+    assert submit(engine, operator, rows).outcome == Outcome.ACCEPTED
+    with engine.connect() as conn:
+        arrests = conn.execute(select(schema.operation_month.c.arrests)).scalar_one()
+        ages = set(conn.execute(select(schema.nominal.c.estimated_age)).scalars())
+    assert arrests == 0
+    assert ages == {None, 30}

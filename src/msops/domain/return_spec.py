@@ -22,6 +22,7 @@ class Column:
     required: bool = False
     codes: str | None = None  # name of the code list for kind "code"
     personal: bool = False  # personal data: never repeated in messages
+    zero_when_blank: bool = False  # a count: an empty cell means 0
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Part:
 
 
 def _count(name: str, description: str) -> Column:
-    return Column(name, "int", description)
+    return Column(name, "int", description, zero_when_blank=True)
 
 
 OPERATIONS = Part(

@@ -86,8 +86,8 @@ def _clean_table(part: Part, table: RawTable, issues: list[Issue]) -> list[Row]:
 
 
 def _empty_value(column: Column) -> object:
-    """What an empty cell means: 0 for an optional count, otherwise nothing."""
-    return 0 if column.kind == "int" and not column.required else None
+    """What an empty cell means: 0 for a count, otherwise nothing (an unknown age stays unknown)."""
+    return 0 if column.zero_when_blank else None
 
 
 def _required(part: Part, row: int, column: Column) -> Issue:
