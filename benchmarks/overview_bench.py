@@ -18,6 +18,8 @@ overview under 1 s, and within 2x of the hand-written query.
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,15 +27,16 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from benchmarks._common import BENCH, fresh_sqlite, load, machine
 from msops.analytics.headline import headline
-from msops.analytics.overview import overview
+from msops.analytics.overview import overview, trend
 from msops.domain.periods import Period
 from msops.domain.reference import REGIONS
 from msops.store import schema as s
 from msops.store.engine import make_engine
+from msops.store.migrate import current_revision, head_revision, upgrade
 from msops.synthetic import generate_history
 
 HEADLINE_SQL = """
@@ -62,20 +65,49 @@ FROM m
 """
 
 
-def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of `repeat` runs after a warm-up run, and the last result."""
-    result = fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+TREND_SQL = """
+SELECT
+  period,
+  count(*) FILTER (WHERE status IN ('live', 'reopened') AND lead.kind <> 'partner_agency'),
+  count(*) FILTER (WHERE status IN ('live', 'reopened') AND lead.kind = 'partner_agency'),
+  count(*) FILTER (WHERE strftime(opened_date, '%Y-%m') = period),
+  count(*) FILTER (WHERE status = 'closed')
+FROM operation_month om
+JOIN organisation lead ON lead.id = om.lead_org_id
+WHERE om.is_current AND period <= $p
+GROUP BY period
+"""
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """Wall times of every function, run in turn `rounds` times after one warm-up round.
+
+    Running them in turn (not one after another in blocks) gives each the same share of the
+    load from other work on the machine, so their ratios are fair even when the times are not.
+    """
+    for fn in fns.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def ratio(times: dict[str, list[float]], ours: str, theirs: str) -> float:
+    """The median over the rounds of our time / their time in the same round."""
+    return statistics.median(a / b for a, b in zip(times[ours], times[theirs], strict=True))
 
 
 def ensure_history(db: Path, last: Period) -> Engine:
     if db.exists():
-        return make_engine(f"sqlite:///{db}")
+        engine = make_engine(f"sqlite:///{db}")
+        if current_revision(engine) != head_revision():
+            print(f"bringing {db} to the current schema (msops db upgrade)", flush=True)
+            upgrade(engine)
+        return engine
     print(f"building the history in {db} (a few minutes)", flush=True)
     engine = fresh_sqlite(db)
     load(engine, generate_history(seed=2018, last=last))
@@ -109,11 +141,18 @@ def duckdb_headline(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[int
     return tuple(int(v) for v in row)
 
 
+def duckdb_trend(
+    con: duckdb.DuckDBPyConnection, period: Period
+) -> dict[Period, tuple[int, int, int, int]]:
+    rows = con.execute(TREND_SQL, {"p": str(period)}).fetchall()
+    return {Period.parse(p): (int(a), int(b), int(c), int(d)) for p, a, b, c, d in rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--period", default=None)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     engine = ensure_history(args.db, Period(2026, 11))
     with engine.connect() as conn:
@@ -124,29 +163,57 @@ def main() -> None:
         rows = conn.execute(select(func.count()).select_from(s.operation_month)).scalar_one()
     period = Period.parse(args.period or latest)
     print(f"{machine()}; {months} months, {rows} operation-months; overview of {period}")
-    with engine.connect() as conn:
-        t_overview, ov = best(lambda: overview(conn, BENCH, period), args.repeat)
-        t_headline, head = best(lambda: headline(conn, BENCH, period), args.repeat)
     start = time.perf_counter()
     con = duckdb_tables(engine)
     t_copy = time.perf_counter() - start
-    t_duck, duck = best(lambda: duckdb_headline(con, period), args.repeat)
+    with engine.connect() as conn:
+        check(conn, con, period)
+        times = interleaved(
+            {
+                "msops overview (all figures)": lambda: overview(conn, BENCH, period),
+                "msops headline": lambda: headline(conn, BENCH, period),
+                "DuckDB headline": lambda: duckdb_headline(con, period),
+                "msops trend": lambda: trend(conn, BENCH, period),
+                "DuckDB trend": lambda: duckdb_trend(con, period),
+            },
+            args.repeat,
+        )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{args.repeat} rounds, load average {load} on {os.cpu_count()} cores; medians:")
+    for name, values in times.items():
+        print(f"  {name:30s} {statistics.median(values) * 1000:8.1f} ms")
+    print(f"  {'DuckDB copy of the two tables':30s} {t_copy * 1000:8.1f} ms (once per process)")
+    print("ratios (median over rounds of the same round's times):")
+    for ours, theirs in (
+        ("msops headline", "DuckDB headline"),
+        ("msops trend", "DuckDB trend"),
+        ("msops overview (all figures)", "DuckDB headline"),
+    ):
+        print(f"  {ours} / {theirs}: {ratio(times, ours, theirs):.2f}x")
+
+
+def check(conn: Connection, con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """Stop unless msops and DuckDB give the same headline figures and the same trend."""
+    head = headline(conn, BENCH, period)
     ours = (
         head.live_police_led, head.live_led_by_local_forces, head.live_led_by_rocus,
         head.live_partner_led, head.opened_in_month, head.closed_in_month,
         head.police_led_held_to_date, head.victims_in_live_police_led,
         head.child_victims_in_live_police_led, head.regions_active,
     )  # fmt: skip
-    if duck != ours or ov.headline != head:
-        raise SystemExit(f"figures differ: duckdb {duck}, msops {ours}")
-    print(f"headline figures agree: {ours}")
-    print(f"msops overview (all figures):   {t_overview * 1000:8.1f} ms  (target < 1000 ms)")
-    print(f"msops headline alone:           {t_headline * 1000:8.1f} ms")
-    print(f"DuckDB hand-written headline:   {t_duck * 1000:8.1f} ms")
-    print(f"DuckDB copy of the two tables:  {t_copy * 1000:8.1f} ms (once per process)")
-    print(f"ratio overview / DuckDB query:  {t_overview / t_duck:8.1f}x")
-    print(f"ratio headline / DuckDB query:  {t_headline / t_duck:8.1f}x")
-    print(f"ratio overview / (DuckDB copy + query): {t_overview / (t_copy + t_duck):.2f}x")
+    duck = duckdb_headline(con, period)
+    if duck != ours or overview(conn, BENCH, period).headline != head:
+        raise SystemExit(f"headline figures differ: duckdb {duck}, msops {ours}")
+    points = trend(conn, BENCH, period)
+    duck_trend = duckdb_trend(con, period)
+    our_trend = {
+        p.period: (p.live_police_led, p.live_partner_led, p.opened, p.closed) for p in points
+    }
+    if any(duck_trend.get(p, (0, 0, 0, 0)) != v for p, v in our_trend.items()) or not (
+        set(duck_trend) <= set(our_trend)
+    ):
+        raise SystemExit("the trends differ")
+    print(f"headline figures agree: {ours}; trends agree over {len(points)} months")
 
 
 if __name__ == "__main__":

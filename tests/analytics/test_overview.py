@@ -182,3 +182,32 @@ def test_region_and_scope_narrow_every_figure(february: Engine, operator: Princi
 def test_synthetic_returns_are_said_to_be(engine: Engine, operator: Principal) -> None:
     build_february(engine, operator, source="synthetic-demo.csv")
     assert figures(engine, operator).synthetic == "all"
+
+
+def test_held_to_date_and_trend_follow_scope_and_area(
+    february: Engine, operator: Principal
+) -> None:
+    north_east = figures(february, operator, Area(region="North East"))
+    assert north_east.headline.police_led_held_to_date == 5  # C1 C2 C3 D1 R1; not M1, not G1
+    assert north_east.trend == (TrendPoint(JAN, 1, 0, 1, 0), TrendPoint(FEB, 4, 0, 1, 1))
+    london = figures(february, Principal("ra", Role.REGIONAL_ANALYST, region="London"))
+    assert london.headline.police_led_held_to_date == 1  # M1
+    assert london.trend == (TrendPoint(FEB, 1, 0, 0, 0),)  # London's first return is February's
+    glaa = figures(february, Principal("pu", Role.PARTNER_USER, organisation="GLAA"))
+    assert glaa.headline.police_led_held_to_date == 0  # G1 is led by the GLAA itself
+    assert glaa.trend == (TrendPoint(FEB, 0, 1, 0, 0),)
+    assert figures(february, operator, Area(organisation="Kent")).trend == ()
+
+
+def test_held_to_date_counts_current_months_up_to_the_period_only(
+    engine: Engine, operator: Principal
+) -> None:
+    submit(engine, operator, "Cleveland", JAN, [op("C1"), op("C9")])
+    submit(engine, operator, "Cleveland", JAN, [op("C1")])  # a new version: C9 withdrawn
+    submit(engine, operator, "Cleveland", FEB, [op("C1"), op("C2"), op("C3")])
+    with engine.connect() as conn:
+        jan = overview(conn, operator, JAN)
+        feb = overview(conn, operator, FEB)
+    assert jan.headline.police_led_held_to_date == 1  # C1: C9 is only in a superseded return
+    assert jan.trend == (TrendPoint(JAN, 1, 0, 1, 0),)
+    assert feb.headline.police_led_held_to_date == 3  # C1 counted once over two months

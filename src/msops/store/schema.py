@@ -104,9 +104,19 @@ operation_month = Table(
     Column("is_current", Boolean, nullable=False),
     Column("lead_org_id", ForeignKey("organisation.id"), nullable=False),
     *_operation_month_columns(),
-    Index("ix_operation_month_period_current", "period", "is_current"),
-    # The month-to-month rules look up each listed operation's latest earlier month.
-    Index("ix_operation_month_operation_period", "operation_id", "period"),
+    # Covering indexes: the overview's trend reads every month through the first; the
+    # month-to-month rules (latest earlier month of each listed operation) and "held to date"
+    # probe the second.
+    Index(
+        "ix_operation_month_trend",
+        "is_current",
+        "period",
+        "status",
+        "lead_org_id",
+        "opened_date",
+        "operation_id",
+    ),
+    Index("ix_operation_month_held", "operation_id", "is_current", "period", "lead_org_id"),
 )
 
 operation_detail = Table(
