@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, func, insert, select, update
 
 from msops.domain.content import PriorState, ReturnContent, Row
 from msops.domain.periods import Period
@@ -212,32 +212,40 @@ def _insert_content(
     _insert_children(conn, month_ids, content)
 
 
+def _bulk_insert(
+    conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple[object, ...]]
+) -> None:
+    """Insert plain rows (ints and strings only) straight through the driver's executemany.
+
+    A month's return holds thousands of child rows; SQLAlchemy's per-row parameter processing
+    was a fifth of a submission's time, and these columns need no type conversion.
+    """
+    if not rows:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 (names are ours)
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    conn.exec_driver_sql(sql, rows)
+
+
 def _insert_children(conn: Connection, month_ids: dict[str, int], content: ReturnContent) -> None:
-    if content.details:
-        conn.execute(
-            insert(s.operation_detail),
-            [
-                {
-                    "operation_month_id": month_ids[r["operation_ref"]],
-                    "detail": r["detail"],
-                    "value": r["value"],
-                }
-                for r in content.details
-            ],
-        )
-    if content.nationalities:
-        conn.execute(
-            insert(s.operation_nationality),
-            [
-                {
-                    "operation_month_id": month_ids[r["operation_ref"]],
-                    "grp": r["group"],
-                    "nationality": r["nationality"],
-                    "count": r["count"],
-                }
-                for r in content.nationalities
-            ],
-        )
+    _bulk_insert(
+        conn,
+        s.operation_detail,
+        ("operation_month_id", "detail", "value"),
+        [(month_ids[r["operation_ref"]], r["detail"], r["value"]) for r in content.details],
+    )
+    _bulk_insert(
+        conn,
+        s.operation_nationality,
+        ("operation_month_id", "grp", "nationality", "count"),
+        [
+            (month_ids[r["operation_ref"]], r["group"], r["nationality"], r["count"])
+            for r in content.nationalities
+        ],
+    )
     if not content.nominals:
         return
     nm = s.nominal
@@ -258,19 +266,20 @@ def _insert_children(conn: Connection, month_ids: dict[str, int], content: Retur
             strict=True,
         )
     )
-    if content.identifiers:
-        conn.execute(
-            insert(s.identifier),
-            [
-                {
-                    "nominal_id": nominal_ids[(r["operation_ref"], r["nominal_ref"])],
-                    "kind": r["kind"],
-                    "value": r["value"],
-                    "value_norm": r["value_norm"],
-                }
-                for r in content.identifiers
-            ],
-        )
+    _bulk_insert(
+        conn,
+        s.identifier,
+        ("nominal_id", "kind", "value", "value_norm"),
+        [
+            (
+                nominal_ids[(r["operation_ref"], r["nominal_ref"])],
+                r["kind"],
+                r["value"],
+                r["value_norm"],
+            )
+            for r in content.identifiers
+        ],
+    )
 
 
 def history(
