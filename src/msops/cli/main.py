@@ -12,6 +12,7 @@ from msops.cli import (
     casework_europol,
     casework_nrm,
     casework_orders,
+    casework_reviews,
     db_cmd,
     demo_cmd,
     estimate_cmd,
@@ -39,11 +40,14 @@ app.add_typer(link_cmd.app, name="link")
 app.add_typer(nrm_cmd.app, name="nrm")
 report_cmd.app.command("nrm-profile")(nrm_cmd.profile_cmd)
 report_cmd.app.command("lessons")(casework_debrief.lessons)
+report_cmd.app.command("position")(casework_reviews.position)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(casework_orders.orders, name="orders")
 app.add_typer(casework_nrm.nrm_referrals, name="nrm-referrals")
 app.add_typer(casework_europol.europol, name="europol")
 app.add_typer(casework_debrief.debrief, name="debrief")
+app.add_typer(casework_reviews.peer_review, name="peer-review")
+app.add_typer(casework_reviews.action_plan, name="action-plan")
 app.command("demo")(demo_cmd.demo_cmd)
 app.command("serve")(serve_cmd.serve_cmd)
 app.add_typer(users_cmd.app, name="users")

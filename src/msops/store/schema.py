@@ -184,4 +184,10 @@ audit_event = Table(
 
 # Tables of later capabilities live in their own modules on the same metadata; importing them
 # here makes `metadata` (and so Alembic and the tests) see every table.
-from msops.store import schema_casework, schema_linkage, schema_nrm, schema_web  # noqa: E402,F401
+from msops.store import (  # noqa: E402,F401
+    schema_casework,
+    schema_casework2,
+    schema_linkage,
+    schema_nrm,
+    schema_web,
+)

@@ -1,0 +1,228 @@
+"""`msops peer-review` and `msops action-plan`; `position` is the `msops report position`
+command (a force's position against the national action plan)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from msops.analytics import casework_position as cp
+from msops.analytics import casework_reviews as cr
+from msops.analytics.tables import Audience
+from msops.cli.casework_options import OrgOpt, parse_date, require_date
+from msops.cli.context import console, current_principal, friendly, open_database
+from msops.cli.output import OutputFormat, emit
+from msops.domain import action_plan as plan_data
+from msops.domain.errors import InvalidInput
+from msops.domain.peer_reviews import criteria_set, parse_pairs, review_input
+from msops.store.casework_plan import assess, history, record_position_disclosure
+from msops.store.casework_reviews import add_review, list_reviews, show_review
+
+peer_review = typer.Typer(
+    help="Peer reviews of investigations (HMICFRS-style), confidential to the force reviewed.",
+    no_args_is_help=True,
+)
+action_plan = typer.Typer(
+    help="The national modern slavery action plan: items and forces' RAG assessments.",
+    no_args_is_help=True,
+)
+FmtOpt = Annotated[OutputFormat, typer.Option("--format")]
+
+
+def _shown(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]:
+    """Rows for `emit`: in a table, "[c]", "[force]" and the like are text, not Rich markup."""
+    if fmt != OutputFormat.table:
+        return [dict(r) for r in rows]
+    return [{k: escape(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+
+
+def _out_suffix(out: Path) -> str:
+    suffix = out.suffix.lower()
+    if suffix not in (".md", ".html"):
+        raise InvalidInput(f"out: {out.name} must end in .md or .html")
+    return suffix
+
+
+@peer_review.command("criteria")
+@friendly
+def criteria_cmd(fmt: FmtOpt = OutputFormat.table) -> None:
+    """The criteria and the rating scale reviews are made against."""
+    c = criteria_set()
+    rows = _shown([x.__dict__ for x in c.criteria], fmt)
+    emit(rows, ["code", "title", "question"], fmt, title=c.version)
+    if fmt == OutputFormat.table:
+        console.print("ratings: " + ", ".join(c.rating_codes) + f" ({c.status})", markup=False)
+
+
+@peer_review.command("add")
+@friendly
+def add_cmd(
+    org: OrgOpt,
+    operation: Annotated[str, typer.Option("--operation", help="The investigation's ref.")],
+    on: Annotated[str, typer.Option("--date")],
+    reviewer: Annotated[list[str], typer.Option("--reviewer", help="Repeat for more.")],
+    rate: Annotated[list[str], typer.Option("--rate", help="CRITERION=RATING, one per criterion.")],
+    finding: Annotated[list[str] | None, typer.Option("--finding", help="CRITERION=TEXT.")] = None,
+) -> None:
+    """Record a peer review of one investigation: reviewers, date, a rating per criterion."""
+    review = review_input(
+        require_date(on, "date"),
+        reviewer,
+        parse_pairs(rate, "rating"),
+        parse_pairs(finding or [], "findings"),
+    )
+    with open_database().begin() as conn:
+        review_id = add_review(conn, current_principal(), org, operation, review)
+    console.print(f"peer review {review_id} recorded")
+
+
+@peer_review.command("list")
+@friendly
+def list_cmd(
+    org: Annotated[str | None, typer.Option("--org")] = None, fmt: FmtOpt = OutputFormat.table
+) -> None:
+    """Reviews in your scope."""
+    with open_database().begin() as conn:
+        rows = list_reviews(conn, current_principal(), org)
+    columns = ["id", "organisation", "operation_ref", "reviewed_on", "reviewers", "ratings"]
+    emit(_shown(rows, fmt), columns, fmt, title="Peer reviews (OFFICIAL-SENSITIVE)")
+
+
+@peer_review.command("show")
+@friendly
+def show_cmd(review_id: Annotated[int, typer.Argument()]) -> None:
+    """One review: its ratings and findings, and its versions."""
+    with open_database().begin() as conn:
+        review = show_review(conn, current_principal(), review_id)
+    console.print(
+        f"peer review {review['id']}: {review['organisation']} {review['operation_ref']},"
+        f" reviewed {review['reviewed_on']} by {', '.join(review['reviewers'])}"
+        f" (criteria {review['criteria_version']}) OFFICIAL-SENSITIVE",
+        markup=False,
+    )
+    for r in review["ratings"]:  # plain lines: findings are prose, too long for a table
+        console.print(f"- {r['criterion']}: {r['rating']}", markup=False)
+        if r["findings"]:
+            console.print(f"    {r['findings']}", markup=False)
+    versions = [
+        {
+            "version": h["version"],
+            "change": h["change"],
+            "at": h["changed_at"],
+            "by": h["changed_by"],
+        }
+        for h in review["history"]
+    ]
+    emit(versions, ["version", "change", "at", "by"], OutputFormat.table, title="Versions")
+
+
+@peer_review.command("summary")
+@friendly
+def summary_cmd(
+    audience: Annotated[Audience, typer.Option("--audience")] = Audience.INTERNAL,
+    threshold: Annotated[int, typer.Option("--threshold", min=1)] = 10,
+    purpose: Annotated[str | None, typer.Option("--purpose")] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="FILE.md or FILE.html")] = None,
+    fmt: FmtOpt = OutputFormat.table,
+) -> None:
+    """Ratings per criterion across the reviews in scope, and their anonymised findings."""
+    suffix = _out_suffix(out) if out else None
+    with open_database().begin() as conn:
+        summary = cr.review_summary(
+            conn, current_principal(), audience, threshold, purpose, recipient
+        )
+    if out is not None:
+        text = cr.to_html(summary) if suffix == ".html" else cr.to_markdown(summary)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"peer review summary written to {out} ({summary.audience.value})")
+        return
+    columns = ["criterion", *summary.criteria.rating_codes, "total"]
+    emit(_shown(summary.rows(), fmt), columns, fmt, title=f"Peer reviews ({summary.scope})")
+    if fmt == OutputFormat.table:
+        console.print(
+            f"reviews: {summary.reviews_released()} under criteria {summary.criteria.version}",
+            markup=False,
+        )
+        findings = _shown([f.__dict__ for f in summary.findings], fmt)
+        if findings:
+            emit(findings, ["criterion", "rating", "text"], fmt, title="Findings (anonymised)")
+
+
+@action_plan.command("items")
+@friendly
+def items_cmd(fmt: FmtOpt = OutputFormat.table) -> None:
+    """The action plan's items (the shipped version)."""
+    plan = plan_data.action_plan()
+    rows = _shown([i.__dict__ for i in plan.items], fmt)
+    emit(rows, ["id", "theme", "text"], fmt, title=plan.version)
+    if fmt == OutputFormat.table:
+        console.print(plan.status)
+
+
+@action_plan.command("assess")
+@friendly
+def assess_cmd(
+    org: OrgOpt,
+    item: Annotated[str, typer.Option("--item")],
+    rag: Annotated[str, typer.Option("--rag", help="red, amber or green.")],
+    on: Annotated[str, typer.Option("--date")],
+    assessor: Annotated[str, typer.Option("--assessor")],
+    evidence: Annotated[str, typer.Option("--evidence")],
+) -> None:
+    """Record a force's RAG assessment of one item (earlier ones are kept)."""
+    value, when = plan_data.parse_rag(rag), require_date(on, "date")
+    with open_database().begin() as conn:
+        found = assess(conn, current_principal(), org, item, value, when, assessor, evidence)
+    console.print(f"assessment {found} recorded")
+
+
+@action_plan.command("history")
+@friendly
+def history_cmd(
+    org: OrgOpt,
+    item: Annotated[str | None, typer.Option("--item")] = None,
+    fmt: FmtOpt = OutputFormat.table,
+) -> None:
+    """A force's assessments, per item oldest first."""
+    with open_database().begin() as conn:
+        rows = history(conn, current_principal(), org, item)
+    columns = ["item_id", "assessed_on", "rag", "assessor", "evidence", "id"]
+    emit(
+        _shown(rows, fmt),
+        columns,
+        fmt,
+        title=f"Action plan assessments {plan_data.action_plan().version}",
+    )
+
+
+@friendly
+def position(
+    org: OrgOpt,
+    out: Annotated[Path | None, typer.Option("--out", help="FILE.md or FILE.html")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD.")] = None,
+    purpose: Annotated[str, typer.Option("--purpose")] = "force position summary",
+    recipient: Annotated[str | None, typer.Option("--recipient")] = None,
+    fmt: FmtOpt = OutputFormat.table,
+) -> None:
+    """A force's position against the action plan: current RAG, movement, national comparison."""
+    suffix = _out_suffix(out) if out else None
+    when = parse_date(as_of, "as-of")
+    who = current_principal()
+    with open_database().begin() as conn:
+        summary = cp.position_summary(conn, who, org, when)
+        if out is not None:
+            record_position_disclosure(
+                conn, who, summary.organisation, purpose, recipient, f"file {out.name}"
+            )
+            text = cp.to_html(summary) if suffix == ".html" else cp.to_markdown(summary)
+            out.write_text(text, encoding="utf-8")
+    if out is not None:
+        console.print(f"position summary for {summary.organisation} written to {out}")
+        return
+    rows = _shown(cp.table_rows(summary), fmt)
+    emit(rows, [k for k, _h in cp.COLUMNS], fmt, title=summary.organisation)
