@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Engine
+
+from msops.domain.periods import Period
+from msops.domain.principal import Principal
+from msops.returns.raw import RawReturn
+from msops.returns.submit import Outcome, submit_raw
+
 Rows = dict[str, list[dict[str, Any]]]
+FEB_2018 = Period(2018, 2)
 
 
 def operation(ref: str = "CL-001", **overrides: Any) -> dict[str, Any]:
@@ -103,3 +111,20 @@ def valid_return(*refs: str) -> Rows:
             },
         ]
     return rows
+
+
+def load_operations(
+    engine: Engine,
+    who: Principal,
+    org: str,
+    lead: str,
+    refs: list[str],
+    period: Period = FEB_2018,
+    **changes: Any,
+) -> None:
+    """Submit (and require acceptance of) a valid return of `org` listing `refs`."""
+    rows = valid_return(*refs)
+    for row in rows["operations"]:
+        row.update(lead_org=lead, **changes)
+    result = submit_raw(engine, who, RawReturn.from_rows(f"{org}.csv", rows), org, period, "x")
+    assert result.outcome == Outcome.ACCEPTED, result.issues

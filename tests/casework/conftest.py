@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import Engine
 
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
-from msops.returns.raw import RawReturn
-from msops.returns.submit import Outcome, submit_raw
-from tests.builders import valid_return
+from tests.builders import load_operations
 
 FEB = Period(2018, 2)
 
 
-def load(
-    engine: Engine,
-    who: Principal,
-    org: str,
-    lead: str,
-    refs: list[str],
-    period: Period = FEB,
-    **changes: Any,
-) -> None:
-    rows = valid_return(*refs)
-    for row in rows["operations"]:
-        row.update(lead_org=lead, **changes)
-    result = submit_raw(engine, who, RawReturn.from_rows(f"{org}.csv", rows), org, period, "x")
-    assert result.outcome == Outcome.ACCEPTED, result.issues
+load = load_operations
 
 
 @pytest.fixture

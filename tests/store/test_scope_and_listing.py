@@ -12,8 +12,6 @@ from msops.domain.errors import AccessDenied
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import organisations
-from msops.returns.raw import RawReturn
-from msops.returns.submit import Outcome, submit_raw
 from msops.store.audit import GENESIS, entry_hash
 from msops.store.operations_repo import (
     OperationFilter,
@@ -22,25 +20,12 @@ from msops.store.operations_repo import (
     return_status,
 )
 from msops.store.schema import audit_event
-from tests.builders import valid_return
+from tests.builders import load_operations
 
 FEB = Period(2018, 2)
 
 
-def load(
-    engine: Engine,
-    who: Principal,
-    org: str,
-    lead: str,
-    refs: list[str],
-    period: Period = FEB,
-    **changes: Any,
-) -> None:
-    rows = valid_return(*refs)
-    for row in rows["operations"]:
-        row.update(lead_org=lead, **changes)
-    result = submit_raw(engine, who, RawReturn.from_rows(f"{org}.csv", rows), org, period, "x")
-    assert result.outcome == Outcome.ACCEPTED, result.issues
+load = load_operations
 
 
 @pytest.fixture
