@@ -10,23 +10,12 @@ import typer
 from msops.cli.context import console, current_principal, errors, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.errors import InvalidInput
-from msops.store.audit import Action
+from msops.store.audit import HASHED_FIELDS, Action
 from msops.store.audit_query import chain_head, search_audit, verify_chain
 
 app = typer.Typer(help="The audit trail (DPA 2018 s.62).", no_args_is_help=True)
 
-COLUMNS = [
-    "id",
-    "at",
-    "actor",
-    "role",
-    "action",
-    "object_type",
-    "object_ref",
-    "purpose",
-    "recipient",
-    "detail",
-]
+COLUMNS = ["id", "at", *HASHED_FIELDS]
 
 
 @app.command("verify")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
@@ -41,9 +43,29 @@ class AuditEntry:
     detail: str | None = None
 
 
+# The fields an entry's hash covers, besides its time and the previous entry's hash.
+HASHED_FIELDS = (
+    "actor",
+    "role",
+    "action",
+    "object_type",
+    "object_ref",
+    "purpose",
+    "recipient",
+    "detail",
+)
+
+
 def entry_hash(prev_hash: str, fields: dict[str, str | None]) -> str:
     body = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def row_hash(prev_hash: str, values: Mapping[str, Any]) -> str:
+    """The hash of an entry with these values (`at` a naive UTC datetime), chained to prev."""
+    fields: dict[str, str | None] = {name: values[name] for name in HASHED_FIELDS}
+    fields["at"] = values["at"].isoformat(timespec="microseconds")
+    return entry_hash(prev_hash, fields)
 
 
 def record(conn: Connection, principal: Principal, entry: AuditEntry) -> None:
@@ -55,9 +77,8 @@ def record(conn: Connection, principal: Principal, entry: AuditEntry) -> None:
         select(audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
     ).scalar_one_or_none()
     prev_hash = last or GENESIS
-    at = datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC on every backend
-    fields: dict[str, str | None] = {
-        "at": at.isoformat(timespec="microseconds"),
+    values: dict[str, Any] = {
+        "at": datetime.now(UTC).replace(tzinfo=None),  # stored as naive UTC on every backend
         "actor": principal.name,
         "role": principal.role.value,
         "action": entry.action.value,
@@ -67,8 +88,6 @@ def record(conn: Connection, principal: Principal, entry: AuditEntry) -> None:
         "recipient": entry.recipient,
         "detail": entry.detail,
     }
-    values: dict[str, object] = dict(fields)
-    values["at"] = at
     values["prev_hash"] = prev_hash
-    values["hash"] = entry_hash(prev_hash, fields)
+    values["hash"] = row_hash(prev_hash, values)
     conn.execute(insert(audit_event).values(values))

@@ -10,19 +10,8 @@ from sqlalchemy import Connection, func, select
 
 from msops.domain.errors import AccessDenied
 from msops.domain.principal import Principal, Role
-from msops.store.audit import GENESIS, entry_hash
+from msops.store.audit import GENESIS, row_hash
 from msops.store.schema import audit_event
-
-FIELDS = (
-    "actor",
-    "role",
-    "action",
-    "object_type",
-    "object_ref",
-    "purpose",
-    "recipient",
-    "detail",
-)
 
 
 @dataclass(frozen=True)
@@ -34,9 +23,7 @@ class ChainProblem:
 
 def recomputed_hash(row: Any) -> str:
     """The hash `msops.store.audit.record` would have written for this row's fields."""
-    fields: dict[str, str | None] = {name: row[name] for name in FIELDS}
-    fields["at"] = row["at"].isoformat(timespec="microseconds")
-    return str(entry_hash(row["prev_hash"], fields))
+    return row_hash(row["prev_hash"], row)
 
 
 def verify_chain(conn: Connection) -> list[ChainProblem]:
