@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, func, insert, select, update
 
 from msops.domain.content import PriorState, ReturnContent, Row
 from msops.domain.periods import Period
@@ -57,38 +57,42 @@ def _prior_chunk(
     conn: Connection, org_id: int, period: Period, refs: Sequence[str]
 ) -> dict[str, PriorState]:
     om, op = s.operation_month, s.operation
+    found = conn.execute(
+        select(op.c.id, op.c.ref).where(op.c.organisation_id == org_id, op.c.ref.in_(refs))
+    )
+    ids: dict[int, str] = {row.id: row.ref for row in found}
+    if not ids:
+        return {}
+    states = _states(conn, ids, om.c.period == str(period.previous()))
+    missing = {i: ref for i, ref in ids.items() if ref not in states}
+    if missing:  # not in last month's return: a gap, or months given out of order
+        states.update(_states(conn, missing, om.c.period < str(period)))
+    return states
+
+
+def _states(
+    conn: Connection, ids: dict[int, str], when: ColumnElement[bool]
+) -> dict[str, PriorState]:
+    """The latest current month matching `when` of each operation in `ids`, by reference."""
+    om = s.operation_month
     cols = [
-        op.c.ref,
+        om.c.operation_id,
         om.c.period,
         om.c.status,
         om.c.closed_date,
         *(om.c[n] for n in CUMULATIVE_COLUMNS),
     ]
-    mine = and_(
-        op.c.organisation_id == org_id,
-        op.c.ref.in_(refs),
-        om.c.is_current,
-        om.c.period < str(period),
-    )
-    latest = (
-        select(om.c.operation_id, func.max(om.c.period).label("period"))
-        .join(op, op.c.id == om.c.operation_id)
-        .where(mine)
-        .group_by(om.c.operation_id)
-        .subquery()
-    )
+    # Each operation's own months, through the (operation_id, is_current, period) index: left
+    # to itself SQLite prefers the trend index and reads every earlier month of the country.
     rows = conn.execute(
         select(*cols)
-        .join(op, op.c.id == om.c.operation_id)
-        .join(
-            latest,
-            and_(latest.c.operation_id == om.c.operation_id, latest.c.period == om.c.period),
-        )
-        .where(om.c.is_current)
+        .with_hint(om, "INDEXED BY ix_operation_month_held", "sqlite")
+        .where(om.c.operation_id.in_(list(ids)), om.c.is_current, when)
+        .order_by(om.c.operation_id, om.c.period)
     ).all()
     states: dict[str, PriorState] = {}
-    for row in rows:
-        states[row.ref] = PriorState(
+    for row in rows:  # in period order, so the last one kept is the latest
+        states[ids[row.operation_id]] = PriorState(
             period=Period.parse(row.period),
             status=row.status,
             closed_date=row.closed_date,
