@@ -1,18 +1,24 @@
 """Web latency at the 10-year national history: 20 users on loopback (target: p95 < 150 ms).
 
-    .venv/bin/python benchmarks/history_load.py --db /tmp/history.sqlite3      # once, minutes
-    .venv/bin/python benchmarks/web_bench.py --db /tmp/history.sqlite3 [--users 20 --seconds 30]
+    .venv/bin/python -m benchmarks.history_load --db /tmp/web-bench.sqlite3   # once, minutes
+    .venv/bin/python -m benchmarks.web_bench --db /tmp/web-bench.sqlite3 \\
+        [--users 20 --seconds 60 --workers 2 --think 0]
 
-The server runs in its own process (Uvicorn, one worker, as `msops serve` does) so that the load
-generator does not share its interpreter. Each simulated user signs in once, then requests the
-national dashboard and the operations list (first page of the latest month) in turn, for a
-bounded time, over keep-alive connections to 127.0.0.1 only.
+The server is `msops serve --workers N` in its own processes, exactly as deployed, on a free
+port of 127.0.0.1. Each simulated user signs in once, then views the national dashboard and the
+operations list (a page of the latest month: first page, a later page, a filtered search) in
+turn, waiting for each answer before the next request, then pausing for a think time drawn from
+an exponential distribution with mean `--think` seconds (0: no pause at all, a stress test).
+Requests go to 127.0.0.1 only and stop after `--seconds`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
+import random
 import socket
 import statistics
 import subprocess
@@ -27,18 +33,17 @@ from msops.domain.principal import Role, system_principal
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.users_repo import add_user, get_user
+from msops.web.session import COOKIE
 
 USER, PASSWORD = "bench.national", "benchmark password"
-ROUTES = ("/", "/operations")
-
-
-def serve(db: str, port: int) -> None:
-    import uvicorn
-
-    from msops.web import create_app
-
-    app = create_app(make_engine(f"sqlite:///{db}"))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+# (label, path): what a national analyst does in turn.
+VISITS = (
+    ("/", "/"),
+    ("/operations", "/operations"),
+    ("/", "/"),
+    ("/operations", "/operations?page=4"),
+    ("/operations", "/operations?status=live&q=ar"),
+)
 
 
 def prepare(db: Path) -> None:
@@ -52,71 +57,148 @@ def prepare(db: Path) -> None:
     engine.dispose()
 
 
-async def user_loop(base: str, deadline: float, times: dict[str, list[float]]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+class Browser:
+    """One keep-alive HTTP/1.1 connection that sends a request and reads the whole answer.
+
+    Deliberately minimal (a few microseconds a request): the load generator shares the machine
+    with the server, and a heavy client would measure itself rather than msops.
+    """
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.port, self.cookie = port, cookie
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self.reader is not None and self.reader.at_eof():
+            await self.close()  # the server closed the idle keep-alive connection
+        try:
+            return await self._get(path)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            await self.close()  # closed while we were sending: a browser reconnects once
+            return await self._get(path)
+
+    async def _get(self, path: str) -> tuple[int, bytes]:
+        if self.reader is None or self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Cookie: {self.cookie}\r\nAccept: text/html\r\n\r\n"
+        )
+        self.writer.write(request.encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        length = next(
+            int(line.split(":", 1)[1])
+            for line in lines
+            if line.lower().startswith("content-length:")
+        )
+        return status, await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(ConnectionError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+async def sign_in(port: int) -> str:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
         signed = await client.post("/api/session", json={"name": USER, "password": PASSWORD})
         signed.raise_for_status()
-        n = 0
+        return f"{COOKIE}={client.cookies[COOKIE]}"
+
+
+async def user_loop(
+    port: int, deadline: float, think: float, seed: int, times: dict[str, list[float]]
+) -> None:
+    rng = random.Random(seed)
+    browser = Browser(port, await sign_in(port))
+    n = rng.randrange(len(VISITS))  # users do not move in step
+    try:
         while time.monotonic() < deadline:
-            route = ROUTES[n % len(ROUTES)]
+            label, path = VISITS[n % len(VISITS)]
             start = time.perf_counter()
-            answer = await client.get(route)
+            status, _body = await browser.get(path)
             elapsed = time.perf_counter() - start
-            if answer.status_code != 200:
-                raise SystemExit(f"{route}: HTTP {answer.status_code}")
-            times[route].append(elapsed * 1000)
+            if status != 200:
+                raise SystemExit(f"{path}: HTTP {status}")
+            times[label].append(elapsed * 1000)
             n += 1
+            if think > 0:
+                await asyncio.sleep(min(rng.expovariate(1 / think), 10 * think))
+    finally:
+        await browser.close()
 
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
-async def run(base: str, users: int, seconds: float) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {r: [] for r in ROUTES}
+async def run(port: int, users: int, seconds: float, think: float) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"/": [], "/operations": []}
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(user_loop(base, deadline, times) for _ in range(users)))
+    await asyncio.gather(*(user_loop(port, deadline, think, i, times) for i in range(users)))
     return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--serve-port", type=int, default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve_port:
-        serve(str(args.db), args.serve_port)
-        return
-    prepare(args.db)
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    msops = Path(sys.executable).parent / "msops"
+    env = {**os.environ, "MSOPS_DATABASE_URL": f"sqlite:///{db}"}
+    command = [str(msops), "serve", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=1)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--db", str(args.db), "--serve-port", str(port)]
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/sign-in", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        times = asyncio.run(run(base, args.users, args.seconds))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        port: int = s.getsockname()[1]
+        return port
+
+
+def report(args: argparse.Namespace, times: dict[str, list[float]], load: str) -> None:
     total = sum(len(v) for v in times.values())
     print(
-        f"{args.users} users, {args.seconds:.0f} s, {total} requests ({total / args.seconds:.0f}/s)"
+        f"{args.users} users, {args.workers} workers, think {args.think:g} s, {args.seconds:.0f} s:"
+        f" {total} requests ({total / args.seconds:.0f}/s); load average {load}"
     )
     for route, values in times.items():
         print(
             f"{route:12} n={len(values):5}  p50={statistics.median(values):6.1f} ms"
             f"  p95={p95(values):6.1f} ms  max={max(values):6.1f} ms"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", type=float, default=0.0, help="mean think time, seconds")
+    args = parser.parse_args()
+    prepare(args.db)
+    port = free_port()
+    before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    server = start_server(args.db, port, args.workers)
+    try:
+        asyncio.run(run(port, args.users, min(args.seconds, 5.0), args.think))  # warm-up
+        times = asyncio.run(run(port, args.users, args.seconds, args.think))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    report(args, times, f"{before} before, {after} after")
 
 
 if __name__ == "__main__":

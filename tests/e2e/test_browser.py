@@ -59,9 +59,10 @@ def _file(tmp_path: Path, rows: Any, name: str) -> Path:
 def test_pcc_cannot_reach_any_nominal_by_page_or_api(browser: Any, server: Server) -> None:
     page = sign_in(browser, server, "pcc")
     assert "disclosure-controlled" in page.inner_text("main")
-    assert page.locator("nav a").all_inner_texts() == ["Dashboard"]
+    assert page.locator("nav a").all_inner_texts() == ["Dashboard", "Casework", "Reports"]
     answer = page.goto(f"{server.url}/operations/Cleveland/CL-001")
     assert answer.status == 403 and "Not allowed" in page.inner_text("h1")
+    assert page.goto(f"{server.url}/casework/orders").status == 403
     api = page.request.get(f"{server.url}/api/operations/Cleveland/CL-001")
     assert api.status == 403
     listing = page.request.get(f"{server.url}/api/operations")
@@ -96,3 +97,23 @@ def test_an_export_asks_for_a_purpose_and_is_found_in_the_audit_trail(
     assert "national,national_analyst,disclosure,return,Cleveland/2018-01" in found.output
     assert "joint investigation with Durham" in found.output
     assert "DI Example, Durham Constabulary" in found.output
+
+
+def test_a_pcc_downloads_the_public_overview_of_their_force_area(
+    browser: Any, server: Server, tmp_path: Path
+) -> None:
+    page = sign_in(browser, server, "pcc")
+    page.click("text=Reports")
+    assert page.locator("select[name=audience]").count() == 0  # no choice: public only
+    page.fill("input[name=period]", "2018-01")
+    page.fill("input[name=purpose]", "police and crime panel")
+    page.fill("input[name=recipient]", "the panel")
+    with page.expect_download() as info:
+        page.click("main button[type=submit]")
+    download = info.value
+    assert download.suggested_filename == "overview-2018-01-Cleveland-public.html"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert "audience: public" in text and "Popescu" not in text
+    page.context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from msops.domain.orders import OrderTerms, OrderType
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.returns.files import write_return
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
+from msops.store.casework_orders import Subject, add_order
 from msops.store.users_repo import add_user
 from msops.web import create_app
 from tests.builders import Rows, valid_return
@@ -58,6 +61,15 @@ def seed(engine: Engine) -> None:
     with engine.begin() as conn:
         for name, (role, org, region) in ACCOUNTS.items():
             add_user(conn, operator, name, role, PASSWORD, org, region)
+        terms = OrderTerms(
+            OrderType.STPO,
+            "Teesside Crown Court",
+            date(2018, 1, 20),
+            date(2023, 1, 20),
+            False,
+            ("No contact with the victims",),
+        )
+        add_order(conn, operator, Subject("Cleveland", "CL-001", "N1"), terms)  # order 1
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from msops.domain.principal import Principal, Role
 from msops.store.audit import GENESIS, row_hash
 from msops.store.schema import audit_event
 
+# Administrators keep the system; national analysts oversee the use of operational data.
+AUDIT_READERS = (Role.SYSTEM, Role.ADMIN, Role.NATIONAL_ANALYST)
+
 
 @dataclass(frozen=True)
 class ChainProblem:
@@ -84,7 +87,7 @@ def search_audit(
     limit: int = 1000,
 ) -> list[dict[str, Any]]:
     """Entries, newest first, by actor, time (naive UTC), action and object (prefix match)."""
-    if principal.role not in (Role.SYSTEM, Role.ADMIN):
+    if principal.role not in AUDIT_READERS:
         raise AccessDenied(f"{principal.describe()} may not search the audit trail")
     a = audit_event
     query = select(a).order_by(a.c.id.desc()).limit(limit)

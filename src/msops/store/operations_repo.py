@@ -53,7 +53,9 @@ def _victims() -> ColumnElement[int]:
     return total
 
 
-def _list_query(principal: Principal, flt: OperationFilter, period: Period) -> Select[Any]:
+def _list_query(
+    principal: Principal, flt: OperationFilter, period: Period, search: str | None
+) -> Select[Any]:
     om, op, org = s.operation_month, s.operation, s.organisation
     lead = s.organisation.alias("lead")
     query = (
@@ -90,18 +92,58 @@ def _list_query(principal: Principal, flt: OperationFilter, period: Period) -> S
         query = query.where(
             (om.c.primary_category == flt.exploitation) | (om.c.primary_type == flt.exploitation)
         )
-    return query.order_by(org.c.short_name, op.c.ref)
+    needle = (search or "").strip()
+    if needle:
+        # Case-insensitive substring of the reference or the name (ASCII case only on SQLite).
+        query = query.where(
+            op.c.ref.icontains(needle, autoescape=True)
+            | om.c.operation_name.icontains(needle, autoescape=True)
+        )
+    return query
 
 
-def list_operations(conn: Connection, principal: Principal, flt: OperationFilter) -> list[Row]:
-    """Operations in a month's current returns, within the principal's scope."""
+def _check_may_list(principal: Principal) -> None:
     if not principal.may_see_personal_data and principal.role.value == "admin":
         raise AccessDenied("administrators have no access to operational data")
+
+
+def list_operations(
+    conn: Connection,
+    principal: Principal,
+    flt: OperationFilter,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Row]:
+    """Operations in a month's current returns, within the principal's scope.
+
+    `search` keeps those whose reference or name contains it (case-insensitive); `limit` and
+    `offset` page through the list in its order (organisation, then reference).
+    """
+    _check_may_list(principal)
     period = flt.period or latest_period(conn)
     if period is None:
         return []
-    rows = conn.execute(_list_query(principal, flt, period)).mappings().all()
-    return [{"period": str(period), **dict(r)} for r in rows]
+    org, op = s.organisation, s.operation
+    query = _list_query(principal, flt, period, search).order_by(org.c.short_name, op.c.ref)
+    if limit is not None or offset:
+        query = query.limit(limit).offset(offset)
+    result = conn.execute(query)
+    names, label = ("period", *result.keys()), str(period)
+    return [dict(zip(names, (label, *row), strict=True)) for row in result]
+
+
+def count_operations(
+    conn: Connection, principal: Principal, flt: OperationFilter, *, search: str | None = None
+) -> int:
+    """How many operations `list_operations` would return without a limit."""
+    _check_may_list(principal)
+    period = flt.period or latest_period(conn)
+    if period is None:
+        return 0
+    inner = _list_query(principal, flt, period, search).subquery()
+    return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
 
 
 def operation_history(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -184,10 +184,17 @@ def api_operations(
     status: str | None = None,
     exploitation: str | None = None,
     q: str | None = None,
+    limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[dict[str, Any]]:
-    """Operations in a month's current returns (default: the latest month), within scope."""
+    """Operations in a month's current returns (default: the latest month), within scope.
+
+    Ordered by organisation and reference; `limit` and `offset` page through them.
+    """
     flt = operation_filter(period, org, region, status, exploitation)
-    rows = search_operations(engine_of(request), viewer.principal, flt, q)
+    rows = search_operations(
+        engine_of(request), viewer.principal, flt, q, limit=limit, offset=offset
+    )
     return [_jsonable(r) for r in rows]
 
 

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from msops.web import api, errors, pages_admin, pages_auth, pages_ops, pages_returns
+from msops.store.engine import make_engine
+from msops.web import (
+    api,
+    api_casework,
+    errors,
+    pages_admin,
+    pages_auth,
+    pages_casework,
+    pages_ops,
+    pages_reports,
+    pages_returns,
+)
 from msops.web.security import SecurityMiddleware
 from msops.web.services import FiguresCache
 
 DESCRIPTION = (
-    "The msops JSON API: operations, return status and submission, within the signed-in"
+    "The msops JSON API: operations, return status and submission, casework registers,"
+    " reports and the audit search, within the signed-in"
     " account's scope. Sign in with POST /api/session; send the returned csrf_token as"
     " X-CSRF-Token on every POST or DELETE. OFFICIAL-SENSITIVE."
 )
@@ -40,8 +54,24 @@ def create_app(engine: Engine, *, secure_cookies: bool = False) -> FastAPI:
         pages_ops.router,
         pages_returns.router,
         pages_admin.router,
+        pages_reports.router,
+        pages_casework.router,
         api.router,
+        api_casework.router,
     ):
         app.include_router(router)
     errors.install(app)
     return app
+
+
+SECURE_COOKIES_ENV = "MSOPS_SECURE_COOKIES"
+
+
+def app_from_environment() -> FastAPI:
+    """The application for one Uvicorn worker process (`msops serve --workers N`).
+
+    Each worker opens its own engine from MSOPS_DATABASE_URL; nothing is shared between
+    workers but the database (sessions, sign-in throttling and the audit trail all live there).
+    """
+    secure = os.environ.get(SECURE_COOKIES_ENV, "") == "1"
+    return create_app(make_engine(), secure_cookies=secure)

@@ -16,11 +16,10 @@ from msops.store.web_reads import consult_operation
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import (
-    PAGE_SIZE,
     dashboard_figures,
     operation_filter,
+    operations_page,
     parse_period,
-    search_operations,
 )
 from msops.web.session import ADMINS, EVERYONE, OPERATIONAL, Viewer, allow, engine_of
 
@@ -62,10 +61,7 @@ def operations(
     page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> Response:
     flt = operation_filter(period, org, region, status, exploitation)
-    rows = search_operations(engine_of(request), viewer.principal, flt, q)
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(max(page_number, 1), pages)
-    shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    found = operations_page(engine_of(request), viewer.principal, flt, q, page_number)
     form = {
         "period": period or "",
         "org": org or "",
@@ -78,10 +74,10 @@ def operations(
         request,
         "operations.html",
         viewer,
-        rows=shown,
-        total=len(rows),
-        page_number=number,
-        pages=pages,
+        rows=found.rows,
+        total=found.total,
+        page_number=found.number,
+        pages=found.pages,
         form=form,
         regions=REGIONS,
         organisations=organisations(),

@@ -18,6 +18,7 @@ _env = Environment(
     loader=PackageLoader("msops.web", "templates"),
     autoescape=select_autoescape(default=True),
     undefined=StrictUndefined,
+    auto_reload=False,  # templates ship in the package: no stat() of each file per request
 )
 
 
@@ -47,8 +48,12 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
         links.append(("/returns/upload", "Upload a return"))
     if role in OPERATIONAL:
         links.append(("/returns/export", "Export"))
+    if role in OPERATIONAL or role == Role.PCC:
+        links += [("/casework", "Casework"), ("/reports", "Reports")]
     if role in ADMINS:
         links.append(("/accounts", "Accounts"))
+    if role in ADMINS or role == Role.NATIONAL_ANALYST:
+        links.append(("/audit", "Audit"))
     return links
 
 

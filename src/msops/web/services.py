@@ -9,7 +9,7 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,12 @@ from msops.domain.principal import Principal, Role
 from msops.domain.reference import REGIONS, find_code, find_organisation
 from msops.returns.exchange import Format, export_return
 from msops.returns.submit import SubmitResult, submit_file
-from msops.store.operations_repo import OperationFilter, latest_period, list_operations
+from msops.store.operations_repo import (
+    OperationFilter,
+    count_operations,
+    latest_period,
+    list_operations,
+)
 from msops.store.schema import return_version
 from msops.store.web_reads import aggregate_scope
 
@@ -45,6 +50,16 @@ HEADLINE_FIELDS = (
 
 def parse_period(text: str | None) -> Period | None:
     return Period.parse(text) if text else None
+
+
+def organisation_name(text: str | None) -> str | None:
+    """The short name of the organisation a user named (None when they named none)."""
+    if not text:
+        return None
+    found = find_organisation(text)
+    if found is None:
+        raise InvalidInput(f"no organisation is called {text!r}")
+    return found.short_name
 
 
 def operation_filter(
@@ -76,19 +91,45 @@ def operation_filter(
 
 
 def search_operations(
-    engine: Engine, principal: Principal, flt: OperationFilter, query: str | None
+    engine: Engine,
+    principal: Principal,
+    flt: OperationFilter,
+    query: str | None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """The operations in scope matching the filter, and `query` in their reference or name."""
     with engine.connect() as conn:
-        rows = list_operations(conn, principal, flt)
-    if query:
-        needle = query.strip().casefold()
-        rows = [
-            r
-            for r in rows
-            if needle in r["ref"].casefold() or needle in (r["name"] or "").casefold()
-        ]
-    return rows
+        return list_operations(conn, principal, flt, search=query, limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class OperationsPage:
+    rows: list[dict[str, Any]]
+    total: int
+    number: int  # 1-based, within 1..pages
+    pages: int
+
+
+def operations_page(
+    engine: Engine, principal: Principal, flt: OperationFilter, query: str | None, number: int
+) -> OperationsPage:
+    """One page of `PAGE_SIZE` operations; paging, filters and search all happen in SQL."""
+    with engine.connect() as conn:
+        flt = replace(flt, period=flt.period or latest_period(conn))
+        total = count_operations(conn, principal, flt, search=query)
+        pages = max(1, -(-total // PAGE_SIZE))
+        number = min(max(number, 1), pages)
+        rows = list_operations(
+            conn,
+            principal,
+            flt,
+            search=query,
+            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE,
+        )
+    return OperationsPage(rows, total, number, pages)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,113 @@
+"""Reports to download (overview HTML/PDF, tables as CSV) and the audit search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+
+from msops.analytics.tables import Audience
+from msops.domain.errors import InvalidInput
+from msops.domain.periods import Period
+from msops.domain.principal import Role
+from msops.domain.reference import REGIONS, organisations
+from msops.store.audit import Action
+from msops.store.operations_repo import latest_period
+from msops.store.web_reads import audit_search
+from msops.web.render import page
+from msops.web.reports import ReportKind, ReportRequest, produce_report
+from msops.web.security import check_csrf
+from msops.web.session import OPERATIONAL, Viewer, allow, engine_of
+
+router = APIRouter(include_in_schema=False)
+REPORT_READERS = OPERATIONAL | {Role.PCC}
+AUDIT_READERS = frozenset({Role.ADMIN, Role.NATIONAL_ANALYST})
+Reader = Annotated[Viewer, Depends(allow(REPORT_READERS))]
+Auditor = Annotated[Viewer, Depends(allow(AUDIT_READERS))]
+
+
+@router.get("/reports")
+def reports_form(request: Request, viewer: Reader) -> Response:
+    with engine_of(request).connect() as conn:
+        latest = latest_period(conn)
+    pcc = viewer.user.role == Role.PCC
+    return page(
+        request,
+        "reports.html",
+        viewer,
+        period=str(latest or ""),
+        pcc=pcc,
+        regions=REGIONS if viewer.user.role == Role.NATIONAL_ANALYST else [],
+        organisations=_area_choices(viewer),
+        kinds=list(ReportKind),
+    )
+
+
+def _area_choices(viewer: Viewer) -> list[str]:
+    if viewer.user.role == Role.NATIONAL_ANALYST:
+        return [o.short_name for o in organisations()]
+    if viewer.user.role == Role.REGIONAL_ANALYST:
+        return [o.short_name for o in organisations() if o.region == viewer.user.region]
+    return []
+
+
+@router.post("/reports")
+def report_download(
+    request: Request,
+    viewer: Reader,
+    period: Annotated[str, Form(max_length=7)],
+    kind: Annotated[ReportKind, Form()],
+    purpose: Annotated[str, Form(max_length=500)],
+    recipient: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str, Form()],
+    audience: Annotated[Audience, Form()] = Audience.PUBLIC,
+    region: Annotated[str, Form(max_length=40)] = "",
+    org: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    check_csrf(viewer.csrf_token, csrf_token)
+    req = ReportRequest(
+        Period.parse(period), kind, audience, region or None, org or None, purpose, recipient
+    )
+    found = produce_report(engine_of(request), viewer.principal, req)
+    return Response(
+        found.data,
+        media_type=found.media_type,
+        headers={"content-disposition": f'attachment; filename="{found.filename}"'},
+    )
+
+
+def parse_since(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("since: give a date as YYYY-MM-DD") from None
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    viewer: Auditor,
+    user: Annotated[str | None, Query(max_length=120)] = None,
+    since: Annotated[str | None, Query(max_length=20)] = None,
+    action: Annotated[str | None, Query(max_length=20)] = None,
+    ref: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    if action and action not in {a.value for a in Action}:
+        raise InvalidInput(f"action must be one of: {', '.join(a.value for a in Action)}")
+    with engine_of(request).begin() as conn:
+        rows = audit_search(
+            conn, viewer.principal, user or None, parse_since(since), action or None, ref or None
+        )
+    form = {"user": user or "", "since": since or "", "action": action or "", "ref": ref or ""}
+    return page(
+        request,
+        "audit.html",
+        viewer,
+        rows=rows,
+        form=form,
+        actions=[a.value for a in Action],
+    )
