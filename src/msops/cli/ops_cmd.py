@@ -9,8 +9,7 @@ import typer
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.errors import InvalidInput
-from msops.domain.periods import Period
-from msops.domain.reference import REGIONS, find_code, find_organisation
+from msops.domain.reference import find_organisation
 from msops.store.operations_repo import (
     OperationFilter,
     OperationHistory,
@@ -38,36 +37,6 @@ LIST_COLUMNS = [
 ]
 
 
-def _filter(
-    period: str | None,
-    org: str | None,
-    region: str | None,
-    status: str | None,
-    exploitation: str | None,
-) -> OperationFilter:
-    org_short = None
-    if org:
-        found = find_organisation(org)
-        if found is None:
-            raise InvalidInput(f"no organisation is called {org!r}; `msops orgs` lists them")
-        org_short = found.short_name
-    if region and region not in REGIONS:
-        raise InvalidInput(f"region must be one of: {', '.join(REGIONS)}")
-    if status and status not in ("live", "closed"):
-        raise InvalidInput("status must be live or closed")
-    code = None
-    if exploitation:
-        found_code = find_code("exploitation_category", exploitation) or find_code(
-            "exploitation_type", exploitation
-        )
-        if found_code is None:
-            raise InvalidInput(f"{exploitation!r} is not an exploitation category or type")
-        code = found_code.code
-    return OperationFilter(
-        Period.parse(period) if period else None, org_short, region, status, code
-    )
-
-
 @app.command("list")
 @friendly
 def list_cmd(
@@ -81,7 +50,7 @@ def list_cmd(
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """List operations in a month's current returns."""
-    flt = _filter(period, org, region, status, exploitation)
+    flt = OperationFilter.from_text(period, org, region, status, exploitation)
     with open_database().connect() as conn:
         rows = list_operations(conn, current_principal(), flt)
     emit(rows, LIST_COLUMNS, fmt, title="Operations")

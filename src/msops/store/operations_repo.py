@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
-from msops.domain.errors import AccessDenied, NotFound
+from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
+from msops.domain.reference import REGIONS, find_code, find_organisation
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
@@ -26,6 +27,37 @@ class OperationFilter:
     region: str | None = None
     status: str | None = None  # live (live or reopened) or closed
     exploitation: str | None = None  # category or type code
+
+    @classmethod
+    def from_text(
+        cls,
+        period: str | None = None,
+        org: str | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        exploitation: str | None = None,
+    ) -> OperationFilter:
+        """A filter from what a person typed (command line or form); blanks mean no filter."""
+        org_short = None
+        if org:
+            found = find_organisation(org)
+            if found is None:
+                raise InvalidInput(f"no organisation is called {org!r}; `msops orgs` lists them")
+            org_short = found.short_name
+        if region and region not in REGIONS:
+            raise InvalidInput(f"region must be one of: {', '.join(REGIONS)}")
+        if status and status not in ("live", "closed"):
+            raise InvalidInput("status must be live or closed")
+        code = None
+        if exploitation:
+            found_code = find_code("exploitation_category", exploitation) or find_code(
+                "exploitation_type", exploitation
+            )
+            if found_code is None:
+                raise InvalidInput(f"{exploitation!r} is not an exploitation category or type")
+            code = found_code.code
+        month = Period.parse(period) if period else None
+        return cls(month, org_short, region or None, status or None, code)
 
 
 @dataclass

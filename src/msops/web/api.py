@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from msops.domain.errors import InvalidInput
-from msops.store.operations_repo import latest_period, return_status
+from msops.store.operations_repo import OperationFilter, latest_period, return_status
 from msops.store.users_repo import end_session, sign_in, start_session
 from msops.store.web_reads import consult_operation
 from msops.web.pages_auth import client_address
@@ -17,7 +17,6 @@ from msops.web.security import check_csrf
 from msops.web.services import (
     MAX_UPLOAD_BYTES,
     dashboard_figures,
-    operation_filter,
     parse_period,
     search_operations,
     submit_upload,
@@ -191,7 +190,7 @@ def api_operations(
 
     Ordered by organisation and reference; `limit` and `offset` page through them.
     """
-    flt = operation_filter(period, org, region, status, exploitation)
+    flt = OperationFilter.from_text(period, org, region, status, exploitation)
     rows = search_operations(
         engine_of(request), viewer.principal, flt, q, limit=limit, offset=offset
     )

@@ -10,14 +10,13 @@ from fastapi.responses import Response
 from msops.domain.principal import Role
 from msops.domain.reference import REGIONS, exploitation_categories, organisations
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
-from msops.store.operations_repo import OperationHistory, return_status
+from msops.store.operations_repo import OperationFilter, OperationHistory, return_status
 from msops.store.users_repo import list_users
 from msops.store.web_reads import consult_operation
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import (
     dashboard_figures,
-    operation_filter,
     operations_page,
     parse_period,
 )
@@ -60,7 +59,7 @@ def operations(
     q: str | None = None,
     page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    flt = operation_filter(period, org, region, status, exploitation)
+    flt = OperationFilter.from_text(period, org, region, status, exploitation)
     found = operations_page(engine_of(request), viewer.principal, flt, q, page_number)
     form = {
         "period": period or "",

@@ -20,7 +20,7 @@ from msops.analytics.headline import Headline, headline
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
-from msops.domain.reference import REGIONS, find_code, find_organisation
+from msops.domain.reference import find_organisation
 from msops.returns.exchange import Format, export_return
 from msops.returns.submit import SubmitResult, submit_file
 from msops.store.operations_repo import (
@@ -60,34 +60,6 @@ def organisation_name(text: str | None) -> str | None:
     if found is None:
         raise InvalidInput(f"no organisation is called {text!r}")
     return found.short_name
-
-
-def operation_filter(
-    period: str | None,
-    org: str | None,
-    region: str | None,
-    status: str | None,
-    exploitation: str | None,
-) -> OperationFilter:
-    org_short = None
-    if org:
-        found = find_organisation(org)
-        if found is None:
-            raise InvalidInput(f"no organisation is called {org!r}")
-        org_short = found.short_name
-    if region and region not in REGIONS:
-        raise InvalidInput(f"region must be one of: {', '.join(REGIONS)}")
-    if status and status not in ("live", "closed"):
-        raise InvalidInput("status must be live or closed")
-    code = None
-    if exploitation:
-        found_code = find_code("exploitation_category", exploitation) or find_code(
-            "exploitation_type", exploitation
-        )
-        if found_code is None:
-            raise InvalidInput(f"{exploitation!r} is not an exploitation category or type")
-        code = found_code.code
-    return OperationFilter(parse_period(period), org_short, region or None, status or None, code)
 
 
 def search_operations(
