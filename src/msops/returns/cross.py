@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from datetime import date
 
 from msops.domain.content import PriorState, ReturnContent, Row
-from msops.domain.identifiers import clean_identifier, clean_postcode_district
+from msops.domain.identifiers import clean_postcode_district
 from msops.domain.periods import Period
 from msops.domain.reference import (
     Organisation,
@@ -21,12 +20,12 @@ from msops.domain.return_spec import (
     CUMULATIVE_COLUMNS,
     DETAIL_CODES,
     DETAILS,
-    IDENTIFIERS,
     NATIONALITIES,
-    NOMINALS,
     OPERATIONS,
     VICTIM_COUNT_COLUMNS,
 )
+from msops.returns.cross_people import nominal_rules
+from msops.returns.located import issue_at, known_ref, unknown_ref
 from msops.returns.raw import Issue, RawReturn
 
 
@@ -43,21 +42,8 @@ def check_cross_rules(
         issues.extend(_operation_rules(row, period, prior))
     issues.extend(_details_rules(content, refs, organisation))
     issues.extend(_nationality_rules(content, refs))
-    issues.extend(_nominal_rules(content, refs))
+    issues.extend(nominal_rules(content, refs))
     return issues
-
-
-def _issue(
-    sheet: str,
-    row: Row,
-    column: str | None,
-    rule: str,
-    message: str,
-    value: object = None,
-    suggestion: str | None = None,
-) -> Issue:
-    shown = None if value is None else str(value)
-    return Issue(sheet, row.get("_row"), column, shown, rule, message, suggestion)
 
 
 def _operation_refs(content: ReturnContent, issues: list[Issue]) -> dict[str, Row]:
@@ -69,7 +55,7 @@ def _operation_refs(content: ReturnContent, issues: list[Issue]) -> dict[str, Ro
         if ref in refs:
             first = refs[ref]["_row"]
             issues.append(
-                _issue(
+                issue_at(
                     OPERATIONS.sheet,
                     row,
                     "operation_ref",
@@ -87,7 +73,7 @@ def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) 
     sheet = OPERATIONS.sheet
     status, opened, closed = row["status"], row["opened_date"], row["closed_date"]
     if opened is not None and opened > period.last_day:
-        yield _issue(
+        yield issue_at(
             sheet,
             row,
             "opened_date",
@@ -97,7 +83,7 @@ def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) 
         )
     if status == "closed":
         if closed is None:
-            yield _issue(
+            yield issue_at(
                 sheet,
                 row,
                 "closed_date",
@@ -105,7 +91,7 @@ def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) 
                 "a Closed operation needs its closed_date",
             )
         elif not period.contains(closed):
-            yield _issue(
+            yield issue_at(
                 sheet,
                 row,
                 "closed_date",
@@ -115,7 +101,7 @@ def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) 
                 closed,
             )
         if row["disruption_outcome"] is None:
-            yield _issue(
+            yield issue_at(
                 sheet,
                 row,
                 "disruption_outcome",
@@ -123,7 +109,7 @@ def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) 
                 "a Closed operation needs its disruption_outcome",
             )
     elif closed is not None and status is not None:
-        yield _issue(
+        yield issue_at(
             sheet,
             row,
             "closed_date",
@@ -132,7 +118,7 @@ def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) 
             closed,
         )
     if opened is not None and closed is not None and closed < opened:
-        yield _issue(
+        yield issue_at(
             sheet,
             row,
             "closed_date",
@@ -149,7 +135,7 @@ def _operation_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) 
 def _europol_rule(row: Row, period: Period) -> Iterator[Issue]:
     checked = row["europol_check_date"]
     if checked is not None and checked > period.last_day:
-        yield _issue(
+        yield issue_at(
             OPERATIONS.sheet,
             row,
             "europol_check_date",
@@ -166,7 +152,7 @@ def _typology_rule(row: Row) -> Iterator[Issue]:
     types = {t.code: t for t in typology()}
     if types[type_code].category_code != category:
         allowed = [t.label for t in types.values() if t.category_code == category]
-        yield _issue(
+        yield issue_at(
             OPERATIONS.sheet,
             row,
             "primary_type",
@@ -185,7 +171,7 @@ def _count_rules(row: Row) -> Iterator[Issue]:
     )
     for smaller, larger in pairs:
         if (row[smaller] or 0) > (row[larger] or 0):
-            yield _issue(
+            yield issue_at(
                 OPERATIONS.sheet,
                 row,
                 smaller,
@@ -200,7 +186,7 @@ def _month_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) -> I
     if state is None:
         return
     if state.status == "closed" and row["status"] == "live":
-        yield _issue(
+        yield issue_at(
             OPERATIONS.sheet,
             row,
             "status",
@@ -213,7 +199,7 @@ def _month_rules(row: Row, period: Period, prior: Mapping[str, PriorState]) -> I
     for name in CUMULATIVE_COLUMNS:
         before = state.cumulative.get(name, 0)
         if (row[name] or 0) < before:
-            yield _issue(
+            yield issue_at(
                 OPERATIONS.sheet,
                 row,
                 name,
@@ -230,8 +216,8 @@ def _details_rules(
     seen: set[tuple[str, str, str]] = set()
     international: set[str] = set()
     for row in content.details:
-        if not _known_ref(row, refs):
-            yield _unknown_ref(DETAILS.sheet, row)
+        if not known_ref(row, refs):
+            yield unknown_ref(DETAILS.sheet, row)
             continue
         kind, value = row["detail"], row["value"]
         if kind is None or value is None:
@@ -243,7 +229,7 @@ def _details_rules(
         row["value"] = clean
         key = (row["operation_ref"], kind, clean)
         if key in seen:
-            yield _issue(
+            yield issue_at(
                 DETAILS.sheet,
                 row,
                 "value",
@@ -256,7 +242,7 @@ def _details_rules(
             international.add(row["operation_ref"])
     for ref, op in refs.items():
         if op["international_dimension"] == "yes" and ref not in international:
-            yield _issue(
+            yield issue_at(
                 OPERATIONS.sheet,
                 op,
                 "international_dimension",
@@ -274,7 +260,7 @@ def _detail_value(
         code = find_code(list_name, value)
         if code is None:
             labels = [c.label for c in code_lists()[list_name]]
-            return _issue(
+            return issue_at(
                 DETAILS.sheet,
                 row,
                 "value",
@@ -288,7 +274,7 @@ def _detail_value(
         try:
             return None, clean_postcode_district(value)
         except ValueError as err:
-            return _issue(
+            return issue_at(
                 DETAILS.sheet, row, "value", "not_a_district", f"value {err}", value
             ), value
     return _linked_operation(row, value, organisation)
@@ -298,7 +284,7 @@ def _linked_operation(row: Row, value: str, organisation: Organisation) -> tuple
     org_name, sep, ref = value.partition("/")
     other = find_organisation(org_name)
     if not sep or not ref.strip() or other is None:
-        return _issue(
+        return issue_at(
             DETAILS.sheet,
             row,
             "value",
@@ -308,7 +294,7 @@ def _linked_operation(row: Row, value: str, organisation: Organisation) -> tuple
             value,
         ), value
     if other.short_name == organisation.short_name:
-        return _issue(
+        return issue_at(
             DETAILS.sheet,
             row,
             "value",
@@ -319,31 +305,16 @@ def _linked_operation(row: Row, value: str, organisation: Organisation) -> tuple
     return None, f"{other.short_name} / {ref.strip()}"
 
 
-def _known_ref(row: Row, refs: Mapping[str, Row]) -> bool:
-    return row.get("operation_ref") is None or row["operation_ref"] in refs
-
-
-def _unknown_ref(sheet: str, row: Row) -> Issue:
-    return _issue(
-        sheet,
-        row,
-        "operation_ref",
-        "unknown_operation",
-        "operation_ref is not on the Operations sheet",
-        row["operation_ref"],
-    )
-
-
 def _nationality_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Iterator[Issue]:
     totals: Counter[tuple[str, str]] = Counter()
     seen: set[tuple[str, str, str]] = set()
     for row in content.nationalities:
-        if not _known_ref(row, refs):
-            yield _unknown_ref(NATIONALITIES.sheet, row)
+        if not known_ref(row, refs):
+            yield unknown_ref(NATIONALITIES.sheet, row)
             continue
         key = (row["operation_ref"], row["group"], row["nationality"])
         if key in seen:
-            yield _issue(
+            yield issue_at(
                 NATIONALITIES.sheet,
                 row,
                 "nationality",
@@ -353,7 +324,7 @@ def _nationality_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Itera
             )
         seen.add(key)
         if row["count"] == 0:
-            yield _issue(
+            yield issue_at(
                 NATIONALITIES.sheet,
                 row,
                 "count",
@@ -369,7 +340,7 @@ def _nationality_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Itera
         ):
             found = totals[(ref, group)]
             if found != expected:
-                yield _issue(
+                yield issue_at(
                     OPERATIONS.sheet,
                     op,
                     column,
@@ -378,100 +349,3 @@ def _nationality_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Itera
                     f" the operation's {group} count is {expected}",
                     expected,
                 )
-
-
-def _nominal_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Iterator[Issue]:
-    people: dict[tuple[str, str], Row] = {}
-    victims_listed: Counter[str] = Counter()
-    for row in content.nominals:
-        if not _known_ref(row, refs):
-            yield _unknown_ref(NOMINALS.sheet, row)
-            continue
-        key = (row["operation_ref"], row["nominal_ref"])
-        if key in people:
-            yield _issue(
-                NOMINALS.sheet,
-                row,
-                "nominal_ref",
-                "duplicate_reference",
-                f"nominal_ref is also used on row {people[key]['_row']} for this operation",
-            )
-        people[key] = row
-        yield from _person_rules(row)
-        if row["role"] == "victim":
-            victims_listed[row["operation_ref"]] += 1
-    for ref, listed in victims_listed.items():
-        op = refs[ref]
-        total = sum(op[c] or 0 for c in VICTIM_COUNT_COLUMNS)
-        if listed > total:
-            yield _issue(
-                OPERATIONS.sheet,
-                op,
-                "victims_*",
-                "more_victims_named_than_counted",
-                f"{listed} victims are named on Nominals but the victim counts add up to {total}",
-            )
-    yield from _identifier_rules(content, people)
-
-
-def _person_rules(row: Row) -> Iterator[Issue]:
-    if row["given_name"] is None and row["family_name"] is None and row["aliases"] is None:
-        yield _issue(
-            NOMINALS.sheet,
-            row,
-            "family_name",
-            "name_required",
-            "give at least a family name, a given name or an alias",
-        )
-    dob = row["date_of_birth"]
-    if dob is not None and (dob.year < 1900 or dob > date.today()):
-        yield _issue(
-            NOMINALS.sheet,
-            row,
-            "date_of_birth",
-            "implausible_date",
-            "date_of_birth must be after 1900 and not in the future",
-        )
-    age = row["estimated_age"]
-    if age is not None and age > 110:
-        yield _issue(
-            NOMINALS.sheet,
-            row,
-            "estimated_age",
-            "implausible_age",
-            "estimated_age must be 110 or less",
-            age,
-        )
-
-
-def _identifier_rules(
-    content: ReturnContent, people: Mapping[tuple[str, str], Row]
-) -> Iterator[Issue]:
-    by_person: defaultdict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for row in content.identifiers:
-        key = (row["operation_ref"], row["nominal_ref"])
-        if key not in people:
-            yield _issue(
-                IDENTIFIERS.sheet,
-                row,
-                "nominal_ref",
-                "unknown_nominal",
-                "nominal_ref is not on the Nominals sheet for this operation",
-            )
-            continue
-        if row["kind"] is None or row["value"] is None:
-            continue
-        try:
-            row["value_norm"] = clean_identifier(row["kind"], row["value"])
-        except ValueError as err:
-            yield _issue(IDENTIFIERS.sheet, row, "value", "identifier_invalid", f"value {err}")
-            continue
-        if (row["kind"], row["value_norm"]) in by_person[key]:
-            yield _issue(
-                IDENTIFIERS.sheet,
-                row,
-                "value",
-                "duplicate_row",
-                "this identifier is listed twice for the same person",
-            )
-        by_person[key].add((row["kind"], row["value_norm"]))
