@@ -1,9 +1,13 @@
 """msops linkage against the exact-match baseline and a plain tutorial Splink model, same files.
 
-    python benchmarks/linkage_bench.py --out /tmp/linkage --people 5000 100000 --febrl3
+    cd benchmarks && ../.venv/bin/python linkage_bench.py --out /tmp/linkage \
+        --people 5000 100000 --narrow 5000 100000 --febrl3 [--before /tmp/old/src]
 
 Each method runs in its own process (time and peak memory are its own) on the same CSV; the
-clusters are scored with msops.linkage.evaluation (pairwise precision, recall, F1).
+clusters are scored with msops.linkage.evaluation (pairwise precision, recall, F1). `--people`
+sets have a long tail of rarer names; `--narrow` sets give everyone a common name (the stress
+set). `--before SRC` also runs the msops matcher of another source tree (e.g. `git archive HEAD
+src | tar -x -C /tmp/old`) as "msops_before", on the same files.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -100,23 +105,32 @@ def child(method: str, path: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
 
 
-def measure(name: str, folder: Path) -> list[dict[str, Any]]:
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def measure(name: str, folder: Path, before: Path | None) -> list[dict[str, Any]]:
     path, truth = folder / f"{name}.csv", read_truth(folder / f"{name}_truth.csv")
     results = []
-    for method in METHODS:
+    for method in [*METHODS, *(["msops_before"] if before else [])]:
         out = folder / f"{name}.{method}.clusters.csv"
+        env = dict(os.environ)
+        if method == "msops_before" and before:
+            env["PYTHONPATH"] = str(before)
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", method, str(path), str(out)],
-            check=True, capture_output=True, text=True,
+            [sys.executable, __file__, "--child", method.removesuffix("_before"), str(path),
+             str(out)],
+            check=True, capture_output=True, text=True, env=env,
         )  # fmt: skip
         stats = json.loads(proc.stdout.strip().splitlines()[-1])
         score = pairwise_score(truth, read_clusters(out))
         row = {"data": name, "records": len(truth), "method": method, **stats,
-               "precision": score.precision, "recall": score.recall, "f1": score.f1}  # fmt: skip
+               "precision": score.precision, "recall": score.recall, "f1": score.f1,
+               "load_after": load()}  # fmt: skip
         print(
             f"{name:>14} {len(truth):>9,} {method:>13}  P {score.precision:.4f}"
             f"  R {score.recall:.4f}  F1 {score.f1:.4f}  {stats['seconds']:7.1f} s"
-            f"  {stats['peak_mb']:7.0f} MB",
+            f"  {stats['peak_mb']:7.0f} MB  load {row['load_after']}",
             flush=True,
         )
         results.append(row)
@@ -127,7 +141,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/linkage"))
     parser.add_argument("--people", type=int, nargs="*", default=[5000])
+    parser.add_argument("--narrow", type=int, nargs="*", default=[])
     parser.add_argument("--febrl3", action="store_true")
+    parser.add_argument("--before", type=Path, help="source tree of the msops to compare with")
     parser.add_argument("--child", nargs=3, metavar=("METHOD", "INPUT", "OUTPUT"))
     args = parser.parse_args()
     if args.child:
@@ -141,7 +157,11 @@ def main() -> None:
     for n in args.people:
         write(args.out, f"people_{n}", *people_rows(n))
         names.append(f"people_{n}")
-    results = [r for name in names for r in measure(name, args.out)]
+    for n in args.narrow:
+        write(args.out, f"narrow_{n}", *people_rows(n, narrow=True))
+        names.append(f"narrow_{n}")
+    print(f"load average at start: {load()} ({os.cpu_count()} cores)", flush=True)
+    results = [r for name in names for r in measure(name, args.out, args.before)]
     (args.out / "linkage_bench.json").write_text(json.dumps(results, indent=1))
 
 

@@ -1,10 +1,13 @@
 """Evaluation data for `msops link dedupe`: a synthetic set of people with known truth, and FEBRL3.
 
-People have the nationalities seen in NRM referrals and the names their communities carry (short
-lists, so many different people share a name). Each is recorded by one to four organisations,
-each record written with the errors forces make: diacritics dropped, family name first, typos,
-an alias for a given name, day and month of birth swapped, only an estimated age, a name in
-Cyrillic, fields left blank.
+People have the nationalities seen in NRM referrals and the names their communities carry: half
+of them (most Vietnamese and Chinese family names) one of a short list of common names, so many
+different people share a name, the others a rarer name of the same sound (a long tail, as in a
+real population; `--narrow` gives everyone a common name: the stress set). 6% of people live with
+someone already drawn and share their phone and postcode (a household). Each is recorded by one
+to four organisations, each record written with the errors forces make: diacritics dropped,
+family name first, typos, an alias for a given name, day and month of birth swapped, a mistyped
+digit (never a date in the future), only an estimated age, a name in Cyrillic, fields left blank.
 
     python benchmarks/linkage_data.py --people 100000 --out /tmp/linkage   # people.csv, truth.csv
     python benchmarks/linkage_data.py --febrl3 --out /tmp/linkage          # febrl3.csv, ...
@@ -21,7 +24,14 @@ from random import Random
 
 from unidecode import unidecode
 
-from msops.synthetic.names import FAMILY_NAME_FIRST, FEMALE_ALIASES, MALE_ALIASES, draw_name
+from msops.synthetic.names import (
+    FAMILY_NAME_FIRST,
+    FEMALE_ALIASES,
+    MALE_ALIASES,
+    NAMES,
+    draw_name,
+    feminine,
+)
 from msops.synthetic.names import name_group as _group
 from msops.synthetic.people import typo
 
@@ -119,11 +129,56 @@ class Person:
     postcode: str
 
 
-def make_person(rng: Random, pid: int) -> Person:
+# How often a person carries one of the group's common names (the short lists of
+# msops.synthetic.names); the others carry a rarer name of the same sound, so that name
+# frequencies have a long tail as in real populations. Vietnamese and Chinese family names are
+# concentrated (Nguyễn alone is about 38% of Vietnamese people), other groups' are not.
+COMMON_FAMILY = {"vn": 0.95, "cn": 0.85}
+COMMON_FAMILY_DEFAULT = 0.5
+COMMON_GIVEN = 0.5
+
+
+def rarer_name(rng: Random, pool: list[str]) -> str:
+    """A name of the same sound as the group's common ones: the start of one, the end of another."""
+    first, second = rng.sample(pool, 2)
+    head = first[: rng.randint(2, max(2, len(first) // 2 + 1))]
+    tail = second[rng.randint(max(1, len(second) // 2 - 1), max(1, len(second) - 2)) :]
+    return (head + tail).capitalize()
+
+
+def draw_population_name(rng: Random, group: str, female: bool, narrow: bool) -> tuple[str, str]:
+    """(given, family): the common names of `draw_name`, or with `narrow=False` a long tail."""
+    given, family = draw_name(rng, group, female)
+    if narrow:
+        return given, family
+    male, women, families = NAMES[group]
+    if rng.random() > COMMON_GIVEN:
+        *particle, _common = given.split()
+        given = " ".join([*particle, rarer_name(rng, (women if female else male).split())])
+    if rng.random() > COMMON_FAMILY.get(group, COMMON_FAMILY_DEFAULT):
+        pool = [f for f in families.split() if f != "Dela"]
+        family = rarer_name(rng, sorted(set(pool)))
+        family = feminine(group, family) if female else family
+    return given, family
+
+
+def household_member(rng: Random, pid: int, of: Person, narrow: bool) -> Person:
+    """Someone of the same family: same family name, phone and postcode, another given name."""
+    female = rng.random() < 0.5
+    given, _family = draw_population_name(rng, of.group, female, narrow)
+    family = feminine(of.group, of.family) if female else of.family
+    if not female and of.female and of.group in ("pl", "sk", "lt", "lv", "bg"):
+        # her husband: his own family name
+        family = draw_population_name(rng, of.group, False, narrow)[1]
+    dob = date(2018, 1, 1) - timedelta(days=rng.randint(14 * 365, 60 * 365))
+    return Person(pid, of.nationality, of.group, female, given, family, dob, of.phone, of.postcode)
+
+
+def make_person(rng: Random, pid: int, narrow: bool) -> Person:
     nationality = rng.choices(list(NATIONALITIES), list(NATIONALITIES.values()))[0]
     group = _group(rng, nationality)
     female = rng.random() < 0.45
-    given, family = draw_name(rng, group, female)
+    given, family = draw_population_name(rng, group, female, narrow)
     dob = date(2018, 1, 1) - timedelta(days=rng.randint(14 * 365, 60 * 365))
     phone = f"+447{rng.randint(100000000, 999999999)}" if rng.random() < 0.6 else None
     area = rng.choice(["B", "M", "LS", "L", "BD", "NG", "E", "N", "SE", "CF", "G", "S"])
@@ -202,20 +257,32 @@ def _dob_typo(rng: Random, dob: date) -> str:
     text[position] = str(rng.randint(0, 9))
     candidate = "".join(text)
     try:
-        date.fromisoformat(candidate)
+        typed = date.fromisoformat(candidate)
     except ValueError:
         return dob.isoformat()
-    return candidate
+    # a force's system refuses a birth date in the future or a birth before 1900
+    return candidate if date(1900, 1, 1) <= typed <= date(2017, 1, 1) else dob.isoformat()
 
 
-def people_rows(n_records: int, seed: int = 4) -> tuple[list[dict[str, object]], dict[str, str]]:
-    """About `n_records` records and the truth (record id -> person id)."""
+def people_rows(
+    n_records: int, seed: int = 4, narrow: bool = False
+) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """About `n_records` records and the truth (record id -> person id).
+
+    `narrow`: every person carries one of the short lists' common names (the stress set: far
+    more namesakes than a real population has, see docs/benchmarks.md)."""
     rng = Random(f"msops-linkage-eval:{seed}")
     rows: list[dict[str, object]] = []
     truth: dict[str, str] = {}
     pid = 0
+    previous: Person | None = None
     while len(rows) < n_records:
-        person = make_person(rng, pid)
+        # 6% of people live with someone already drawn and share their phone and address
+        if previous is not None and previous.phone and rng.random() < 0.06:
+            person = household_member(rng, pid, previous, narrow)
+        else:
+            person = make_person(rng, pid, narrow)
+        previous = person
         copies = 1 if rng.random() < 0.4 else rng.randint(2, 4)
         for source in rng.sample(ORGS, copies):
             rid = f"r{len(rows):07d}"
@@ -265,10 +332,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=0, help="records of synthetic people")
     parser.add_argument("--febrl3", action="store_true", help="also write FEBRL3 as a person file")
+    parser.add_argument("--narrow", action="store_true", help="common names only (stress set)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.people:
-        write(args.out, f"people_{args.people}", *people_rows(args.people))
+        prefix = "narrow" if args.narrow else "people"
+        write(args.out, f"{prefix}_{args.people}", *people_rows(args.people, narrow=args.narrow))
     if args.febrl3:
         shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
         write(args.out, "febrl3", *febrl3_rows(shared / "dataset3.csv"))

@@ -27,6 +27,10 @@ PLANTED = [
     ("ion-a2", "ion-a", "Ион", "Попеску", "1980-04-03", "", "TS1 1AA"),  # Cyrillic
     ("ion-b1", "ion-b", "Ion", "Popescu", "1965-09-21", "", "M1 2BB"),  # a namesake
     ("ion-c1", "ion-c", "Ion", "Popescu", "1999-12-30", "", ""),  # another namesake
+    # a household: Maria (twice) and her husband share a phone and an address
+    ("maria-1", "maria", "Maria", "Lungu", "1982-05-06", "07700 900333", "TS2 1AB"),
+    ("maria-2", "maria", "Maria", "Lungu", "1982-06-05", "07700 900333", ""),
+    ("vasile-1", "vasile", "Vasile", "Lungu", "1979-01-20", "07700 900333", "TS2 1AB"),
 ]
 
 
@@ -89,6 +93,11 @@ def test_namesakes_are_not_merged(clusters: dict[str, str]) -> None:
     popescus = {clusters["ion-a1"], clusters["ion-b1"], clusters["ion-c1"]}
     assert len(popescus) == 3
     assert clusters["anh-1"] != clusters["ion-a1"]
+
+
+def test_a_household_sharing_a_phone_is_not_one_person(clusters: dict[str, str]) -> None:
+    assert clusters["maria-1"] == clusters["maria-2"]
+    assert clusters["vasile-1"] != clusters["maria-1"]
 
 
 def test_evaluate_prints_pairwise_scores(

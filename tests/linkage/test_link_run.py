@@ -205,3 +205,20 @@ def test_names_need_a_purpose_and_each_viewing_is_audited(linked: Engine) -> Non
         ("consultation", "link_thread", "victim safeguarding"),
         ("alteration", "link_thread", "same phone"),
     ]
+
+
+def test_a_shared_phone_does_not_join_people_whose_birth_dates_differ(
+    engine: Engine, operator: Principal
+) -> None:
+    # Kent's Lan Nguyen (born 1985) shares Lan's phone (a household, or a handed-on phone)
+    picture = national_picture()
+    for row in picture["Kent"]["identifiers"]:
+        if row["nominal_ref"] == "NS2":
+            row["value"] = "07700 900456"
+    load(engine, operator, picture)
+    link(engine, operator)
+    found = threads(engine)
+    assert sorted(found) == [LAN_ORGS, ANDREI_ORGS]
+    with engine.connect() as conn:
+        lan = repo.thread_detail(conn, NATIONAL, found[LAN_ORGS]["thread"])
+    assert "Kent" not in {m["label"].split("/")[0] for m in lan.members}

@@ -1,13 +1,20 @@
-"""From scored pairs to people: exact identifier links, then connected components."""
+"""From scored pairs to people: exact identifier links, then connected components that refuse
+to merge records whose dates of birth cannot belong to one person.
+
+A chain of links (A-B at 0.9, B-C at 0.9) can join A and C even when A and C are namesakes with
+different full dates of birth: one record with only an estimated age, or a shared phone, is
+enough. Clustering therefore takes links strongest first and skips any link that would put two
+incompatible birth facts in one cluster (see `compatible`). Links an analyst confirmed are
+applied first and never refused.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):  # a tuple: hundreds of thousands are made per run
     """Two records judged the same person (or sharing a strong identifier), and why."""
 
     left: str
@@ -16,9 +23,51 @@ class Link:
     kind: str  # "model" or the identifier kind of an exact link ("phone", "passport", ...)
 
 
+class Birth(NamedTuple):
+    """What a record says about when its person was born (either may be unknown)."""
+
+    dob: str | None = None  # ISO date, as written (after cleaning)
+    year: int | None = None  # year of birth, exact or estimated from an age
+
+
+# A model link at least this probable between two records overrides their dates of birth (any
+# model link that is used, by default: its other fields outweighed the dates).
+OVERRIDE_FROM = 0.0
+
+# How far apart two years of birth may be when at least one is only estimated from an age.
+ESTIMATE_SLACK = 5
+
+
+def _digits_apart(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
+def _swap(iso: str) -> str:
+    return f"{iso[:5]}{iso[8:10]}-{iso[5:7]}"
+
+
+def compatible(a: Birth, b: Birth) -> bool:
+    """Could one person have both records? Full dates must be equal or at most two digits apart,
+    either way round (day and month swapped); an estimated year must be within the estimate slack of
+    the other year."""
+    if a.dob and b.dob:
+        # two records may each carry one slip of the pen: up to two digits apart
+        return _digits_apart(a.dob, b.dob) <= 2 or _digits_apart(_swap(a.dob), b.dob) <= 2
+    if a.year is None or b.year is None:
+        return True
+    return abs(a.year - b.year) <= ESTIMATE_SLACK
+
+
 class _UnionFind:
-    def __init__(self, ids: Iterable[str]) -> None:
+    """Union-find that keeps, per cluster, which records hold which birth facts."""
+
+    def __init__(self, ids: Iterable[str], births: Mapping[str, Birth]) -> None:
         self.parent = {i: i for i in ids}
+        # root -> birth fact -> records holding it (records without any are absent)
+        self.facts: dict[str, dict[Birth, list[str]]] = {}
+        for rid, birth in births.items():
+            if rid in self.parent and (birth.dob or birth.year is not None):
+                self.facts[rid] = {birth: [rid]}
 
     def find(self, item: str) -> str:
         root = item
@@ -28,12 +77,32 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
+    def can_join(self, a: str, b: str, direct: set[tuple[str, str]]) -> bool:
+        """No two incompatible birth facts in one cluster, unless the model linked a record
+        holding one directly to a record holding the other (its other fields outweighed the
+        dates); a chain through third records is never enough."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        for x_birth, xs in self.facts.get(ra, {}).items():
+            for y_birth, ys in self.facts.get(rb, {}).items():
+                if compatible(x_birth, y_birth):
+                    continue
+                if not any((min(x, y), max(x, y)) in direct for x in xs for y in ys):
+                    return False
+        return True
+
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             # the smaller id becomes the root, so cluster ids do not depend on link order
             low, high = sorted((ra, rb))
             self.parent[high] = low
+            moved = self.facts.pop(high, {})
+            if moved:
+                mine = self.facts.setdefault(low, {})
+                for birth, holders in moved.items():
+                    mine.setdefault(birth, []).extend(holders)
 
 
 def exact_links(
@@ -52,9 +121,31 @@ def exact_links(
     return links
 
 
-def connected_clusters(record_ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
-    """record id -> cluster id (the smallest record id of its cluster, compared as text)."""
-    uf = _UnionFind(record_ids)
-    for link in links:
-        uf.union(link.left, link.right)
+def connected_clusters(
+    record_ids: Iterable[str],
+    links: Iterable[Link],
+    births: Mapping[str, Birth] | None = None,
+    override_from: float = OVERRIDE_FROM,
+) -> dict[str, str]:
+    """record id -> cluster id (the smallest record id of its cluster, compared as text).
+
+    With `births`, links are taken strongest first (confirmed links before all others) and a
+    link that would join incompatible dates of birth is skipped, unless the model linked the
+    records holding them directly (exact identifier links never count as that evidence).
+    """
+    ordered = sorted(links, key=lambda k: (k.kind != "confirmed", -k.probability))
+    uf = _UnionFind(record_ids, births or {})
+    direct = {
+        (min(k.left, k.right), max(k.left, k.right))
+        for k in ordered
+        if k.kind == "model" and k.probability >= override_from
+    }
+    for link in ordered:
+        if births is None or link.kind == "confirmed" or uf.can_join(link.left, link.right, direct):
+            uf.union(link.left, link.right)
     return {rid: uf.find(rid) for rid in uf.parent}
+
+
+def used_links(links: Iterable[Link], clusters: Mapping[str, str]) -> list[Link]:
+    """The links whose two records ended in one cluster (refused links are dropped)."""
+    return [k for k in links if clusters[k.left] == clusters[k.right]]

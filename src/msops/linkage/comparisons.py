@@ -42,6 +42,16 @@ def name_comparison(with_alias: bool) -> Comparison:
         _level("name_core_l = name_core_r", "same names apart from particles (Thi, Van, al)"),
         _level(fuzzy, "similar spelling"),
         _level("name_sdx_l = name_sdx_r", "sound alike"),
+        _level("surname_l = surname_r", "same family name, another given name", tf="surname"),
+        _level(
+            "surname_l = given_r OR given_l = surname_r",
+            "same family name (written first), another given name",
+        ),
+        _level(
+            "surname_sdx_l = surname_sdx_r OR surname_sdx_l = given_sdx_r"
+            " OR given_sdx_l = surname_sdx_r",
+            "family name sounds alike, another given name",
+        ),
         _level(f"{_JW}(name_key_l, name_key_r) >= 0.8", "partly similar"),
     ]
     if with_alias:
@@ -129,9 +139,11 @@ def comparisons(present: set[str]) -> list[Comparison]:
     if "gender" in present:
         out.append(exact_comparison("gender", "gender"))
     if "nationality" in present:
-        out.append(exact_comparison("nationality", "nationality", tf=True))
+        # no term frequencies: a name already tells the community, so a rare nationality
+        # agreeing on top of a rare name is not independent evidence
+        out.append(exact_comparison("nationality", "nationality"))
     if "phone" in present:
-        out.append(exact_comparison("phone", "phone"))
+        out.append(exact_comparison("phone", "phone", tf=True))  # a household shares one
     if "postcode" in present or "postcode_district" in present:
         out.append(postcode_comparison())
     if "address" in present:
@@ -147,6 +159,13 @@ def prediction_blocking_rules(present: set[str]) -> list[str]:
         "l.dob_unordered = r.dob_unordered AND l.given_first = r.given_first",
         "l.dob_unordered = r.dob_unordered AND l.surname = r.surname",
         "l.name_key = r.name_key AND l.birth_year IS NULL",
+        # the same day of the year with a mistyped year; one name sounding alike either way
+        "l.name_sdx = r.name_sdx AND l.dob_md = r.dob_md",
+        "l.surname_sdx = r.surname_sdx AND l.dob_md = r.dob_md",
+        "l.given_sdx = r.given_sdx AND l.dob_md = r.dob_md",
+        "l.dob_unordered = r.dob_unordered AND l.surname_sdx = r.surname_sdx",
+        "l.dob_unordered = r.dob_unordered AND l.given_sdx = r.given_sdx",
+        "l.dob_unordered = r.dob_unordered AND l.surname_sdx = r.given_sdx",
         "l.given = r.given AND l.surname = r.surname AND l.gender = r.gender",
     ]
     if "phone" in present:

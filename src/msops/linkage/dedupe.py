@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from msops.linkage.clusters import Link, connected_clusters, exact_links
-from msops.linkage.matcher import MatcherConfig, MatchResult, Progress, match
+from msops.linkage.clusters import Birth, Link, connected_clusters, used_links
+from msops.linkage.matcher import (
+    MatcherConfig,
+    MatchResult,
+    Progress,
+    adaptive_threshold,
+    match,
+)
 from msops.linkage.prepare import PersonInput, prepare
-
-STRONG_COLUMNS = ("phone",)  # in a person file, the identifiers that link on their own
 
 
 @dataclass
@@ -19,6 +25,19 @@ class Resolution:
     scored: MatchResult  # every scored pair with its evidence
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector rescans every live object each time many are allocated; a run
+    allocates millions (prepared columns, pairs, links) and makes no cycles worth collecting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def dedupe(
     people: Sequence[PersonInput],
     config: MatcherConfig | None = None,
@@ -26,20 +45,36 @@ def dedupe(
     extra_links: Sequence[Link] = (),
 ) -> Resolution:
     """Who is who among `people`: a cluster id for every record."""
-    config = config or MatcherConfig()
+    with _gc_paused():
+        return _dedupe(people, config or MatcherConfig(), progress, extra_links)
+
+
+def _dedupe(
+    people: Sequence[PersonInput],
+    config: MatcherConfig,
+    progress: Progress | None,
+    extra_links: Sequence[Link],
+) -> Resolution:
     say = progress or (lambda _stage: None)
     say("preparing records (names, dates of birth, identifiers)")
     columns = prepare(people)
     result = match(columns, config, progress)
     ids = [str(i) for i in columns["unique_id"]]
+    births = {
+        rid: Birth(dob, year)  # type: ignore[arg-type]
+        for rid, dob, year in zip(ids, columns["dob"], columns["birth_year"], strict=True)
+        if year is not None
+    }
+    columns.clear()  # the prepared columns are in the model's tables now; free them
+    threshold = config.threshold
+    if threshold is None:
+        threshold = adaptive_threshold(len(ids))
     links = [
         Link(p.left, p.right, p.probability, "model")
         for p in result.pairs
-        if p.probability >= config.threshold
+        if p.probability >= threshold
     ]
-    for column in STRONG_COLUMNS:
-        if column in result.present:
-            links += exact_links(ids, columns[column], column)
     links += extra_links
     say("clustering")
-    return Resolution(connected_clusters(ids, links), links, result)
+    clusters = connected_clusters(ids, links, births)
+    return Resolution(clusters, used_links(links, clusters), result)

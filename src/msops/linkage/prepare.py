@@ -10,13 +10,23 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from msops.domain.identifiers import clean_identifier, clean_postcode_district
-from msops.linkage.names import clean_name, first_token, name_core, name_key, phonetic_key
+from msops.linkage.names import (
+    clean_name,
+    first_token,
+    last_token,
+    name_core,
+    name_key,
+    phonetic_key,
+    soundex,
+)
 
 _DATE_RE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})\s*$")
 _GENDERS = {"f": "f", "female": "f", "w": "f", "m": "m", "male": "m"}
 _ADDRESS_JUNK = re.compile(r"[^a-z0-9 ]+")
+_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 
 COLUMNS = (
     "unique_id",
@@ -28,10 +38,13 @@ COLUMNS = (
     "name_key",
     "name_core",
     "name_sdx",
+    "given_sdx",
+    "surname_sdx",
     "alias",
     "dob",
     "dob_swapped",
     "dob_unordered",
+    "dob_md",
     "birth_year",
     "birth_year_exact",
     "gender",
@@ -108,6 +121,8 @@ def estimated_birth_year(age: int | None, age_on: date | None) -> int | None:
 def clean_phone(raw: str | None) -> str | None:
     if not raw or not raw.strip():
         return None
+    if _E164.match(raw):
+        return raw  # already E.164 (most records of a large file): no parsing needed
     try:
         return clean_identifier("phone", raw)
     except ValueError:
@@ -115,6 +130,7 @@ def clean_phone(raw: str | None) -> str | None:
         return digits or None
 
 
+@lru_cache(maxsize=200_000)
 def clean_postcode(raw: str | None) -> tuple[str | None, str | None]:
     """(postcode, district): UK postcodes normalised; others kept as upper-case text."""
     if not raw or not raw.strip():
@@ -145,30 +161,49 @@ def clean_gender(raw: str | None) -> str | None:
     return _GENDERS.get(raw.strip().lower())
 
 
-def prepare_one(person: PersonInput) -> dict[str, object]:
-    """The model's columns for one record."""
-    given, surname = clean_name(person.given_name), clean_name(person.surname)
-    dob = parse_dob(person.dob)
-    estimated = estimated_birth_year(person.estimated_age, person.age_on)
-    postcode, district = clean_postcode(person.postcode)
-    full = " ".join(n for n in (given, surname) if n) or None
+@lru_cache(maxsize=500_000)
+def _name_columns(raw_given: str | None, raw_surname: str | None) -> dict[str, object]:
+    """Every name column of a (given name, surname) as written (names repeat: cached)."""
+    given, surname = clean_name(raw_given), clean_name(raw_surname)
     key = name_key(given, surname)
     return {
-        "unique_id": person.record_id,
-        "source": person.source,
         "given": given,
         "surname": surname,
         "given_first": first_token(given),
-        "full_name": full,
+        "full_name": " ".join(n for n in (given, surname) if n) or None,
         "name_key": key,
         "name_core": name_core(key),
         "name_sdx": phonetic_key(given, surname),
-        "alias": clean_name(person.alias),
+        "given_sdx": soundex(first_token(given) or "") or None,
+        "surname_sdx": soundex(last_token(surname) or "") or None,
+    }
+
+
+@lru_cache(maxsize=100_000)
+def _dob_columns(raw: str | None) -> dict[str, object]:
+    dob = parse_dob(raw)
+    return {
         "dob": dob.iso if dob else None,
         "dob_swapped": dob.swapped if dob else None,
         "dob_unordered": dob.unordered if dob else None,
-        "birth_year": dob.year if dob else estimated,
+        "dob_md": dob.iso[5:] if dob else None,
+        "birth_year": dob.year if dob else None,
         "birth_year_exact": dob is not None,
+    }
+
+
+def prepare_one(person: PersonInput) -> dict[str, object]:
+    """The model's columns for one record."""
+    dob = _dob_columns(person.dob)
+    estimated = estimated_birth_year(person.estimated_age, person.age_on)
+    postcode, district = clean_postcode(person.postcode)
+    return {
+        "unique_id": person.record_id,
+        "source": person.source,
+        **_name_columns(person.given_name, person.surname),
+        "alias": clean_name(person.alias),
+        **dob,
+        "birth_year": dob["birth_year"] if dob["birth_year_exact"] else estimated,
         "gender": clean_gender(person.gender),
         "nationality": clean_name(person.nationality),
         "phone": clean_phone(person.phone),

@@ -1,0 +1,59 @@
+"""Clustering refuses to put two people's birth dates in one cluster, even through a chain."""
+
+from __future__ import annotations
+
+from msops.linkage.clusters import Birth, Link, compatible, connected_clusters, used_links
+from msops.linkage.matcher import adaptive_threshold
+
+IDS = ["a", "b", "c", "d"]
+
+
+def test_namesakes_with_different_dates_of_birth_are_never_merged_through_a_chain() -> None:
+    # a and c: the same name, different full dates of birth; b gives only an age (fits both)
+    births = {
+        "a": Birth("1980-04-03", 1980),
+        "b": Birth(None, 1981),
+        "c": Birth("1982-09-21", 1982),
+    }
+    links = [Link("a", "b", 0.91, "model"), Link("b", "c", 0.95, "model")]
+    clusters = connected_clusters(IDS, links, births)
+    assert clusters["a"] != clusters["c"]
+    # b goes with its stronger link, and only the link used is reported
+    assert clusters["b"] == clusters["c"]
+    assert used_links(links, clusters) == [links[1]]
+    # without birth facts the chain merges all three: the rule is what keeps them apart
+    plain = connected_clusters(IDS, links)
+    assert plain["a"] == plain["b"] == plain["c"]
+
+
+def test_a_shared_phone_does_not_merge_a_household() -> None:
+    births = {"a": Birth("1979-01-20", 1979), "b": Birth("2001-06-30", 2001)}
+    clusters = connected_clusters(IDS, [Link("a", "b", 1.0, "phone")], births)
+    assert clusters["a"] != clusters["b"]
+
+
+def test_swapped_day_and_month_and_one_mistyped_digit_are_one_person() -> None:
+    assert compatible(Birth("1990-03-11", 1990), Birth("1990-11-03", 1990))
+    assert compatible(Birth("1990-03-11", 1990), Birth("1990-03-17", 1990))
+    assert compatible(Birth("1990-11-03", 1990), Birth("1990-03-17", 1990))  # swap and typo
+    assert compatible(Birth("1990-03-11", 1990), Birth("1990-03-27", 1990))  # two slips
+    assert not compatible(Birth("1990-03-11", 1990), Birth("1991-05-17", 1991))
+    # an estimated age fits a year within five
+    assert compatible(Birth(None, 1984), Birth("1980-02-01", 1980))
+    assert compatible(Birth(None, 1975), Birth(None, 1970))
+    assert not compatible(Birth(None, 1990), Birth("1980-02-01", 1980))
+    assert compatible(Birth(None, None), Birth("1980-02-01", 1980))
+
+
+def test_a_confirmed_link_holds_whatever_the_dates_say() -> None:
+    births = {"a": Birth("1980-04-03", 1980), "b": Birth("1999-12-30", 1999)}
+    links = [Link("a", "b", 1.0, "confirmed")]
+    clusters = connected_clusters(IDS, links, births)
+    assert clusters["a"] == clusters["b"] == "a"
+
+
+def test_the_default_threshold_rises_with_the_number_of_records() -> None:
+    # more records, more namesakes per name: the odds a link needs grow beyond 100,000 records
+    assert adaptive_threshold(5_000) == adaptive_threshold(100_000) == 0.5
+    assert 0.79 < adaptive_threshold(1_000_000) < 0.81
+    assert adaptive_threshold(300_000) < adaptive_threshold(1_000_000) < adaptive_threshold(10**7)
