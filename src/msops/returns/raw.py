@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from msops.domain.return_spec import PARTS_BY_NAME
+
 # A cell as a reader hands it over: text, a number or a date (XLSX), or None when empty.
 Cell = str | int | float | date | datetime | None
 
@@ -61,8 +63,6 @@ class RawReturn:
         cls, source: str, parts: Mapping[str, Sequence[Mapping[str, Any]]], first_row: int = 2
     ) -> RawReturn:
         """A return built in memory (the demo generator), numbered as a CSV file would be."""
-        from msops.domain.return_spec import PARTS_BY_NAME
-
         raw = cls(source=source)
         for name, rows in parts.items():
             part = PARTS_BY_NAME[name]

@@ -12,7 +12,6 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, func, insert, sel
 from msops.domain.content import PriorState, ReturnContent, Row
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
-from msops.domain.reference import find_organisation
 from msops.domain.return_spec import CUMULATIVE_COLUMNS, OPERATIONS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
@@ -386,9 +385,3 @@ def current_version_id(
     require_read(conn, principal, org_id)
     row = current_version(conn, org_id, period)
     return None if row is None else int(row.id)
-
-
-def short_name(org_name: str) -> str:
-    org = find_organisation(org_name)
-    assert org is not None
-    return org.short_name
