@@ -98,6 +98,46 @@ class ProtectedTable:
             raise ValueError(f"a row is named {total!r} like the totals row")
 
 
+@dataclass(frozen=True)
+class Shape:
+    """A table's labels and its true counts with their totals, checked, before any suppression.
+
+    Positions in `grid` are `(i, j)`: interior cells, then the row totals in the last column and
+    the column totals in the last row (a one-way table has one column and its total below).
+    """
+
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    grid: Grid
+    one_way: bool
+
+    def position(self, row: str | None, col: str | None) -> Pos:
+        """Where a cell is: `None` for the row (or column) means its total."""
+        i = len(self.rows) if row is None else self.rows.index(row)
+        j = len(self.cols) if col is None or self.one_way else self.cols.index(col)
+        return (i, 0) if self.one_way else (i, j)
+
+
+def table_shape(
+    counts: Mapping[tuple[str, str], int], *, rows: Sequence[str], cols: Sequence[str]
+) -> Shape:
+    """The two-way table of `counts` (keyed by `(row, col)`; absent keys count 0), checked."""
+    row_keys, col_keys = _labels(rows, "rows"), _labels(cols, "cols")
+    _check_keys(counts, set(row_keys), set(col_keys))
+    matrix = [[_count(counts.get((r, c), 0)) for c in col_keys] for r in row_keys]
+    return Shape(row_keys, col_keys, two_way_grid(matrix), one_way=False)
+
+
+def series_shape(
+    counts: Mapping[str, int], *, categories: Sequence[str] | None = None, column: str = "Count"
+) -> Shape:
+    """The one-way table of `counts` (one column named `column`, with its total), checked."""
+    row_keys = _labels(list(counts) if categories is None else categories, "categories")
+    _check_keys({(k, column): v for k, v in counts.items()}, set(row_keys), {column})
+    grid = one_way_grid([_count(counts.get(r, 0)) for r in row_keys])
+    return Shape(row_keys, (column,), grid, one_way=True)
+
+
 def protect_table(
     counts: Mapping[tuple[str, str], int],
     *,
@@ -112,27 +152,12 @@ def protect_table(
 
     `secondary=False` applies primary suppression only: unsafe, for comparison and tests.
     """
-    row_keys, col_keys = _labels(rows, "rows"), _labels(cols, "cols")
+    shape = table_shape(counts, rows=rows, cols=cols)
     _check_rule(threshold, base)
-    _check_keys(counts, set(row_keys), set(col_keys))
-    matrix = [[_count(counts.get((r, c), 0)) for c in col_keys] for r in row_keys]
-    grid = two_way_grid(matrix)
-    status = suppress(grid, threshold=threshold, suppress_zeros=suppress_zeros, secondary=secondary)
-
-    def at(pos: Pos) -> Published:
-        return _publish(grid, status, pos, base)
-
-    n_rows, n_cols = len(row_keys), len(col_keys)
-    return ProtectedTable(
-        rows=row_keys,
-        cols=col_keys,
-        cells=MappingProxyType(
-            {(r, c): at((i, j)) for i, r in enumerate(row_keys) for j, c in enumerate(col_keys)}
-        ),
-        row_totals=MappingProxyType({r: at((i, n_cols)) for i, r in enumerate(row_keys)}),
-        col_totals=MappingProxyType({c: at((n_rows, j)) for j, c in enumerate(col_keys)}),
-        grand_total=at((n_rows, n_cols)),
+    status = suppress(
+        shape.grid, threshold=threshold, suppress_zeros=suppress_zeros, secondary=secondary
     )
+    return release(shape, status, base)
 
 
 def protect_series(
@@ -150,34 +175,50 @@ def protect_series(
     `categories` fixes the rows and their order (absent keys count 0); by default the keys of
     `counts` in their order.
     """
-    row_keys = _labels(list(counts) if categories is None else categories, "categories")
+    shape = series_shape(counts, categories=categories, column=column)
     _check_rule(threshold, base)
-    _check_keys({(k, column): v for k, v in counts.items()}, set(row_keys), {column})
-    grid = one_way_grid([_count(counts.get(r, 0)) for r in row_keys])
-    status = suppress(grid, threshold=threshold, suppress_zeros=suppress_zeros, secondary=secondary)
-    total = _publish(grid, status, (len(row_keys), 0), base)
+    status = suppress(
+        shape.grid, threshold=threshold, suppress_zeros=suppress_zeros, secondary=secondary
+    )
+    return release(shape, status, base)
+
+
+def release(shape: Shape, status: Mapping[Pos, Reason], base: int) -> ProtectedTable:
+    """The table as released: suppressed where `status` says why, the rest rounded to `base`."""
+    grid, n_rows, n_cols = shape.grid, len(shape.rows), len(shape.cols)
+
+    def at(pos: Pos) -> Published:
+        if pos in status:
+            return Published(None, status[pos])
+        return Published(round_half_up(grid.values[pos], base), None)
+
+    if shape.one_way:
+        col = shape.cols[0]
+        total = at((n_rows, 0))
+        return ProtectedTable(
+            rows=shape.rows,
+            cols=shape.cols,
+            cells=MappingProxyType({(r, col): at((i, 0)) for i, r in enumerate(shape.rows)}),
+            row_totals=MappingProxyType({}),
+            col_totals=MappingProxyType({col: total}),
+            grand_total=total,
+            one_way=True,
+        )
     return ProtectedTable(
-        rows=row_keys,
-        cols=(column,),
+        rows=shape.rows,
+        cols=shape.cols,
         cells=MappingProxyType(
-            {(r, column): _publish(grid, status, (i, 0), base) for i, r in enumerate(row_keys)}
+            {(r, c): at((i, j)) for i, r in enumerate(shape.rows) for j, c in enumerate(shape.cols)}
         ),
-        row_totals=MappingProxyType({}),
-        col_totals=MappingProxyType({column: total}),
-        grand_total=total,
-        one_way=True,
+        row_totals=MappingProxyType({r: at((i, n_cols)) for i, r in enumerate(shape.rows)}),
+        col_totals=MappingProxyType({c: at((n_rows, j)) for j, c in enumerate(shape.cols)}),
+        grand_total=at((n_rows, n_cols)),
     )
 
 
 def round_half_up(value: int, base: int) -> int:
     """`value` rounded to the nearest multiple of `base`, halves up (12 -> 10, 13 -> 15)."""
     return (2 * value + base) // (2 * base) * base
-
-
-def _publish(grid: Grid, status: Mapping[Pos, Reason], pos: Pos, base: int) -> Published:
-    if pos in status:
-        return Published(None, status[pos])
-    return Published(round_half_up(grid.values[pos], base), None)
 
 
 def _labels(labels: Sequence[str], what: str) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ from functools import cached_property
 from typing import Literal
 
 Pos = tuple[int, int]
-Reason = Literal["primary", "secondary"]
+Reason = Literal["primary", "secondary", "withheld"]
 
 
 @dataclass(frozen=True)
@@ -77,15 +77,26 @@ def is_primary(value: int, threshold: int, suppress_zeros: bool) -> bool:
 
 
 def suppress(
-    grid: Grid, *, threshold: int, suppress_zeros: bool, secondary: bool = True
+    grid: Grid,
+    *,
+    threshold: int,
+    suppress_zeros: bool,
+    secondary: bool = True,
+    forced: Iterable[Pos] = (),
 ) -> dict[Pos, Reason]:
-    """The suppressed positions of `grid`, each with why it is suppressed."""
+    """The suppressed positions of `grid`, each with why it is suppressed.
+
+    `forced` cells are suppressed from the start (as secondary, unless small): the cells
+    another table of the same release suppresses (see `disclosure_joint`).
+    """
     rule = _Rule(grid, threshold, suppress_zeros)
     status: dict[Pos, Reason] = {
         pos: "primary"
         for pos, value in grid.values.items()
         if is_primary(value, threshold, suppress_zeros)
     }
+    for pos in forced:
+        status.setdefault(pos, "secondary")
     while secondary and (
         _complete_a_line(rule, status) or (grid.two_way and _close_a_bridge(rule, status))
     ):

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from msops.analytics import overview_breakdowns as b
 from msops.analytics.disclosure import SUPPRESSED, ProtectedTable, protect_series, protect_table
+from msops.analytics.disclosure_joint import Rules
 from msops.analytics.overview import Overview
-from msops.domain.reference import code_lists, typology
+from msops.analytics.tables_release import WITHHELD_NOTE, Released, release_all
 
 
 class Audience(StrEnum):
@@ -33,6 +34,7 @@ class Rule:
     audience: Audience
     threshold: int = 10
     base: int = 5
+    protection: int = 2  # public: least width of what a reader can tell of a suppressed count
 
     @property
     def exact(self) -> bool:
@@ -99,62 +101,55 @@ def _from_protected(
 
 
 def overview_tables(ov: Overview, rule: Rule) -> list[ReportTable]:
-    """Every table of the monthly overview, released under `rule`."""
-    region = _lead_by_region(ov, rule)
-    victims = _victims(ov, rule)
+    """Every table of the monthly overview, released under `rule`: for the public, the tables
+    that share figures are protected together (`tables_release`)."""
+    rules = None if rule.exact else Rules(rule.threshold, rule.base, protection=rule.protection)
+    r = release_all(ov, rules)
     return [
-        _headline(ov, rule, region, victims),
-        _trend(ov, rule),
-        _with_table(region),
-        _exploitation(ov, rule),
-        _with_table(victims),
-        *_details(ov, rule),
-        *_nationalities(ov, rule),
+        _headline(ov, rule, r),
+        _trend(ov, rule, r),
+        _region(r),
+        _exploitation(r),
+        _victims(r),
+        *_details(r),
+        *_nationalities(ov, r),
         _outcomes(ov, rule),
-        _europol(ov, rule),
+        _europol(r),
     ]
 
 
-def _with_table(pair: tuple[ReportTable, ProtectedTable]) -> ReportTable:
-    return pair[0]
+def _from_release(
+    r: Released, key: str, name: str, title: str, first: str, total: str = "Total", note: str = ""
+) -> ReportTable:
+    if key in r.withheld:
+        note = f"{note} {WITHHELD_NOTE}".strip()
+    return _from_protected(name, title, first, r.tables[key], total=total, note=note)
 
 
-def _lead_by_region(ov: Overview, rule: Rule) -> tuple[ReportTable, ProtectedTable]:
-    regions = b.ordered({r for r, _ in ov.lead_by_region}, b.REGION_ORDER) or [b.NO_REGION]
-    table = rule.table(ov.lead_by_region, regions, b.LEAD_TYPES)
+def _region(r: Released) -> ReportTable:
     title = "Live operations by region and lead organisation type"
     note = "Region of the organisation holding the operation; type of the organisation leading it."
-    return _from_protected(
-        "live_operations_by_region_and_lead", title, "Region", table, note=note
-    ), table
+    name = "live_operations_by_region_and_lead"
+    return _from_release(r, "region", name, title, "Region", note=note)
 
 
-def _victims(ov: Overview, rule: Rule) -> tuple[ReportTable, ProtectedTable]:
-    table = rule.table(ov.victims, ("Adult", "Child"), ("Female", "Male", "Unknown"))
+def _victims(r: Released) -> ReportTable:
     title = "Potential victims in live police-led operations, by age group and gender"
-    return _from_protected("victims_by_age_and_gender", title, "Age group", table), table
+    return _from_release(r, "victims", "victims_by_age_and_gender", title, "Age group")
 
 
-def _headline(
-    ov: Overview,
-    rule: Rule,
-    region: tuple[ReportTable, ProtectedTable],
-    victims: tuple[ReportTable, ProtectedTable],
-) -> ReportTable:
-    lead, people, h = region[1], victims[1], ov.headline
+def _headline(ov: Overview, rule: Rule, r: Released) -> ReportTable:
+    lead, people, h = r.tables["region"], r.tables["victims"], ov.headline
     local, rocu, partner = (lead.col_totals[t] for t in b.LEAD_TYPES)
-    police = rule.count(h.live_police_led)
-    if not rule.exact and any(p.suppressed for p in (local, rocu, partner, lead.grand_total)):
-        police = SUPPRESSED  # else live minus police-led would give partner-led away
     rows = [
         ("Live operations", lead.grand_total.render()),
-        ("Live police-led operations", police),
+        ("Live police-led operations", r.tables["police_led"].grand_total.render()),
         ("Led by local forces", local.render()),
         ("Led by ROCUs", rocu.render()),
         ("Led by partner agencies", partner.render()),
-        ("Opened in the month", rule.count(h.opened_in_month)),
-        ("Closed in the month", rule.count(h.closed_in_month)),
-        ("Police-led operations held to date", rule.count(h.police_led_held_to_date)),
+        ("Opened in the month", r.tables["opened"].grand_total.render()),
+        ("Closed in the month", r.tables["closed"].grand_total.render()),
+        ("Police-led operations held to date", r.tables["held"].grand_total.render()),
         ("Potential victims in live police-led operations", people.grand_total.render()),
         ("of whom children", people.row_totals["Child"].render()),
         ("Policing regions active (of 10)", str(h.regions_active)),
@@ -162,7 +157,7 @@ def _headline(
     return ReportTable("headline", f"Headline, {ov.period}", ("Measure", "Value"), tuple(rows))
 
 
-def _trend(ov: Overview, rule: Rule) -> ReportTable:
+def _trend(ov: Overview, rule: Rule, r: Released) -> ReportTable:
     header: tuple[str, ...]
     rows: list[tuple[str, ...]]
     if rule.exact:
@@ -189,47 +184,45 @@ def _trend(ov: Overview, rule: Rule) -> ReportTable:
             )
             for p in ov.trend
         ]
+        if rows and ov.trend[-1].period == ov.period:  # the month's figures, as released
+            this_month = [r.tables[n].grand_total.render() for n in ("region", "opened", "closed")]
+            rows[-1] = (rows[-1][0], *this_month)
     title = "Live operations, opened and closed, month by month"
     return ReportTable("trend_by_month", title, header, tuple(rows))
 
 
-def _exploitation(ov: Overview, rule: Rule) -> ReportTable:
-    categories = [c.label for c in code_lists()["exploitation_category"]]
-    types = [t.label for t in typology()] + [b.TYPE_NOT_KNOWN]
-    table = rule.table(ov.exploitation, types, categories)
+def _exploitation(r: Released) -> ReportTable:
     title = "Live operations by primary exploitation type and category"
-    return _from_protected("exploitation_type_by_category", title, "Type", table)
+    return _from_release(r, "exploitation", "exploitation_type_by_category", title, "Type")
 
 
-def _details(ov: Overview, rule: Rule) -> list[ReportTable]:
+def _details(r: Released) -> list[ReportTable]:
     note = "An operation may name several: the total counts mentions, not operations."
     out = []
-    for name, title, counts in (
-        ("sectors", "Sectors named by live operations", ov.sectors),
-        ("recruitment_methods", "Recruitment methods named by live operations", ov.recruitment),
-        ("control_methods", "Control methods named by live operations", ov.control),
+    for name, title in (
+        ("sectors", "Sectors named by live operations"),
+        ("recruitment_methods", "Recruitment methods named by live operations"),
+        ("control_methods", "Control methods named by live operations"),
     ):
         label = title.split(" named")[0][:-1]
-        if not counts:
+        if name not in r.tables:
             out.append(ReportTable(name, title, (label, "Operations"), (), note))
             continue
-        table = rule.series(counts, "Operations")
-        out.append(_from_protected(name, title, label, table, total="All mentions", note=note))
+        out.append(_from_release(r, name, name, title, label, total="All mentions", note=note))
     return out
 
 
-def _nationalities(ov: Overview, rule: Rule) -> list[ReportTable]:
+def _nationalities(ov: Overview, r: Released) -> list[ReportTable]:
     out = []
-    for name, who, counts in (
-        ("victim_nationalities", "Potential victims", ov.victim_nationalities),
-        ("suspect_nationalities", "Suspects", ov.suspect_nationalities),
+    for name, who in (
+        ("victim_nationalities", "Potential victims"),
+        ("suspect_nationalities", "Suspects"),
     ):
         title = f"{who} in live operations: the 10 most frequent nationalities (UK included)"
-        if not counts:
+        if name not in r.tables:
             out.append(ReportTable(name, title, ("Nationality", "People"), ()))
             continue
-        table = rule.series(b.top(counts), "People")
-        out.append(_from_protected(name, title, "Nationality", table))
+        out.append(_from_release(r, name, name, title, "Nationality"))
     return out
 
 
@@ -240,16 +233,14 @@ def _outcomes(ov: Overview, rule: Rule) -> ReportTable:
     return ReportTable("outcomes", title, ("Outcome", "Number"), rows, note)
 
 
-def _europol(ov: Overview, rule: Rule) -> ReportTable:
-    e = ov.europol
-    counts = {"Checked": e.checked, "Not checked": e.eligible - e.checked}
-    table = rule.series(counts, "Operations")
+def _europol(r: Released) -> ReportTable:
     title = "Europol (SIENA) checks of live operations with an international dimension"
     note = (
         "Eligible: international dimension recorded, or a victim or suspect not of UK nationality."
     )
-    return _from_protected(
-        "europol_checks", title, "Europol check", table, total="Eligible live operations", note=note
+    total = "Eligible live operations"
+    return _from_release(
+        r, "europol", "europol_checks", title, "Europol check", total=total, note=note
     )
 
 

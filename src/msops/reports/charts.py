@@ -111,7 +111,7 @@ def line_chart(
         return left + plot_w * i / n, top + plot_h * (1 - v / most)
 
     body = _legend([name for name, _ in series], left, 4)
-    body += _axes(x_labels, most, left, top, plot_w, plot_h)
+    body += _axes(x_labels, most, left, top, plot_w, plot_h, right)
     for k, (_, vals) in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
         for run in _runs(vals):
@@ -138,7 +138,13 @@ def _runs(vals: Sequence[Value]) -> list[list[tuple[int, int]]]:
 
 
 def _axes(
-    x_labels: Sequence[str], most: int, left: float, top: float, plot_w: float, plot_h: float
+    x_labels: Sequence[str],
+    most: int,
+    left: float,
+    top: float,
+    plot_w: float,
+    plot_h: float,
+    right: float,
 ) -> list[str]:
     base = top + plot_h
     out = [
@@ -149,11 +155,25 @@ def _axes(
     ]
     n = max(len(x_labels) - 1, 1)
     step = max(1, math.ceil(len(x_labels) * 64 / plot_w))  # a label needs about 64 px
+    last = len(x_labels) - 1
     for i, label in enumerate(x_labels):
-        if i % step == 0:
+        # every `step`-th month, and always the last one (the report's month), with room for it
+        if i == last or (i % step == 0 and i <= last - step):
             x = left + plot_w * i / n
             out.append(
                 f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 4}" stroke="#444"/>'
             )
-            out.append(_text(x, base + 16, label, "middle"))
+            out.append(_text(x, base + 16, label, _anchor(x, label, left + plot_w + right)))
     return out
+
+
+LABEL_CHAR_W = 6.5  # about the width of one character at font-size 11
+
+
+def _anchor(x: float, label: str, width: float) -> str:
+    """Centre a label under its tick unless that puts it past an edge of the chart: then it
+    ends (or starts) at the tick, so the last month is never cut off."""
+    half = len(label) * LABEL_CHAR_W / 2
+    if x + half > width:
+        return "end"
+    return "start" if x - half < 0 else "middle"
