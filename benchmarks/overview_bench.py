@@ -3,10 +3,12 @@
     .venv/bin/python -m benchmarks.overview_bench --db PATH [--period YYYY-MM] [--repeat 5]
 
 PATH is a database loaded by `benchmarks/history_load.py --db PATH` (built here first when it
-does not exist). Times, best of `--repeat` runs after one warm-up run:
+does not exist). Times, medians of `--repeat` rounds after one warm-up round:
 
 * msops `overview()`: every figure of the overview, through the principal's scope, on SQLite;
 * msops `headline()` alone;
+* msops `trend()` alone (read from the monthly totals kept at submission, `month_summary`),
+  and a hand-written DuckDB query computing the same trend from every operation month;
 * DuckDB: one hand-written SQL query computing the same headline figures over the same data,
   read from the SQLite file into DuckDB through pandas (DuckDB's SQLite scanner is an extension
   downloaded at run time, which msops may not do). Reading the tables is timed separately.
@@ -106,7 +108,9 @@ def ensure_history(db: Path, last: Period) -> Engine:
         engine = make_engine(f"sqlite:///{db}")
         if current_revision(engine) != head_revision():
             print(f"bringing {db} to the current schema (msops db upgrade)", flush=True)
-            upgrade(engine)
+            start = time.perf_counter()
+            upgrade(engine)  # includes 0009's backfill of the monthly totals
+            print(f"  migrations applied in {time.perf_counter() - start:.2f} s", flush=True)
         return engine
     print(f"building the history in {db} (a few minutes)", flush=True)
     engine = fresh_sqlite(db)

@@ -6,18 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, exists, func, select, true
-from sqlalchemy.sql.elements import True_
 
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import REGIONS, find_organisation
-from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
+from msops.domain.return_spec import LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.scope import visible_organisations
 
 CHILD_COLUMNS = tuple(c for c in VICTIM_COUNT_COLUMNS if "_child_" in c)
-LIVE_STATUSES = ("live", "reopened")
 LEAD = s.organisation.alias("lead")  # the organisation leading an operation (not its holder)
 
 
@@ -98,22 +96,6 @@ def months_in_scope(principal: Principal, area: Area, *columns: ColumnElement[An
         .join(LEAD, LEAD.c.id == om.c.lead_org_id)
         .where(om.c.is_current, visible_organisations(principal, org), area.clause(org))
     )
-
-
-def operations_in_scope(principal: Principal, area: Area) -> ColumnElement[bool]:
-    """A WHERE clause on `schema.operation_month` keeping the operations in scope and area.
-
-    It keeps the same rows as `months_in_scope`'s joins, for queries over many months that need
-    neither the operation nor its organisation: no condition when both the scope and the area are
-    the whole country (every month has an operation, every operation an organisation), otherwise
-    the month's operation must be held by an organisation in scope and area.
-    """
-    op, org = s.operation, s.organisation
-    conditions = (visible_organisations(principal, org), area.clause(org))
-    if all(isinstance(c, True_) for c in conditions):
-        return true()
-    held = select(op.c.id).join(org, org.c.id == op.c.organisation_id).where(*conditions)
-    return s.operation_month.c.operation_id.in_(held)
 
 
 def count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:

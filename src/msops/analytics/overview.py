@@ -10,22 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import Connection, String, cast, func, select
+from sqlalchemy import Connection, func, select
+from sqlalchemy.sql.elements import True_
 
 from msops.analytics import overview_breakdowns as b
 from msops.analytics.headline import (
     LEAD,
-    LIVE_STATUSES,
     NATIONAL,
     Area,
     Headline,
     count_if,
     headline,
-    operations_in_scope,
+    sum_if,
 )
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.store import schema as s
+from msops.store.schema_summary import month_summary
 from msops.store.scope import visible_organisations
 
 Synthetic = Literal["none", "some", "all"]
@@ -93,36 +94,37 @@ def trend(
 ) -> tuple[TrendPoint, ...]:
     """Live operations (police-led, partner-led), opened and closed, month by month.
 
-    From the first month with a current return in scope to `period`; months without any return
-    in between count zero. Opened: the opening date falls in the month of the return.
+    From the first month with a current return in scope that lists an operation, to `period`;
+    months without any in between count zero. Opened: the opening date falls in the month of
+    the return.
 
-    One query over every month, grouped by month and status in the order of the covering index
-    `ix_operation_month_trend` (no sort, and the wide rows are not read); the few groups are
-    added up here.
+    Read from the monthly totals kept at submission (`schema_summary.month_summary`, one row per
+    organisation, month and lead), not from every operation month: a few rows per organisation
+    and month instead of one per operation. Scope and area apply to the organisation holding the
+    operations; whether a lead is police or partner is read from `organisation` at query time.
     """
-    om = s.operation_month
-    opened_month = func.substr(cast(om.c.opened_date, String), 1, 7)
+    ms, org = month_summary, s.organisation
+    partner = LEAD.c.kind == "partner_agency"
     query = (
         select(
-            om.c.period,
-            om.c.status,
-            func.count(),
-            count_if(LEAD.c.kind == "partner_agency"),
-            count_if(opened_month == om.c.period),
+            ms.c.period,
+            sum_if(~partner, ms.c.live),
+            sum_if(partner, ms.c.live),
+            func.sum(ms.c.opened),
+            func.sum(ms.c.closed),
         )
-        .select_from(om)
-        .join(LEAD, LEAD.c.id == om.c.lead_org_id)
-        .where(om.c.is_current, om.c.period <= str(period), operations_in_scope(principal, area))
-        .group_by(om.c.period, om.c.status)
+        .select_from(ms)
+        .join(LEAD, LEAD.c.id == ms.c.lead_org_id)
+        .where(ms.c.period <= str(period))
+        .group_by(ms.c.period)
     )
-    found: dict[Period, list[int]] = {}
-    for month, status, n, partner, opened in conn.execute(query):
-        figures = found.setdefault(Period.parse(month), [0, 0, 0, 0])
-        if status in LIVE_STATUSES:
-            figures[0] += int(n) - int(partner)
-            figures[1] += int(partner)
-        figures[2] += int(opened)
-        figures[3] += int(n) if status == "closed" else 0
+    in_scope = (visible_organisations(principal, org), area.clause(org))
+    if not all(isinstance(c, True_) for c in in_scope):
+        query = query.join(org, org.c.id == ms.c.organisation_id).where(*in_scope)
+    found = {
+        Period.parse(month): tuple(int(v) for v in figures)
+        for month, *figures in conn.execute(query)
+    }
     if not found:
         return ()
     points = []

@@ -14,7 +14,6 @@ from sqlalchemy import ColumnElement, Connection, exists, func, or_
 
 from msops.analytics.headline import (
     LEAD,
-    LIVE_STATUSES,
     Area,
     count_if,
     months_in_scope,
@@ -23,7 +22,7 @@ from msops.analytics.headline import (
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import REGIONS, code_lists, typology
-from msops.domain.return_spec import CUMULATIVE_COLUMNS, VICTIM_COUNT_COLUMNS
+from msops.domain.return_spec import CUMULATIVE_COLUMNS, LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 
 Counts = dict[str, int]

@@ -18,12 +18,13 @@ from importlib import resources
 
 from sqlalchemy import Connection, func
 
-from msops.analytics.headline import LIVE_STATUSES, NATIONAL, count_if, months_in_scope, sum_if
+from msops.analytics.headline import NATIONAL, count_if, months_in_scope, sum_if
 from msops.analytics.overview import Synthetic, synthetic_returns
 from msops.analytics.overview_breakdowns import foreign_nationals
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import Organisation, find_organisation, organisations
+from msops.domain.return_spec import LIVE_STATUSES
 from msops.store import schema as s
 
 POPULATION_FILE = "population_england_police_force_areas_2009_2019.csv"

@@ -12,6 +12,8 @@ from typing import Literal
 Kind = Literal["text", "int", "date", "code"]
 
 MARKING = "OFFICIAL-SENSITIVE"
+# Stored statuses (the code list's values, lower case) of an operation live in its month.
+LIVE_STATUSES = ("live", "reopened")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from msops.domain.errors import NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import code_lists, find_organisation
-from msops.domain.return_spec import DETAIL_CODES, PARTS
+from msops.domain.return_spec import DETAIL_CODES, LIVE_STATUSES, PARTS
 from msops.returns.files import write_return
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.returns_repo import current_version_id, load_content
@@ -102,7 +102,7 @@ def _rolled_forward(
 
 def roll_forward(content: ReturnContent) -> ReturnContent:
     """Last month's operations that are still live, ready to be updated for the new month."""
-    live = {r["operation_ref"] for r in content.operations if r["status"] in ("live", "reopened")}
+    live = {r["operation_ref"] for r in content.operations if r["status"] in LIVE_STATUSES}
 
     def keep(rows: list[Row]) -> list[Row]:
         return [dict(r) for r in rows if r["operation_ref"] in live]

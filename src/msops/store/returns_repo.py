@@ -16,6 +16,7 @@ from msops.domain.return_spec import CUMULATIVE_COLUMNS, OPERATIONS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.scope import organisation_id, require_read, require_submit
+from msops.store.summary_repo import refresh_month_summary
 
 _PERSON_COLUMNS = [c.name for c in s.nominal.columns if c.name not in ("id", "operation_month_id")]
 _MONTH_COLUMNS = [c.name for c in OPERATIONS.columns if c.name not in ("operation_ref", "lead_org")]
@@ -139,6 +140,7 @@ def store_return(
         .returning(s.return_version.c.id)
     ).scalar_one()
     _insert_content(conn, org_id, version_id, period, content)
+    refresh_month_summary(conn, org_id, period)  # the overview's monthly totals
     record(
         conn,
         principal,

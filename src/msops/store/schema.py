@@ -189,5 +189,6 @@ from msops.store import (  # noqa: E402,F401
     schema_casework2,
     schema_linkage,
     schema_nrm,
+    schema_summary,
     schema_web,
 )
