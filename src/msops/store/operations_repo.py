@@ -12,7 +12,7 @@ from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import REGIONS, find_code, find_organisation
-from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
+from msops.domain.return_spec import LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.scope import organisation_id, require_read, visible_organisations
@@ -85,39 +85,49 @@ def _victims() -> ColumnElement[int]:
     return total
 
 
+# Built once: an alias copies every column of the table, a cost paid per request otherwise.
+_LEAD = s.organisation.alias("lead")
+_LIST_COLUMNS = (
+    s.organisation.c.short_name.label("organisation"),
+    s.organisation.c.region,
+    s.operation.c.ref,
+    s.operation_month.c.operation_name.label("name"),
+    _LEAD.c.short_name.label("lead_org"),
+    s.operation_month.c.status,
+    s.operation_month.c.opened_date,
+    s.operation_month.c.closed_date,
+    s.operation_month.c.primary_category,
+    s.operation_month.c.primary_type,
+    _victims().label("victims"),
+    s.operation_month.c.suspects,
+    s.operation_month.c.arrests,
+    s.operation_month.c.charges,
+)
+
+
 def _list_query(
-    principal: Principal, flt: OperationFilter, period: Period, search: str | None
+    principal: Principal,
+    flt: OperationFilter,
+    period: Period,
+    search: str | None,
+    columns: tuple[Any, ...] = _LIST_COLUMNS,
 ) -> Select[Any]:
     om, op, org = s.operation_month, s.operation, s.organisation
-    lead = s.organisation.alias("lead")
     query = (
-        select(
-            org.c.short_name.label("organisation"),
-            org.c.region,
-            op.c.ref,
-            om.c.operation_name.label("name"),
-            lead.c.short_name.label("lead_org"),
-            om.c.status,
-            om.c.opened_date,
-            om.c.closed_date,
-            om.c.primary_category,
-            om.c.primary_type,
-            _victims().label("victims"),
-            om.c.suspects,
-            om.c.arrests,
-            om.c.charges,
-        )
+        select(*columns)
+        .select_from(om)
         .join(op, op.c.id == om.c.operation_id)
         .join(org, org.c.id == op.c.organisation_id)
-        .join(lead, lead.c.id == om.c.lead_org_id)
         .where(om.c.is_current, om.c.period == str(period), visible_organisations(principal, org))
     )
+    if columns is _LIST_COLUMNS:
+        query = query.join(_LEAD, _LEAD.c.id == om.c.lead_org_id)
     if flt.organisation:
         query = query.where(org.c.short_name == flt.organisation)
     if flt.region:
         query = query.where(org.c.region == flt.region)
     if flt.status == "live":
-        query = query.where(om.c.status.in_(("live", "reopened")))
+        query = query.where(om.c.status.in_(LIVE_STATUSES))
     elif flt.status:
         query = query.where(om.c.status == flt.status)
     if flt.exploitation:
@@ -157,10 +167,15 @@ def list_operations(
     period = flt.period or latest_period(conn)
     if period is None:
         return []
-    org, op = s.organisation, s.operation
-    query = _list_query(principal, flt, period, search).order_by(org.c.short_name, op.c.ref)
+    org, op, om = s.organisation, s.operation, s.operation_month
+    order = (org.c.short_name, op.c.ref)
+    query = _list_query(principal, flt, period, search).order_by(*order)
     if limit is not None or offset:
-        query = query.limit(limit).offset(offset)
+        # The page's rows are chosen through the covering index first (ids only), then only
+        # those rows are read whole: a later page no longer reads every row before it.
+        page = _list_query(principal, flt, period, search, columns=(om.c.id,))
+        ids = conn.execute(page.order_by(*order).limit(limit).offset(offset)).scalars().all()
+        query = query.where(om.c.id.in_(ids))
     result = conn.execute(query)
     names, label = ("period", *result.keys()), str(period)
     return [dict(zip(names, (label, *row), strict=True)) for row in result]
@@ -174,8 +189,10 @@ def count_operations(
     period = flt.period or latest_period(conn)
     if period is None:
         return 0
-    inner = _list_query(principal, flt, period, search).subquery()
-    return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+    # Every current operation-month has its lead organisation (a NOT NULL foreign key), so the
+    # count needs neither that join nor the listed columns.
+    query = _list_query(principal, flt, period, search, columns=(func.count(),))
+    return int(conn.execute(query).scalar_one())
 
 
 def operation_history(
