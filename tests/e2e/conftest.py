@@ -17,6 +17,7 @@ from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.web import create_app
 from tests.web.conftest import seed
+from tests.web.threads_seed import add_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,6 +58,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     engine = make_engine(db_url)
     upgrade(engine)
     seed(engine)
+    add_thread(engine)  # Cleveland CL-001/N1 and Durham DU-001/N1
     port = _free_port()
     config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="warning")
     uv = uvicorn.Server(config)

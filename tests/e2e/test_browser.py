@@ -12,6 +12,7 @@ from msops.cli import audit_cmd
 from tests.builders import operation, valid_return
 from tests.e2e.conftest import Server
 from tests.web.conftest import PASSWORD, return_file
+from tests.web.threads_seed import THREAD
 
 
 def sign_in(browser: Any, server: Server, name: str) -> Any:
@@ -116,4 +117,25 @@ def test_a_pcc_downloads_the_public_overview_of_their_force_area(
     download.save_as(saved)
     text = saved.read_text(encoding="utf-8")
     assert "audience: public" in text and "Popescu" not in text
+    page.context.close()
+
+
+def test_a_force_user_follows_a_thread_alert_and_confirms_the_thread(
+    browser: Any, server: Server
+) -> None:
+    page = sign_in(browser, server, "force")
+    page.click("text=1 golden thread waits for a review")
+    page.click(f"text={THREAD}")
+    assert "Durham/DU-001/N1" in page.inner_text("main")
+    assert "same phone number" in page.inner_text("ul.links")
+    assert "Popescu" not in page.inner_text("main")
+    page.fill("input[name=purpose]", "joint visit planning")
+    page.click("text=Show the people")
+    assert "Popescu" in page.inner_text("table.nominals")
+    page.select_option("select[name=judgement]", "confirmed")
+    page.fill("textarea[name=reason]", "same phone and date of birth")
+    page.click("text=Record the judgement")
+    assert page.inner_text("#status") == "confirmed"
+    page.click("text=Dashboard")
+    assert "golden thread" not in page.inner_text("main")
     page.context.close()

@@ -11,7 +11,7 @@ from msops.cli.context import console, current_principal, friendly, open_databas
 from msops.cli.output import OutputFormat, emit
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Role
-from msops.store.users_repo import WEB_ROLES, add_user, disable_user, list_users
+from msops.store.users_repo import WEB_ROLES, add_user, disable_user, list_users, reset_password
 
 app = typer.Typer(
     help="Accounts of the web application. Start with: msops users add NAME --role admin",
@@ -26,7 +26,7 @@ def _password(from_stdin: bool) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     first = typer.prompt("Password", hide_input=True)
     if typer.prompt("Repeat the password", hide_input=True) != first:
-        raise InvalidInput("the two passwords differ; nothing was created")
+        raise InvalidInput("the two passwords differ; nothing was changed")
     return str(first)
 
 
@@ -102,3 +102,19 @@ def disable_cmd(name: Annotated[str, typer.Argument()]) -> None:
     with engine.begin() as conn:
         disable_user(conn, current_principal(), name)
     console.print(f"disabled {name}")
+
+
+@app.command("reset-password")
+@friendly
+def reset_password_cmd(
+    name: Annotated[str, typer.Argument(help="The account whose password is forgotten.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password for an account (give it to the holder in person); its sessions end."""
+    password = _password(password_stdin)
+    engine = open_database()
+    with engine.begin() as conn:
+        reset_password(conn, current_principal(), name, password)
+    console.print(f"new password set for {name}; their sessions have ended")

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, exists, extract, func, insert, select
 from msops.domain.europol import DOMESTIC_NATIONALITIES, CheckOutcome, EventKind, check_event
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
+from msops.domain.return_spec import LIVE_STATUSES
 from msops.store import schema as s
 from msops.store.audit import Action
 from msops.store.casework_common import (
@@ -20,6 +21,7 @@ from msops.store.casework_common import (
     log_change,
     readable_org_id,
     require_operation,
+    require_personal_scope,
     writable_org_id,
 )
 from msops.store.operations_repo import latest_period
@@ -27,7 +29,7 @@ from msops.store.schema_casework import casework_europol_event
 from msops.store.scope import visible_organisations
 
 REGISTER = "europol"
-LIVE = ("live", "reopened")
+LIVE = LIVE_STATUSES
 
 
 def record_event(
@@ -193,3 +195,23 @@ def _from_returns(
         .group_by(o.c.short_name)
     ).all()
     return [(r[0], int(r[1])) for r in rows]
+
+
+def list_events(
+    conn: Connection, principal: Principal, org: str | None = None, limit: int = 500
+) -> list[Row]:
+    """Recorded checks, meetings and JITs in scope, newest first (audited consultation)."""
+    require_personal_scope(principal, "Europol events")
+    ev, o = casework_europol_event, s.organisation
+    query = (
+        select(ev, o.c.short_name.label("organisation"))
+        .join(o, o.c.id == ev.c.organisation_id)
+        .where(in_scope(principal, ev))
+        .order_by(ev.c.event_on.desc(), ev.c.id.desc())
+        .limit(limit)
+    )
+    if org:
+        query = query.where(ev.c.organisation_id == readable_org_id(conn, principal, org))
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    audit_read(conn, principal, REGISTER, f"events {org or 'all'}", len(rows))
+    return rows

@@ -230,3 +230,30 @@ def debriefs_in_quarter(conn: Connection, principal: Principal, quarter: Quarter
         .order_by(t.c.debriefed_on, t.c.id)
     ).mappings()
     return [dict(r) for r in found]
+
+
+def recent_lessons(conn: Connection, principal: Principal, limit: int = 50) -> list[Row]:
+    """The latest lessons in scope, newest first (audited consultation)."""
+    t = casework_lesson
+    found = conn.execute(
+        _base(principal).order_by(t.c.recorded_on.desc(), t.c.id.desc()).limit(limit)
+    )
+    out = [_present(r) for r in found]
+    audit_read(conn, principal, LESSON, "recent", len(out))
+    return out
+
+
+def list_debriefs(conn: Connection, principal: Principal, limit: int = 500) -> list[Row]:
+    """Debrief records in scope, newest first (audited consultation)."""
+    require_personal_scope(principal, "debriefs")
+    t, o = casework_debrief, s.organisation
+    found = conn.execute(
+        select(t, o.c.short_name.label("organisation"))
+        .join(o, o.c.id == t.c.organisation_id)
+        .where(in_scope(principal, t))
+        .order_by(t.c.debriefed_on.desc(), t.c.id.desc())
+        .limit(limit)
+    ).mappings()
+    out = [dict(r) for r in found]
+    audit_read(conn, principal, DEBRIEF, "list", len(out))
+    return out

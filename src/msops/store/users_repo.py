@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from msops.domain.errors import InvalidInput, MsopsError, NotFound
+from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import REGIONS, find_organisation
 from msops.store.audit import Action, AuditEntry, record
@@ -114,8 +114,7 @@ def add_user(
     name = name.strip()
     if not name or len(name) > 120 or any(c.isspace() for c in name):
         raise InvalidInput("an account name is 1 to 120 characters without spaces")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    hashed = _new_password(password)
     org, reg = check_scope(role, organisation, region)
     if conn.execute(select(web_user.c.id).where(web_user.c.name == name)).first():
         raise InvalidInput(f"an account called {name!r} already exists")
@@ -125,7 +124,7 @@ def add_user(
             role=role.value,
             organisation=org,
             region=reg,
-            password_hash=_hasher.hash(password),
+            password_hash=hashed,
             created_at=now_utc(),
             disabled=False,
         )
@@ -262,3 +261,58 @@ def find_session(conn: Connection, token: str) -> Session | None:
 
 def end_session(conn: Connection, token: str) -> None:
     conn.execute(delete(web_session).where(web_session.c.token_sha256 == _token_sha(token)))
+
+
+def _new_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def change_password(engine: Engine, user: User, current: str, new: str, session_token: str) -> None:
+    """The account holder replaces their password; every other session of theirs ends.
+
+    A wrong current password counts as a failed sign-in (a borrowed session cannot be used to
+    guess it), and the new one must differ from it.
+    """
+    key = f"user:{user.name[:150]}"
+    with engine.begin() as conn:
+        _check_throttle(conn, [key], now_utc())
+        stored = conn.execute(
+            select(web_user.c.password_hash).where(web_user.c.id == user.id)
+        ).scalar_one()
+    try:
+        ok = bool(_hasher.verify(stored, current))
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        with engine.begin() as conn:
+            _note_failure(conn, key, now_utc())
+        raise InvalidInput("the current password is not right")
+    if new == current:
+        raise InvalidInput("the new password must differ from the current one")
+    hashed = _new_password(new)
+    with engine.begin() as conn:
+        conn.execute(update(web_user).where(web_user.c.id == user.id).values(password_hash=hashed))
+        conn.execute(
+            delete(web_session).where(
+                web_session.c.user_id == user.id,
+                web_session.c.token_sha256 != _token_sha(session_token),
+            )
+        )
+        conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == key))
+        entry = AuditEntry(Action.ALTERATION, "account", user.name, detail="password changed")
+        record(conn, user.principal(), entry)
+
+
+def reset_password(conn: Connection, actor: Principal, name: str, new: str) -> None:
+    """An administrator sets a new password (given to the holder in person); sessions end."""
+    if actor.role not in (Role.ADMIN, Role.SYSTEM):
+        raise AccessDenied(f"{actor.describe()} may not reset passwords")
+    user = get_user(conn, name)
+    hashed = _new_password(new)
+    conn.execute(update(web_user).where(web_user.c.id == user.id).values(password_hash=hashed))
+    conn.execute(delete(web_session).where(web_session.c.user_id == user.id))
+    conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == f"user:{name[:150]}"))
+    entry = AuditEntry(Action.ALTERATION, "account", name, detail="password reset")
+    record(conn, actor, entry)

@@ -42,11 +42,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 Rows = list[dict[str, Any]]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
@@ -54,7 +54,7 @@ def _jsonable(value: Any) -> Any:
 def api_orders(request: Request, viewer: Operational, org: Org = None) -> Any:
     """Prevention and risk orders in scope with their current terms (audited)."""
     with engine_of(request).begin() as conn:
-        return _jsonable(list_orders(conn, viewer.principal, organisation_name(org)))
+        return jsonable(list_orders(conn, viewer.principal, organisation_name(org)))
 
 
 @router.get("/casework/orders/expiring", response_model=Rows, responses=ERRORS)
@@ -64,7 +64,7 @@ def api_expiring(
     """Orders in force whose term or travel ban ends within `within` days of today (audited)."""
     today = datetime.now(UTC).date()
     with engine_of(request).begin() as conn:
-        return _jsonable(expiring_orders(conn, viewer.principal, today, within))
+        return jsonable(expiring_orders(conn, viewer.principal, today, within))
 
 
 @router.get("/casework/orders/{order_id}", response_model=dict[str, Any], responses=ERRORS)
@@ -73,7 +73,7 @@ def api_order(
 ) -> Any:
     """One order with its variations, breaches and versions (audited)."""
     with engine_of(request).begin() as conn:
-        return _jsonable(order_detail(conn, viewer.principal, order_id))
+        return jsonable(order_detail(conn, viewer.principal, order_id))
 
 
 @router.get("/casework/europol", response_model=Rows, responses=ERRORS)
@@ -85,7 +85,7 @@ def api_europol(
     if chosen is None:
         raise InvalidInput("org: say which organisation's operations to check")
     with engine_of(request).begin() as conn:
-        return _jsonable(prompts(conn, viewer.principal, chosen, parse_period(period)))
+        return jsonable(prompts(conn, viewer.principal, chosen, parse_period(period)))
 
 
 @router.get("/casework/debriefs", response_model=Rows, responses=ERRORS)
@@ -128,7 +128,7 @@ def api_audit(
         rows = audit_search(
             conn, viewer.principal, user, parse_since(since), action.value if action else None, ref
         )
-    return _jsonable(rows)
+    return jsonable(rows)
 
 
 class ReportIn(BaseModel):

@@ -12,13 +12,20 @@ from msops.store.engine import make_engine
 from msops.web import (
     api,
     api_casework,
+    api_casework_forms,
+    api_threads,
     errors,
+    pages_account,
     pages_admin,
     pages_auth,
     pages_casework,
+    pages_casework_forms,
     pages_ops,
+    pages_plan,
     pages_reports,
     pages_returns,
+    pages_reviews,
+    pages_threads,
 )
 from msops.web.security import SecurityMiddleware
 from msops.web.services import FiguresCache
@@ -51,13 +58,21 @@ def create_app(engine: Engine, *, secure_cookies: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("msops.web", "static")]), name="static")
     for router in (
         pages_auth.router,
+        pages_account.router,
+        pages_account.api_router,
         pages_ops.router,
         pages_returns.router,
         pages_admin.router,
         pages_reports.router,
         pages_casework.router,
+        pages_casework_forms.router,
+        pages_reviews.router,
+        pages_plan.router,
+        pages_threads.router,
         api.router,
         api_casework.router,
+        api_casework_forms.router,
+        api_threads.router,
     ):
         app.include_router(router)
     errors.install(app)

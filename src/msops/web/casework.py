@@ -116,3 +116,56 @@ def compliance_rows(figures: list[Compliance], protect: bool) -> list[dict[str, 
                 row["rg_within_target_pct"] = SUPPRESSED
         rows.append(row)
     return rows
+
+
+REFERRAL_COLUMNS: list[Column] = [
+    ("organisation", "Organisation"),
+    ("referral_ref", "Referral"),
+    ("operation_ref", "Operation"),
+    ("first_responder", "First responder"),
+    ("referred_at", "Referred"),
+    ("age_group", "Age group"),
+    ("gender", "Gender"),
+    ("nationality", "Nationality"),
+    ("exploitation", "Exploitation"),
+    ("rg_decided_on", "RG decided"),
+    ("rg_outcome", "RG"),
+    ("cg_decided_on", "CG decided"),
+    ("cg_outcome", "CG"),
+    ("crime_ref", "Crime"),
+    ("crime_recorded_at", "Crime recorded"),
+    ("version", "Version"),
+]
+NOTIFY_COLUMNS: list[Column] = [
+    ("organisation", "Organisation"),
+    ("submitted_on", "Submitted"),
+    ("operation_ref", "Operation"),
+    ("gender", "Gender"),
+    ("nationality", "Nationality"),
+    ("exploitation", "Exploitation"),
+]
+EVENT_COLUMNS: list[Column] = [
+    ("organisation", "Organisation"),
+    ("event_on", "Date"),
+    ("kind", "Kind"),
+    ("operation_ref", "Operation"),
+    ("outcome", "Outcome"),
+]
+DEBRIEF_RECORD_COLUMNS: list[Column] = [
+    ("id", "Debrief"),
+    ("organisation", "Organisation"),
+    ("operation_ref", "Operation"),
+    ("method", "Method"),
+    ("debriefed_on", "Date"),
+    ("findings", "Findings"),
+]
+LESSON_COLUMNS: list[Column] = [
+    ("id", "Lesson"),
+    ("organisation", "Organisation"),
+    ("recorded_on", "Recorded"),
+    ("title", "Title"),
+    ("body", "Lesson"),
+    ("themes", "Themes"),
+    ("tags", "Tags"),
+    ("debrief_id", "Debrief"),
+]

@@ -10,7 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Role
 from msops.domain.reference import REGIONS, organisations
-from msops.store.users_repo import WEB_ROLES, add_user, disable_user, list_users
+from msops.store.users_repo import (
+    WEB_ROLES,
+    add_user,
+    disable_user,
+    list_users,
+    reset_password,
+)
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.session import ADMINS, Viewer, allow, engine_of
@@ -72,3 +78,20 @@ def disable_account(
     with engine_of(request).begin() as conn:
         disable_user(conn, viewer.principal, name)
     return RedirectResponse("/accounts", status_code=303)
+
+
+@router.post("/accounts/password")
+def reset_account_password(
+    request: Request,
+    viewer: Admin,
+    name: Annotated[str, Form(max_length=120)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form()],
+) -> Response:
+    check_csrf(viewer.csrf_token, csrf_token)
+    try:
+        with engine_of(request).begin() as conn:
+            reset_password(conn, viewer.principal, name, password)
+    except InvalidInput as err:
+        return _accounts_page(request, viewer, str(err), 400)
+    return _accounts_page(request, viewer, f"New password set for {name}; their sessions ended.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -25,20 +26,24 @@ from msops.web.casework import (
     compliance_rows,
     compliance_window,
 )
+from msops.web.casework_forms import show_form, submit_form
+from msops.web.casework_specs import order_spec
 from msops.web.render import page
 from msops.web.services import organisation_name, parse_period
-from msops.web.session import OPERATIONAL, Viewer, allow, engine_of
+from msops.web.session import OPERATIONAL, SUBMITTERS, Viewer, allow, engine_of
 
 router = APIRouter(include_in_schema=False)
 Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
 Overseer = Annotated[Viewer, Depends(allow(OPERATIONAL | {Role.PCC}))]
+Submitter = Annotated[Viewer, Depends(allow(SUBMITTERS))]
 Org = Annotated[str | None, Query(max_length=120)]
 Month = Annotated[str | None, Query(max_length=7)]
 
 
-def _table(request: Request, viewer: Viewer, **context: Any) -> Response:
+def table_page(request: Request, viewer: Viewer, **context: Any) -> Response:
     context.setdefault("note", "")
     context.setdefault("form", None)
+    context.setdefault("actions", [])
     return page(request, "casework_table.html", viewer, **context)
 
 
@@ -51,7 +56,7 @@ def casework_index(request: Request, viewer: Overseer) -> Response:
 def orders_page(request: Request, viewer: Operational, org: Org = None) -> Response:
     with engine_of(request).begin() as conn:
         rows = list_orders(conn, viewer.principal, organisation_name(org))
-    return _table(
+    return table_page(
         request,
         viewer,
         title="Prevention and risk orders",
@@ -59,7 +64,23 @@ def orders_page(request: Request, viewer: Operational, org: Org = None) -> Respo
         rows=rows,
         link=("id", "/casework/orders/"),
         note="Slavery and trafficking prevention (STPO) and risk (STRO) orders in your scope.",
+        actions=[("/casework/orders/new", "Add an order")] if _writes(viewer) else [],
     )
+
+
+def _writes(viewer: Viewer) -> bool:
+    return viewer.user.role in SUBMITTERS
+
+
+# Declared before /casework/orders/{order_id}, which would otherwise take "new" for an id.
+@router.get("/casework/orders/new")
+def order_form(request: Request, viewer: Submitter) -> Response:
+    return show_form(request, viewer, order_spec(viewer))
+
+
+@router.post("/casework/orders/new")
+async def order_add(request: Request, viewer: Submitter) -> Response:
+    return await submit_form(request, viewer, order_spec(viewer))
 
 
 @router.get("/casework/orders/expiring")
@@ -71,7 +92,7 @@ def expiring_page(
     today = datetime.now(UTC).date()
     with engine_of(request).begin() as conn:
         rows = expiring_orders(conn, viewer.principal, today, within)
-    return _table(
+    return table_page(
         request,
         viewer,
         title=f"Orders or travel bans ending within {within} days of {today}",
@@ -89,7 +110,9 @@ def order_page(
     with engine_of(request).begin() as conn:
         detail = order_detail(conn, viewer.principal, order_id)
     columns = [c for c in ORDER_COLUMNS if c[0] in detail]
-    return page(request, "order.html", viewer, order=detail, columns=columns)
+    return page(
+        request, "order.html", viewer, order=detail, columns=columns, writes=_writes(viewer)
+    )
 
 
 def _europol_org(viewer: Viewer, org: str | None) -> str | None:
@@ -108,9 +131,13 @@ def europol_page(
     if chosen:
         with engine_of(request).begin() as conn:
             rows = prompts(conn, viewer.principal, chosen, parse_period(period))
+        if _writes(viewer):
+            for row in rows:
+                query = urlencode({"org": chosen, "operation": row["operation_ref"]})
+                row["links"] = [("record a check", f"/casework/europol/record?{query}")]
     choices = [] if viewer.user.organisation else _orgs_in_scope(viewer)
     fields: list[tuple[str, str, Any]] = [("period", "Month (YYYY-MM)", period or "")]
-    return _table(
+    return table_page(
         request,
         viewer,
         title=f"Europol checks due{f': {chosen}' if chosen else ''}",
@@ -119,6 +146,8 @@ def europol_page(
         note="Live operations with an international dimension or a non-UK national and no"
         " Europol (SIENA) check." + ("" if chosen else " Choose an organisation."),
         form={"action": "/casework/europol", "fields": fields, "orgs": choices, "org": chosen},
+        row_links=True,
+        actions=[("/casework/europol/events", "Checks, meetings and JITs recorded")],
     )
 
 
@@ -142,7 +171,7 @@ def debriefs_page(
         else [{**c.__dict__, "reasons": "; ".join(c.reasons)} for c in ranking.candidates]
     )
     notes = "" if ranking is None else " ".join(ranking.notes)
-    return _table(
+    return table_page(
         request,
         viewer,
         title=f"Debrief candidates{f', {month}' if month else ''}",
@@ -168,7 +197,7 @@ def compliance_page(
         figures = compliance(conn, viewer.principal, window.start, window.end, window.now)
     protect = viewer.user.role == Role.PCC
     rule = figures[-1].rule
-    return _table(
+    return table_page(
         request,
         viewer,
         title=f"NRM referrals {window.start} to {window.end}: compliance",

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from msops.domain.principal import Role
 from msops.domain.reference import REGIONS, exploitation_categories, organisations
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
+from msops.store.linkage_repo.alerts import count_unreviewed, operation_threads
 from msops.store.operations_repo import OperationFilter, OperationHistory, return_status
 from msops.store.users_repo import list_users
 from msops.store.web_reads import consult_operation
@@ -41,10 +42,15 @@ def dashboard(
         engine, viewer.principal, parse_period(period), request.app.state.figures
     )
     statuses: list[Any] = []
-    if viewer.user.role != Role.PCC and figures.period is not None:
+    alerts = 0
+    if viewer.user.role != Role.PCC:
         with engine.connect() as conn:
-            statuses = return_status(conn, viewer.principal, figures.period)
-    return page(request, "dashboard.html", viewer, figures=figures, statuses=statuses)
+            alerts = count_unreviewed(conn, viewer.principal)
+            if figures.period is not None:
+                statuses = return_status(conn, viewer.principal, figures.period)
+    return page(
+        request, "dashboard.html", viewer, figures=figures, statuses=statuses, alerts=alerts
+    )
 
 
 @router.get("/operations")
@@ -88,7 +94,9 @@ def _victims(month: dict[str, Any]) -> int:
     return sum(int(month[c] or 0) for c in VICTIM_COUNT_COLUMNS)
 
 
-def _operation_page(request: Request, viewer: Viewer, history: OperationHistory) -> Response:
+def _operation_page(
+    request: Request, viewer: Viewer, history: OperationHistory, threads: list[Any]
+) -> Response:
     for month in history.months:
         month["victims"] = _victims(month)
     return page(
@@ -97,6 +105,7 @@ def _operation_page(request: Request, viewer: Viewer, history: OperationHistory)
         viewer,
         history=history,
         may_see_nominals=viewer.principal.may_see_personal_data,
+        threads=threads,
     )
 
 
@@ -104,7 +113,8 @@ def _operation_page(request: Request, viewer: Viewer, history: OperationHistory)
 def operation(request: Request, viewer: Operational, org: str, ref: str) -> Response:
     with engine_of(request).begin() as conn:
         history = consult_operation(conn, viewer.principal, org, ref)
-    return _operation_page(request, viewer, history)
+        threads = operation_threads(conn, viewer.principal, org, ref)
+    return _operation_page(request, viewer, history, threads)
 
 
 @router.post("/operations/{org}/{ref}/nominals")
@@ -119,4 +129,5 @@ def operation_nominals(
     check_csrf(viewer.csrf_token, csrf_token)
     with engine_of(request).begin() as conn:
         history = consult_operation(conn, viewer.principal, org, ref, nominals_purpose=purpose)
-    return _operation_page(request, viewer, history)
+        threads = operation_threads(conn, viewer.principal, org, ref)
+    return _operation_page(request, viewer, history, threads)

@@ -43,7 +43,11 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
     role = viewer.user.role
     links = [("/", "Dashboard")]
     if role in OPERATIONAL:
-        links += [("/operations", "Operations"), ("/returns/status", "Returns")]
+        links += [
+            ("/operations", "Operations"),
+            ("/threads", "Threads"),
+            ("/returns/status", "Returns"),
+        ]
     if role in SUBMITTERS:
         links.append(("/returns/upload", "Upload a return"))
     if role in OPERATIONAL:
