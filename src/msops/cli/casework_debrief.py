@@ -10,12 +10,14 @@ import typer
 
 from msops.analytics.casework_debrief import debrief_candidates, load_rules
 from msops.analytics.casework_lessons import lessons_summary, to_html, to_markdown
-from msops.cli.casework_options import OrgOpt, require_date
+from msops.cli.casework_options import OrgOpt
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.debriefs import Method, Quarter
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
+from msops.domain.typed_text import parse_date, require_date
+from msops.store.casework_amend import LessonChange, amend_debrief, amend_lesson
 from msops.store.casework_lessons import add_debrief, add_lesson, search_lessons
 
 debrief = typer.Typer(
@@ -93,6 +95,49 @@ def lesson_cmd(
             debrief_id,
         )
     console.print(f"lesson {lesson_id} recorded")
+
+
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why it changes (kept with it).")]
+
+
+@debrief.command("amend")
+@friendly
+def amend_cmd(
+    debrief_id: Annotated[int, typer.Argument(help="The debrief's number.")],
+    reason: ReasonOpt,
+    findings: Annotated[str | None, typer.Option("--findings")] = None,
+    method: Annotated[Method | None, typer.Option("--method")] = None,
+    on: Annotated[str | None, typer.Option("--date")] = None,
+) -> None:
+    """Amend a debrief record; the earlier version is kept."""
+    with open_database().begin() as conn:
+        version = amend_debrief(
+            conn,
+            current_principal(),
+            debrief_id,
+            reason,
+            findings=findings,
+            method=method,
+            on=parse_date(on, "date"),
+        )
+    console.print(f"debrief {debrief_id} amended (version {version})")
+
+
+@debrief.command("amend-lesson")
+@friendly
+def amend_lesson_cmd(
+    lesson_id: Annotated[int, typer.Argument(help="The lesson's number.")],
+    reason: ReasonOpt,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    body: Annotated[str | None, typer.Option("--text")] = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme", help="Replaces the themes.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Replaces the tags.")] = None,
+) -> None:
+    """Amend a lesson (title, text, themes, tags); the earlier version is kept."""
+    change = LessonChange(title, body, tuple(theme) if theme else None, tuple(tag) if tag else None)
+    with open_database().begin() as conn:
+        version = amend_lesson(conn, current_principal(), lesson_id, reason, change)
+    console.print(f"lesson {lesson_id} amended (version {version})")
 
 
 @debrief.command("search")

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from msops.cli.casework_options import OrgOpt, require_date
+from msops.cli.casework_options import OrgOpt
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.europol import CheckOutcome, EventKind
 from msops.domain.periods import Period
+from msops.domain.typed_text import require_date
 from msops.store.casework_europol import annual, prompts, record_event
 
 europol = typer.Typer(

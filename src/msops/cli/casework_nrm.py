@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from msops.analytics.casework_nrm import compliance, rows
-from msops.cli.casework_options import OrgOpt, parse_datetime, require_date
+from msops.cli.casework_options import OrgOpt
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.errors import InvalidInput
 from msops.domain.nrm_referrals import AgeGroup, Gender, Outcome, Stage, clean_enum
+from msops.domain.typed_text import parse_datetime, require_date
 from msops.store.casework_nrm import (
     Referral,
     add_duty_to_notify,

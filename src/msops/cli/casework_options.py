@@ -19,36 +19,6 @@ PurposeOpt = Annotated[
 ]
 
 
-def parse_date(text: str | None, field: str) -> date | None:
-    """A YYYY-MM-DD date, or None for no value; InvalidInput names the field otherwise."""
-    if text is None or not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{field}: {text!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def require_date(text: str | None, field: str) -> date:
-    found = parse_date(text, field)
-    if found is None:
-        raise InvalidInput(f"{field}: a date (YYYY-MM-DD) is required")
-    return found
-
-
-def parse_datetime(text: str | None, field: str) -> datetime | None:
-    """YYYY-MM-DD or YYYY-MM-DDTHH:MM (a bare date means 00:00), as naive UTC."""
-    if text is None or not text.strip():
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"{field}: {text!r} is not a date or time in the form YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-        ) from None
-    return value.replace(tzinfo=None)
-
-
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from msops.cli.casework_options import OrgOpt, parse_date, require_date, write_rows
+from msops.cli.casework_options import OrgOpt, write_rows
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.errors import InvalidInput
@@ -19,6 +19,7 @@ from msops.domain.orders import (
     clean_countries,
     parse_order_type,
 )
+from msops.domain.typed_text import parse_date, require_date
 from msops.store.casework_orders import (
     Subject,
     TermChanges,

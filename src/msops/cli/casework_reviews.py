@@ -13,12 +13,14 @@ from rich.markup import escape
 from msops.analytics import casework_position as cp
 from msops.analytics import casework_reviews as cr
 from msops.analytics.tables import Audience
-from msops.cli.casework_options import OrgOpt, parse_date, require_date
+from msops.cli.casework_options import OrgOpt
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain import action_plan as plan_data
 from msops.domain.errors import InvalidInput
 from msops.domain.peer_reviews import criteria_set, parse_pairs, review_input
+from msops.domain.typed_text import parse_date, require_date
+from msops.store.casework_amend import amend_review
 from msops.store.casework_plan import assess, history, record_position_disclosure
 from msops.store.casework_reviews import add_review, list_reviews, show_review
 
@@ -78,6 +80,22 @@ def add_cmd(
     with open_database().begin() as conn:
         review_id = add_review(conn, current_principal(), org, operation, review)
     console.print(f"peer review {review_id} recorded")
+
+
+@peer_review.command("amend")
+@friendly
+def amend_cmd(
+    review_id: Annotated[int, typer.Argument(help="The review's number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it changes (kept with it).")],
+    rate: Annotated[list[str] | None, typer.Option("--rate", help="CRITERION=RATING.")] = None,
+    finding: Annotated[list[str] | None, typer.Option("--finding", help="CRITERION=TEXT.")] = None,
+) -> None:
+    """Re-rate criteria of a review (the others stand); the earlier version is kept."""
+    ratings = parse_pairs(rate or [], "rating")
+    findings = parse_pairs(finding or [], "findings")
+    with open_database().begin() as conn:
+        version = amend_review(conn, current_principal(), review_id, reason, ratings, findings)
+    console.print(f"peer review {review_id} amended (version {version})")
 
 
 @peer_review.command("list")

@@ -121,9 +121,10 @@ def log_change(
     record_id: int,
     change: str,
     action: Action = Action.ALTERATION,
+    reason: str | None = None,
 ) -> int:
-    """Append the record as it now stands to the change log, and audit the act. Returns the
-    version number written."""
+    """Append the record as it now stands to the change log, and audit the act (with the
+    reason, when one is given). Returns the version number written."""
     state = snapshot(conn, table, record_id)
     version = int(state["version"])
     conn.execute(
@@ -142,7 +143,7 @@ def log_change(
         conn,
         principal,
         AuditEntry(
-            action, register, f"{org}/{register}/{record_id}", detail=f"{change} v{version}"
+            action, register, f"{org}/{register}/{record_id}", reason, detail=f"{change} v{version}"
         ),
     )
     return version

@@ -132,7 +132,13 @@ def _ratings(conn: Connection, review_ids: list[int]) -> dict[int, list[Row]]:
 
 
 def _log(
-    conn: Connection, principal: Principal, review_id: int, org: str, change: str, action: Action
+    conn: Connection,
+    principal: Principal,
+    review_id: int,
+    org: str,
+    change: str,
+    action: Action,
+    reason: str | None = None,
 ) -> None:
     """Append the review with its ratings to the change log, and audit the act (the shared
     `log_change` snapshots one row; a review is a row and its ratings)."""
@@ -151,7 +157,7 @@ def _log(
     )
     ref = f"{org}/{REGISTER}/{review_id}"
     detail = f"{change} v{state['version']}"
-    record(conn, principal, AuditEntry(action, REGISTER, ref, detail=detail))
+    record(conn, principal, AuditEntry(action, REGISTER, ref, reason, detail=detail))
 
 
 def _listing(principal: Principal, org_id: int | None = None) -> Any:

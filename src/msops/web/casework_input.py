@@ -7,7 +7,6 @@ with the same messages: every value arrives as text and is checked by the domain
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field
@@ -27,6 +26,7 @@ from msops.domain.orders import (
 )
 from msops.domain.peer_reviews import review_input
 from msops.domain.principal import Principal
+from msops.domain.typed_text import parse_date, require_date, require_datetime
 from msops.store.casework_europol import record_event
 from msops.store.casework_lessons import add_debrief, add_lesson
 from msops.store.casework_nrm import (
@@ -73,36 +73,6 @@ Lines = Annotated[
     BeforeValidator(_lines),
     Field(max_length=50, description="A list, or text with one entry per line"),
 ]
-
-
-def parse_date(text: str | None, field: str) -> date | None:
-    """A YYYY-MM-DD date, or None for no value; InvalidInput names the field otherwise."""
-    if text is None or not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{field}: {text!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def require_date(text: str | None, field: str) -> date:
-    found = parse_date(text, field)
-    if found is None:
-        raise InvalidInput(f"{field}: a date (YYYY-MM-DD) is required")
-    return found
-
-
-def require_datetime(text: str | None, field: str) -> datetime:
-    """YYYY-MM-DD or YYYY-MM-DDTHH:MM (a bare date means 00:00), as naive UTC."""
-    if text is None or not text.strip():
-        raise InvalidInput(f"{field}: a date or time is required")
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"{field}: {text!r} is not a date or time in the form YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-        ) from None
-    return value.replace(tzinfo=None)
 
 
 # --- orders --------------------------------------------------------------------------------
