@@ -333,11 +333,14 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=0, help="records of synthetic people")
     parser.add_argument("--febrl3", action="store_true", help="also write FEBRL3 as a person file")
     parser.add_argument("--narrow", action="store_true", help="common names only (stress set)")
+    parser.add_argument("--seed", type=int, default=4, help="another seed: another population")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.people:
         prefix = "narrow" if args.narrow else "people"
-        write(args.out, f"{prefix}_{args.people}", *people_rows(args.people, narrow=args.narrow))
+        prefix += "" if args.seed == 4 else f"_s{args.seed}"
+        rows = people_rows(args.people, seed=args.seed, narrow=args.narrow)
+        write(args.out, f"{prefix}_{args.people}", *rows)
     if args.febrl3:
         shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
         write(args.out, "febrl3", *febrl3_rows(shared / "dataset3.csv"))

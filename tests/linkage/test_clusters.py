@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from msops.linkage.clusters import Birth, Link, compatible, connected_clusters, used_links
-from msops.linkage.matcher import adaptive_threshold
+from msops.linkage.matcher import DEFAULT_THRESHOLD, MatcherConfig
 
 IDS = ["a", "b", "c", "d"]
 
@@ -52,8 +52,41 @@ def test_a_confirmed_link_holds_whatever_the_dates_say() -> None:
     assert clusters["a"] == clusters["b"] == "a"
 
 
-def test_the_default_threshold_rises_with_the_number_of_records() -> None:
-    # more records, more namesakes per name: the odds a link needs grow beyond 100,000 records
-    assert adaptive_threshold(5_000) == adaptive_threshold(100_000) == 0.5
-    assert 0.79 < adaptive_threshold(1_000_000) < 0.81
-    assert adaptive_threshold(300_000) < adaptive_threshold(1_000_000) < adaptive_threshold(10**7)
+def test_the_default_threshold_is_one_person_likelier_than_two_at_any_size() -> None:
+    # the model is calibrated (prior from the data, namesakes' agreement counted as such)
+    assert MatcherConfig().threshold is None
+    assert DEFAULT_THRESHOLD == 0.5
+
+
+def test_a_model_link_overrides_the_dates_only_between_one_persons_names() -> None:
+    # a household: one family name, a phone and a postcode shared, two given names, two dates
+    births = {"a": Birth("1958-08-19", 1958), "b": Birth("1962-01-10", 1962)}
+    household = [Link("a", "b", 0.999, "model", one_name=False)]
+    clusters = connected_clusters(IDS, household, births)
+    assert clusters["a"] != clusters["b"]
+    # the same link between names that could be one person's: the model's link stands
+    one_person = [Link("a", "b", 0.999, "model")]
+    clusters = connected_clusters(IDS, one_person, births)
+    assert clusters["a"] == clusters["b"]
+
+
+def test_a_date_outvoted_by_a_direct_link_no_longer_refuses_the_cluster() -> None:
+    # a, b, c: one person born 1927-02-04; d: the same person with a wholly different date,
+    # linked directly to a; e: the same date as a, b, c, linked to b only
+    births = {r: Birth("1927-02-04", 1927) for r in ("a", "b", "c", "e")}
+    births["d"] = Birth("1960-08-28", 1960)
+    links = [
+        Link("a", "b", 0.99, "model"),
+        Link("b", "c", 0.99, "model"),
+        Link("a", "d", 0.98, "model"),
+        Link("b", "e", 0.97, "model"),
+    ]
+    clusters = connected_clusters([*IDS, "e"], links, births)
+    # d's date was outvoted (one record against three) when d joined, so e is not refused
+    assert clusters["e"] == clusters["a"] == clusters["d"]
+    # two dates held by one record each: neither outvotes the other, the refusal stands
+    births = {r: Birth("1927-02-04", 1927) for r in ("a", "e")}
+    births["d"] = Birth("1960-08-28", 1960)
+    links = [Link("a", "d", 0.98, "model"), Link("a", "e", 0.97, "model")]
+    clusters = connected_clusters([*IDS, "e"], links, births)
+    assert clusters["a"] == clusters["d"] != clusters["e"]

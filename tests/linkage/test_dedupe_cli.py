@@ -120,3 +120,19 @@ def test_a_file_without_record_ids_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "no record_id column" in result.output
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_scored_pairs_say_whether_the_names_could_be_one_persons(
+    person_file: tuple[Path, Path],
+) -> None:
+    from msops.linkage.dedupe import dedupe
+    from msops.linkage.files import read_people
+    from msops.linkage.matcher import MatcherConfig
+
+    result = dedupe(read_people(person_file[0]), MatcherConfig(keep_pairs_from=1e-9))
+    flags = {frozenset((p.left, p.right)): p.one_name for p in result.scored.pairs}
+    # Maria and Vasile Lungu: two given names, one family name (a household's)
+    assert flags[frozenset(("maria-1", "vasile-1"))] is False
+    # Văn Anh Nguyễn written family name first, and in Cyrillic: one person's names
+    assert flags[frozenset(("anh-1", "anh-2"))] is True
+    assert flags[frozenset(("ion-a1", "ion-a2"))] is True

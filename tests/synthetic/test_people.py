@@ -113,3 +113,44 @@ def test_names_fit_the_nationality(history: list[MonthlyReturn]) -> None:
     assert {"nguyen", "nguyễn", "tran"} & vietnamese
     assert {"hoxha", "gashi", "krasniqi"} & albanian
     assert not {"smith", "jones"} & (vietnamese | albanian)
+
+
+def _identifier_holders(
+    history: list[MonthlyReturn], truth: dict[Key, str], kind: str
+) -> dict[str, set[str]]:
+    """Normalised value -> the people (ground truth) whose records hold it."""
+    from msops.domain.identifiers import clean_identifier
+
+    code = {"Email": "email", "Online advert handle": "advert_handle"}[kind]
+    holders: defaultdict[str, set[str]] = defaultdict(set)
+    for r in history:
+        for i in r.parts["identifiers"]:
+            if i["kind"] == kind:
+                key = (r.organisation, str(i["operation_ref"]), str(i["nominal_ref"]))
+                holders[clean_identifier(code, str(i["value"]))].add(truth[key])
+    return holders
+
+
+def test_emails_and_advert_handles_belong_to_one_person_each(
+    history: list[MonthlyReturn], truth: dict[Key, str]
+) -> None:
+    rows = nominal_rows(history)
+    name_of = {
+        truth[k]: (str(n["given_name"]).casefold(), str(n["family_name"]).casefold())
+        for k, n in rows.items()
+    }
+    persons_by_name: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    for person, name in name_of.items():
+        persons_by_name[name].add(person)
+    for kind in ("Email", "Online advert handle"):
+        holders = _identifier_holders(history, truth, kind)
+        assert len(holders) >= 50, kind
+        shared = {value: people for value, people in holders.items() if len(people) > 1}
+        assert shared == {}, kind
+        # the check bites: many holders have a namesake (another person of the same name)
+        with_namesake = [
+            value
+            for value, (person,) in holders.items()
+            if len(persons_by_name[name_of[person]]) > 1
+        ]
+        assert len(with_namesake) >= 5, kind

@@ -77,8 +77,8 @@ def dedupe_cmd(
         float | None,
         typer.Option(
             "--threshold",
-            help="Match probability for one person (default: 0.5 up to 100,000 records, "
-            "rising with size: 0.8 at 1,000,000).",
+            help="Match probability for one person (default 0.5 at every size: the model's"
+            " prior and field weights are calibrated on the file itself).",
         ),
     ] = None,
 ) -> None:

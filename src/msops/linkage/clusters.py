@@ -4,8 +4,9 @@ to merge records whose dates of birth cannot belong to one person.
 A chain of links (A-B at 0.9, B-C at 0.9) can join A and C even when A and C are namesakes with
 different full dates of birth: one record with only an estimated age, or a shared phone, is
 enough. Clustering therefore takes links strongest first and skips any link that would put two
-incompatible birth facts in one cluster (see `compatible`). Links an analyst confirmed are
-applied first and never refused.
+incompatible birth facts in one cluster (see `compatible`), unless the model linked the
+records holding them directly between names that could be one person's (never a household's
+two given names). Links an analyst confirmed are applied first and never refused.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class Link(NamedTuple):  # a tuple: hundreds of thousands are made per run
     right: str
     probability: float
     kind: str  # "model" or the identifier kind of an exact link ("phone", "passport", ...)
+    # a model link between names that could be one person's (not two given names of a family)
+    one_name: bool = True
 
 
 class Birth(NamedTuple):
@@ -77,22 +80,29 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def can_join(self, a: str, b: str, direct: set[tuple[str, str]]) -> bool:
+    def can_join(self, a: str, b: str, direct: set[tuple[str, str]]) -> list[Birth] | None:
         """No two incompatible birth facts in one cluster, unless the model linked a record
         holding one directly to a record holding the other (its other fields outweighed the
-        dates); a chain through third records is never enough."""
+        dates); a chain through third records is never enough. None: refused; else the facts
+        the join outvotes (see `union`)."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return True
+            return []
+        outvoted = []
         for x_birth, xs in self.facts.get(ra, {}).items():
             for y_birth, ys in self.facts.get(rb, {}).items():
                 if compatible(x_birth, y_birth):
                     continue
                 if not any((min(x, y), max(x, y)) in direct for x in xs for y in ys):
-                    return False
-        return True
+                    return None
+                if len(xs) != len(ys):
+                    outvoted.append(x_birth if len(xs) < len(ys) else y_birth)
+        return outvoted
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str, outvoted: Sequence[Birth] = ()) -> None:
+        """Join the clusters of a and b. A birth fact outvoted by the join (held by fewer
+        records than the fact it contradicts, and overridden by a direct link) was written
+        wrong: it no longer speaks for the cluster, so it cannot refuse later joins."""
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             # the smaller id becomes the root, so cluster ids do not depend on link order
@@ -103,6 +113,8 @@ class _UnionFind:
                 mine = self.facts.setdefault(low, {})
                 for birth, holders in moved.items():
                     mine.setdefault(birth, []).extend(holders)
+            for birth in outvoted:
+                self.facts.get(low, {}).pop(birth, None)
 
 
 def exact_links(
@@ -131,18 +143,24 @@ def connected_clusters(
 
     With `births`, links are taken strongest first (confirmed links before all others) and a
     link that would join incompatible dates of birth is skipped, unless the model linked the
-    records holding them directly (exact identifier links never count as that evidence).
+    records holding them directly and their names could be one person's (`Link.one_name`;
+    exact identifier links never count as that evidence). A date such a link outvotes (held by
+    fewer records than the date it contradicts) stops refusing later links.
     """
     ordered = sorted(links, key=lambda k: (k.kind != "confirmed", -k.probability))
     uf = _UnionFind(record_ids, births or {})
     direct = {
         (min(k.left, k.right), max(k.left, k.right))
         for k in ordered
-        if k.kind == "model" and k.probability >= override_from
+        if k.kind == "model" and k.probability >= override_from and k.one_name
     }
     for link in ordered:
-        if births is None or link.kind == "confirmed" or uf.can_join(link.left, link.right, direct):
+        if births is None or link.kind == "confirmed":
             uf.union(link.left, link.right)
+            continue
+        outvoted = uf.can_join(link.left, link.right, direct)
+        if outvoted is not None:
+            uf.union(link.left, link.right, outvoted)
     return {rid: uf.find(rid) for rid in uf.parent}
 
 

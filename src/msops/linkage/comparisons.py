@@ -19,13 +19,19 @@ def _null(sql: str) -> Level:
     return {"sql_condition": sql, "label_for_charts": "missing", "is_null_level": True}
 
 
-def _level(sql: str, label: str, tf: str | None = None) -> Level:
+def _level(sql: str, label: str, tf: str | None = None, own_u: bool = False) -> Level:
     level: Level = {"sql_condition": sql, "label_for_charts": label}
     if tf:
         level["tf_adjustment_column"] = tf
         level["tf_adjustment_weight"] = 1.0
+    if own_u:
+        level["disable_tf_exact_match_detection"] = True
     return level
 
+
+# Spelling and sound levels weigh by how common the name's sound is (the Soundex key of all
+# its tokens): "Lewis Davise" ~ "Lewis Davies" is weaker evidence than a rare name misspelt.
+_SOUND_TF = "name_sdx"
 
 _ELSE: Level = {"sql_condition": "ELSE", "label_for_charts": "different"}
 
@@ -40,8 +46,8 @@ def name_comparison(with_alias: bool) -> Comparison:
         _level("full_name_l = full_name_r", "exact match", tf="full_name"),
         _level("name_key_l = name_key_r", "same names in another order", tf="name_key"),
         _level("name_core_l = name_core_r", "same names apart from particles (Thi, Van, al)"),
-        _level(fuzzy, "similar spelling"),
-        _level("name_sdx_l = name_sdx_r", "sound alike"),
+        _level(fuzzy, "similar spelling", tf=_SOUND_TF, own_u=True),
+        _level("name_sdx_l = name_sdx_r", "sound alike", tf=_SOUND_TF, own_u=True),
         _level("surname_l = surname_r", "same family name, another given name", tf="surname"),
         _level(
             "surname_l = given_r OR given_l = surname_r",

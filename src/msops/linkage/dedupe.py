@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from msops.linkage.clusters import Birth, Link, connected_clusters, used_links
 from msops.linkage.matcher import (
+    DEFAULT_THRESHOLD,
     MatcherConfig,
     MatchResult,
     Progress,
-    adaptive_threshold,
     match,
 )
 from msops.linkage.prepare import PersonInput, prepare
@@ -66,11 +66,9 @@ def _dedupe(
         if year is not None
     }
     columns.clear()  # the prepared columns are in the model's tables now; free them
-    threshold = config.threshold
-    if threshold is None:
-        threshold = adaptive_threshold(len(ids))
+    threshold = DEFAULT_THRESHOLD if config.threshold is None else config.threshold
     links = [
-        Link(p.left, p.right, p.probability, "model")
+        Link(p.left, p.right, p.probability, "model", p.one_name)
         for p in result.pairs
         if p.probability >= threshold
     ]

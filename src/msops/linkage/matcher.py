@@ -32,11 +32,16 @@ _OPTIONAL = (
 )
 
 
+# The model is calibrated (prior from the data, namesakes' agreement counted as such), so one
+# threshold serves every size of file: a link when one person is likelier than two.
+DEFAULT_THRESHOLD = 0.5
+
+
 @dataclass(frozen=True)
 class MatcherConfig:
     """The knobs of a run; defaults are what the benchmarks in docs/benchmarks.md measured."""
 
-    # match probability at which two records are one person; None: `adaptive_threshold`
+    # match probability at which two records are one person; None: DEFAULT_THRESHOLD
     threshold: float | None = None
     keep_pairs_from: float = 0.5  # pairs worth reporting (and explaining) start here
     u_max_pairs: float = 1e6
@@ -45,24 +50,13 @@ class MatcherConfig:
     evidence: bool = False  # keep per-field match weights (for threads; costs memory)
 
 
-def adaptive_threshold(n_records: int) -> float:
-    """The default threshold for `n_records`: 0.5 up to 100,000 records, then rising so that the
-    odds needed grow as (n / 100,000) ** 0.6 (0.8 at 1,000,000).
-
-    Empirical (docs/benchmarks.md): the more records, the more namesakes per name, and the
-    best fixed threshold on the evaluation set was 0.5 at 5,000 and 100,000 records and 0.8 at
-    1,000,000 (F1 0.884 at 0.5, 0.909 at 0.8, 0.900 at 0.9).
-    """
-    odds: float = max(1.0, (n_records / 100_000) ** 0.6)
-    return odds / (1.0 + odds)
-
-
 @dataclass
 class ScoredPair:
     left: str
     right: str
     probability: float
     weight: float
+    one_name: bool = True  # the names could be one person's (see `_with_names`)
     evidence: list[tuple[str, str, float]] = field(default_factory=list)  # field, level, weight
 
 
@@ -97,13 +91,14 @@ def settings(present: set[str], evidence: bool) -> dict[str, Any]:
 DUCKDB_MEMORY_LIMIT = "1500MB"
 
 
-def _backend() -> Any:
+def _backend() -> tuple[Any, Any]:
+    """Splink's DuckDB backend and its connection (msops reads a few things straight in SQL)."""
     import duckdb
     from splink import DuckDBAPI
 
     connection = duckdb.connect()
     connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
-    return DuckDBAPI(connection=connection)
+    return DuckDBAPI(connection=connection), connection
 
 
 def match(
@@ -119,7 +114,7 @@ def match(
     present = present_columns(columns)
     if len(columns["unique_id"]) < 2:
         return MatchResult([], {}, present)
-    db = _backend()
+    db, connection = _backend()
     say(f"registering {len(columns['unique_id']):,} records")
     table = pa.table({c: columns[c] for c in COLUMNS})
     sdf = db.register(table, dataset_display_name="people")
@@ -127,17 +122,20 @@ def match(
     say("estimating how often records agree by chance (u)")
     _prior(linker, present)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
+    _namesake_u(linker, connection, sdf.physical_name, present)
     say("learning how often true matches agree (m, expectation maximisation)")
     for rule in cmp.training_blocking_rules(present):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=config.em_max_pairs
         )
+    _prior_from_dates(linker)
     say("scoring candidate pairs")
     predicted = linker.inference.predict(
         threshold_match_probability=config.keep_pairs_from, warning_mode="never"
     )
     labels = _level_labels(linker)
-    pairs = _pairs(predicted.as_pyarrow_table(), labels, config.evidence)  # type: ignore[no-untyped-call]
+    scored = _with_names(connection, predicted.physical_name, sdf.physical_name, config.evidence)
+    pairs = _pairs(scored, labels, config.evidence)
     predicted.drop_table_from_database_and_remove_from_cache()
     return MatchResult(pairs, labels, present)
 
@@ -155,6 +153,79 @@ def _prior(linker: Any, present: set[str]) -> None:
         log.info("prior left at its default: %s", type(err).__name__)
 
 
+def _prior_from_dates(linker: Any) -> None:
+    """Re-estimate the prior once m is learnt: the share of matches among pairs sharing a date
+    of birth (learnt by EM on that pass), divided by how much more often matches than other
+    pairs share a date (the exact date's Bayes factor m/u, m learnt on the name pass).
+
+    The first estimate (`_prior`) assumes its rules find 80% of matches; here the data says how
+    many they find, so the prior follows the number of records (more records, fewer matches per
+    pair). Left as it is when the data has no dates of birth.
+    """
+    sessions = [
+        s
+        for s in linker._em_training_sessions
+        if s._blocking_rule_for_training.blocking_rule_sql == "l.dob = r.dob"
+    ]
+    if not sessions:
+        return
+    block = sessions[0].core_model_settings.probability_two_random_records_match
+    dates = linker._settings_obj._get_comparison_by_output_column_name("date_of_birth")
+    exact = max(dates._comparison_levels_excluding_null, key=lambda lv: lv.comparison_vector_value)
+    m, u = exact.m_probability, exact.u_probability
+    if not (m and u and 0.0 < block < 1.0):
+        return
+    odds = block / (1.0 - block) / (m / u)
+    linker._settings_obj._probability_two_random_records_match = odds / (1.0 + odds)
+
+
+# Records sampled to measure how often namesakes who are surely different people agree.
+NAMESAKE_SAMPLE = 20_000
+NAMESAKE_MIN_PAIRS = 100
+
+
+def _namesake_u(linker: Any, connection: Any, table: str, present: set[str]) -> None:
+    """u of gender and nationality among namesakes, not among random pairs.
+
+    The model multiplies the fields' evidence as if independent, but a name already tells
+    gender and community: two different people who share a name nearly always share both. The
+    pairs the model scores share a name, so agreeing on gender or nationality must count only as
+    much as it does among namesakes: u is measured on pairs with the same name key whose full
+    dates of birth are more than five years apart (surely two people).
+    """
+    fields = [f for f in ("gender", "nationality") if f in present]
+    if not fields:
+        return
+    agree = ", ".join(
+        f"avg(CASE WHEN l.{f} = r.{f} THEN 1.0 ELSE 0.0 END)"
+        f" FILTER (WHERE l.{f} IS NOT NULL AND r.{f} IS NOT NULL),"
+        f" count(*) FILTER (WHERE l.{f} IS NOT NULL AND r.{f} IS NOT NULL)"
+        for f in fields
+    )
+    # table names are Splink's own and the fields are fixed: no outside text in the query
+    sql = f"""
+        WITH s AS (
+            SELECT * FROM {table} USING SAMPLE reservoir({NAMESAKE_SAMPLE} ROWS) REPEATABLE (7)
+        )
+        SELECT {agree} FROM s l JOIN {table} r ON l.name_key = r.name_key
+        WHERE l.unique_id <> r.unique_id AND l.birth_year_exact AND r.birth_year_exact
+          AND abs(l.birth_year - r.birth_year) > 5
+    """  # noqa: S608
+    row = connection.execute(sql).fetchall()[0]
+    for i, name in enumerate(fields):
+        u_agree, n_pairs = row[2 * i], row[2 * i + 1]
+        if u_agree is None or n_pairs < NAMESAKE_MIN_PAIRS:
+            continue
+        u_agree = min(max(float(u_agree), 0.01), 0.99)
+        for comparison in linker._settings_obj.comparisons:
+            if comparison.output_column_name != name:
+                continue
+            for level in comparison._comparison_levels_excluding_null:
+                level.u_probability = u_agree if not level._is_else_level else 1.0 - u_agree
+                level._fix_u_probability = True
+        log.info("u of %s among namesakes: %.3f (%d pairs)", name, u_agree, n_pairs)
+
+
 def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
     out: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:
@@ -166,9 +237,36 @@ def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
     return out
 
 
+# Two names are alike from this Jaro-Winkler similarity (as in the model's "similar spelling").
+SIMILAR_NAME = 0.88
+
+
+def _with_names(connection: Any, predicted: str, people: str, evidence: bool) -> pa.Table:
+    """The scored pairs, with whether their names could be one person's (`one_name`): given and
+    family names alike (or blank), either way round. Two given names with one family name are a
+    household's; see `clusters.connected_clusters`. Only the columns a pair needs are read,
+    unless the evidence is kept."""
+
+    def alike(a: str, b: str) -> str:
+        return f"coalesce(jaro_winkler_similarity({a}, {b}), 1) >= {SIMILAR_NAME}"
+
+    one_name = (
+        f"({alike('l.given', 'r.given')} AND {alike('l.surname', 'r.surname')})"
+        f" OR ({alike('l.given', 'r.surname')} AND {alike('l.surname', 'r.given')})"
+    )
+    columns = (
+        "p.*" if evidence else ("p.unique_id_l, p.unique_id_r, p.match_probability, p.match_weight")
+    )
+    # table names are Splink's own: no outside text in the query
+    sql = f"""
+        SELECT {columns}, {one_name} AS one_name FROM {predicted} p
+        JOIN {people} l ON l.unique_id = p.unique_id_l
+        JOIN {people} r ON r.unique_id = p.unique_id_r
+    """  # noqa: S608
+    return connection.sql(sql).to_arrow_table()
+
+
 def _pairs(table: pa.Table, labels: dict[str, dict[int, str]], evidence: bool) -> list[ScoredPair]:
-    if not evidence:  # only the four columns a pair needs, not every retained column
-        table = table.select(["unique_id_l", "unique_id_r", "match_probability", "match_weight"])
     data = table.to_pydict()
     out = []
     fields = [f for f in labels if evidence and f"gamma_{f}" in data and f"mw_{f}" in data]
@@ -178,6 +276,7 @@ def _pairs(table: pa.Table, labels: dict[str, dict[int, str]], evidence: bool) -
             str(data["unique_id_r"][i]),
             float(data["match_probability"][i]),
             float(data["match_weight"][i]),
+            bool(data["one_name"][i]),
         )
         for f in fields:
             gamma = data[f"gamma_{f}"][i]

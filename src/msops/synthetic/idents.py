@@ -66,11 +66,14 @@ def vehicle(rng: Random) -> str:
     return f"{rng.choice(PLATE_LETTERS)}{rng.choice(PLATE_LETTERS)}{year:02d} {tail}"
 
 
-def email(rng: Random, nationality: str, given: str, family: str) -> str:
+def email(rng: Random, nationality: str, given: str, family: str, owner: str) -> str:
+    """The person's own address: their name and a number that is theirs (`owner`: who they
+    are), so two people with one name never share one, as a provider never issues an address
+    twice."""
     local = _ascii(f"{given}{rng.choice('._')}{family}")
-    if rng.random() < 0.6:
-        local += str(rng.randint(1, 99))
-    return f"{local}@{rng.choice(EMAIL_DOMAINS.get(nationality, ('gmail.com', 'yahoo.com')))}"
+    _keep_stream(rng)
+    domain = rng.choice(EMAIL_DOMAINS.get(nationality, ("gmail.com", "yahoo.com")))
+    return f"{local}{owned_number(owner)}@{domain}"
 
 
 def passport(rng: Random, nationality: str) -> str:
@@ -93,10 +96,32 @@ def bank_account(rng: Random, nationality: str) -> str:
     return f"{sort[:2]}-{sort[2:4]}-{sort[4:]} {_digits(rng, 8)}"
 
 
-def handle(rng: Random, given: str, sexual: bool) -> str:
+def handle(rng: Random, given: str, sexual: bool, owner: str) -> str:
+    """The person's own advert handle: a word, their given name and a number that is theirs
+    (`owner`), so namesakes never share one (a site issues a handle once)."""
     words = ADVERT_WORDS if sexual else JOB_WORDS
     parts = [rng.choice(words), _ascii(given)] if sexual else [_ascii(given), rng.choice(words)]
-    return rng.choice("._-").join(parts) + (str(rng.randint(1, 99)) if rng.random() < 0.5 else "")
+    separator = rng.choice("._-")
+    _keep_stream(rng, 0.5)
+    return separator.join(parts) + owned_number(owner)
+
+
+def owned_number(owner: str) -> str:
+    """A number that belongs to `owner` (a person id of the ground truth, such as P000123-04
+    or X00042): the same each time, and never the same for two ids (the id's letter and digits
+    read as one number, then scrambled one-to-one so that it does not look like the id)."""
+    digits = "".join(c for c in owner if c.isdigit())
+    value = int(f"1{ord(owner[:1] or '0'):03d}{digits}")
+    if value >= 10**12:
+        raise ValueError(f"person id {owner!r} is too long to own a number")
+    return str((value * 7_919 + 4_337) % 10**12)
+
+
+def _keep_stream(rng: Random, numbered: float = 0.6) -> None:
+    """The draws of the old name-derived number, kept so that every later draw of the same
+    generator (and so the whole synthetic history) is the same as before this change."""
+    if rng.random() < numbered:
+        rng.randint(1, 99)
 
 
 def written(rng: Random, kind: str, value: str) -> str:

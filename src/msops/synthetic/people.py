@@ -66,7 +66,7 @@ def make_person(rng: Random, pid: str, traits: Traits) -> Person:
     female = traits.gender == "Female" or (traits.gender == "Unknown" and rng.random() < 0.5)
     given, family = draw_name(rng, group, female)
     dob = _birth_date(rng, traits)
-    ids = _identifiers(rng, traits, given, family)
+    ids = _identifiers(rng, traits, given, family, pid)
     alias = rng.choice(FEMALE_ALIASES if female else MALE_ALIASES)
     return Person(pid, traits.nationality, group, traits.gender, given, family, dob, alias, ids)
 
@@ -142,8 +142,10 @@ def _birth_date(rng: Random, traits: Traits) -> date:
 
 
 def _identifiers(
-    rng: Random, traits: Traits, given: str, family: str
+    rng: Random, traits: Traits, given: str, family: str, pid: str
 ) -> tuple[tuple[str, str], ...]:
+    """The person's own identifiers: an email or advert handle carries a number of theirs
+    (never derived from the name alone, so namesakes do not share them)."""
     nat, role = traits.nationality, traits.role
     suspect = role == "suspect"
     out: list[tuple[str, str]] = []
@@ -152,7 +154,7 @@ def _identifiers(
     if rng.random() < (0.35 if suspect else 0.12):
         out.append(("vehicle", idents.vehicle(rng)))
     if rng.random() < (0.25 if suspect else 0.1):
-        out.append(("email", idents.email(rng, nat, given, family)))
+        out.append(("email", idents.email(rng, nat, given, family, pid)))
     if rng.random() < (0.5 if role != "victim" else 0.3):
         out.append(("postcode", postcode(rng, traits.outward)))
     if nat != "UK" and rng.random() < (0.3 if suspect else 0.35):
@@ -160,7 +162,7 @@ def _identifiers(
     if rng.random() < (0.3 if suspect else 0.08):
         out.append(("bank_account", idents.bank_account(rng, nat)))
     if role != "other" and rng.random() < (0.4 if traits.sexual else 0.05):
-        out.append(("advert_handle", idents.handle(rng, given, traits.sexual)))
+        out.append(("advert_handle", idents.handle(rng, given, traits.sexual, pid)))
     return tuple(out)
 
 
