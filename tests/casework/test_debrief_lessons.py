@@ -160,3 +160,10 @@ def test_quarter_bounds() -> None:
     assert (q.first_day, q.last_day) == (date(2018, 1, 1), date(2018, 3, 31))
     assert Quarter.parse("2018-Q4").last_day == date(2018, 12, 31)
     assert Period(2018, 2)  # periods and quarters are distinct types
+
+
+def test_a_quarter_outside_the_calendar_is_refused_with_its_rule() -> None:
+    assert Quarter.parse("2018-q2").first_day == date(2018, 4, 1)
+    for text in ("0000-Q1", "3000-Q4"):
+        with pytest.raises(InvalidInput, match="not a quarter of the years 1900 to 2999"):
+            Quarter.parse(text)

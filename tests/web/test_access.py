@@ -112,6 +112,7 @@ REVIEW_JSON = {**REVIEW_FORM, "reviewers": ["DI Peer"], "ratings": RATINGS}
 ASSESS = {"org": "Cleveland", "item": "AP01", "rag": "amber", "date": "2018-02-01"}
 ASSESS |= {"assessor": "ACC Lead", "evidence": "Plan agreed"}
 POSITION = {"org": "Cleveland", "purpose": "board briefing", "recipient": "PCC"}
+DOWNLOAD = {"purpose": "reference", "recipient": "CPS"}
 API = "/api/casework"
 CASEWORK_FORMS: list[tuple[str, str, Call, set[str], int]] = [
     (f"{CW}/orders/new", "GET", get(f"{CW}/orders/new"), WRITERS, 200),
@@ -122,7 +123,7 @@ CASEWORK_FORMS: list[tuple[str, str, Call, set[str], int]] = [
         "POST",
         post(f"{CW}/orders/999999/vary", **VARY),
         WRITERS,
-        422,
+        404,
     ),
     (f"{CW}/orders/{{order_id}}/breach", "GET", get(f"{CW}/orders/1/breach"), WRITERS, 200),
     (
@@ -130,7 +131,7 @@ CASEWORK_FORMS: list[tuple[str, str, Call, set[str], int]] = [
         "POST",
         post(f"{CW}/orders/999999/breach", **BREACH),
         WRITERS,
-        422,
+        404,
     ),
     (f"{CW}/nrm-referrals", "GET", get(f"{CW}/nrm-referrals"), OPERATIONAL, 200),
     (f"{CW}/nrm-referrals/new", "GET", get(f"{CW}/nrm-referrals/new"), WRITERS, 200),
@@ -442,6 +443,53 @@ TABLE: list[tuple[str, str, Call, set[str], int]] = [
     # store refuses other forces (403). Order and review 999999 exist for no one: those rows
     # test the role gate (scope is tested in test_casework_forms).
     *CASEWORK_FORMS,
+    # casework downloads and settings: downloads for every operational user (in their scope);
+    # the rule settings are read by operational users and changed by national analysts only
+    (f"{CW}/orders/library", "GET", get(f"{CW}/orders/library"), OPERATIONAL, 200),
+    (f"{CW}/orders/library", "POST", post(f"{CW}/orders/library", **DOWNLOAD), OPERATIONAL, 200),
+    (
+        f"{API}/orders/library",
+        "POST",
+        post_json(f"{API}/orders/library", DOWNLOAD),
+        OPERATIONAL,
+        200,
+    ),
+    (f"{CW}/lessons/summary", "GET", get(f"{CW}/lessons/summary"), OPERATIONAL, 200),
+    (
+        f"{CW}/lessons/summary",
+        "POST",
+        post(f"{CW}/lessons/summary", quarter="2018-Q1", **DOWNLOAD),
+        OPERATIONAL,
+        200,
+    ),
+    (
+        f"{API}/lessons/summary",
+        "POST",
+        post_json(f"{API}/lessons/summary", {**DOWNLOAD, "quarter": "2018-Q1"}),
+        OPERATIONAL,
+        200,
+    ),
+    (f"{CW}/europol/annual", "GET", get(f"{CW}/europol/annual?year=2018"), OPERATIONAL, 200),
+    (f"{API}/europol/annual", "GET", get(f"{API}/europol/annual?year=2018"), OPERATIONAL, 200),
+    (f"{CW}/peer-reviews/criteria", "GET", get(f"{CW}/peer-reviews/criteria"), OPERATIONAL, 200),
+    (f"{API}/peer-reviews/criteria", "GET", get(f"{API}/peer-reviews/criteria"), OPERATIONAL, 200),
+    (f"{CW}/nrm-settings", "GET", get(f"{CW}/nrm-settings"), OPERATIONAL, 200),
+    (f"{API}/nrm-settings", "GET", get(f"{API}/nrm-settings"), OPERATIONAL, 200),
+    (f"{CW}/nrm-settings/change", "GET", get(f"{CW}/nrm-settings/change"), {"national"}, 200),
+    (
+        f"{CW}/nrm-settings/change",
+        "POST",
+        post(f"{CW}/nrm-settings/change", name="crime_recording_hours", value="48"),
+        {"national"},
+        303,
+    ),
+    (
+        f"{API}/nrm-settings",
+        "POST",
+        post_json(f"{API}/nrm-settings", {"name": "rg_target_working_days", "value": 6}),
+        {"national"},
+        200,
+    ),
 ]
 # Operational users outside the order's organisation: the register says it has no such order.
 IN_CLEVELAND_SCOPE = [

@@ -105,6 +105,12 @@ def test_the_schema_describes_the_api_and_nothing_else(api_schema: OpenApiSchema
         "/api/casework/action-plan/items",
         "/api/casework/action-plan/assessments",
         "/api/casework/action-plan/position",
+        # casework downloads and settings
+        "/api/casework/orders/library",
+        "/api/casework/lessons/summary",
+        "/api/casework/europol/annual",
+        "/api/casework/peer-reviews/criteria",
+        "/api/casework/nrm-settings",
         "/api/threads",
         "/api/threads/alerts",
         "/api/threads/{key}",

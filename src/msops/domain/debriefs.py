@@ -64,7 +64,10 @@ class Quarter:
         match = _QUARTER.match(text.strip().upper())
         if not match:
             raise InvalidInput(f"quarter: {text!r} is not in the form YYYY-Qn, e.g. 2018-Q1")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not 1900 <= year <= 2999:
+            raise InvalidInput(f"quarter: {text!r} is not a quarter of the years 1900 to 2999")
+        return cls(year, int(match.group(2)))
 
     @property
     def first_day(self) -> date:

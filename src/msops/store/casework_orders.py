@@ -328,7 +328,9 @@ def order_detail(conn: Connection, principal: Principal, order_id: int) -> Row:
     return detail
 
 
-def library(conn: Connection, principal: Principal, purpose: str) -> list[Row]:
+def library(
+    conn: Connection, principal: Principal, purpose: str, recipient: str | None = None
+) -> list[Row]:
     """The anonymised reference library: no subject, operation or organisation; court,
     prohibitions and travel terms kept; dates generalised to year and quarter (disclosure)."""
     purpose = require_text(purpose, "purpose", 500)
@@ -350,7 +352,10 @@ def library(conn: Connection, principal: Principal, purpose: str) -> list[Row]:
             }
         )
     rows.sort(key=lambda r: (r["order_type"], r["made"] or "", r["court"]))
-    audit_read(conn, principal, REGISTER, "library export", len(rows), purpose, Action.DISCLOSURE)
+    audit_read(
+        conn, principal, REGISTER, "library export", len(rows), purpose, Action.DISCLOSURE,
+        recipient,
+    )  # fmt: skip
     return rows
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -63,3 +64,27 @@ def set_setting(conn: Connection, principal: Principal, name: str, value: str) -
         AuditEntry(Action.ALTERATION, REGISTER, name, detail=f"{name}={number} v{version}"),
     )
     return version
+
+
+def setting_history(conn: Connection) -> list[dict[str, Any]]:
+    """Every change of a setting, newest first, from the change log (not audited: the settings
+    are rules, not records about anyone)."""
+    c = casework_change
+    found = conn.execute(
+        select(c.c.version, c.c.changed_at, c.c.changed_by, c.c.snapshot)
+        .where(c.c.register == REGISTER)
+        .order_by(c.c.changed_at.desc(), c.c.id.desc())
+    )
+    rows = []
+    for r in found:
+        state = json.loads(r.snapshot)
+        rows.append(
+            {
+                "name": state.get("name"),
+                "value": state.get("value"),
+                "version": r.version,
+                "changed_at": r.changed_at,
+                "changed_by": r.changed_by,
+            }
+        )
+    return rows

@@ -81,8 +81,6 @@ def record_report_disclosure(
     record(conn, principal, entry)
 
 
-
-
 def audit_search(
     conn: Connection,
     principal: Principal,

@@ -3,7 +3,8 @@
 `show_form` renders it (prefilled from the query string, e.g. a link "record a check for this
 operation"); `submit_form` checks the CSRF token, builds the input model from the posted
 fields, calls the register in one transaction and redirects to a page that shows the entry.
-Bad input re-renders the form with the values entered and the register's message (422); the
+Bad input re-renders the form with the values entered and the register's message (422; 404
+when a named operation, order or referral is not found in scope, as the API answers); the
 transaction is rolled back, so nothing is stored or audited. Refusals of scope stay 403.
 """
 
@@ -20,7 +21,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from msops.domain.errors import AccessDenied, MsopsError
+from msops.domain.errors import AccessDenied, MsopsError, NotFound
 from msops.domain.principal import Principal
 from msops.web.render import page
 from msops.web.security import check_csrf
@@ -135,6 +136,8 @@ async def submit_form(request: Request, viewer: Viewer, spec: FormSpec) -> Respo
         return render_form(request, viewer, spec, values, describe(err), 422)
     except AccessDenied:
         raise
-    except MsopsError as err:  # bad input, or a record not found: say so on the form
+    except NotFound as err:  # as the API answers: an operation, order or referral not in scope
+        return render_form(request, viewer, spec, values, str(err), 404)
+    except MsopsError as err:  # bad input: say so on the form
         return render_form(request, viewer, spec, values, str(err), 422)
     return RedirectResponse(spec.done(body, result), status_code=303)

@@ -100,7 +100,10 @@ def reviews_page(
     chosen = organisation_name(org)
     with engine_of(request).begin() as conn:
         rows = list_reviews(conn, viewer.principal, chosen)
-    actions = [("/casework/peer-reviews/summary", "Summary of findings")]
+    actions = [
+        ("/casework/peer-reviews/summary", "Summary of findings"),
+        ("/casework/peer-reviews/criteria", "Criteria and rating scale"),
+    ]
     if viewer.user.role in REVIEWERS:
         actions.insert(0, ("/casework/peer-reviews/new", "Record a review"))
     return table_page(

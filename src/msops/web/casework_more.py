@@ -1,0 +1,168 @@
+"""What the casework downloads and settings pages and API share: the orders reference library
+and the quarterly lessons summary as files (each download a disclosure with its purpose and
+recipient, as /reports records it), the Europol annual counts and the NRM rule settings with
+their history. Same functions as `msops orders library`, `msops report lessons`, `msops europol
+annual`, `msops peer-review criteria` and `msops nrm-referrals setting`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection
+
+from msops.analytics import casework_lessons as cl
+from msops.domain.debriefs import Quarter
+from msops.domain.nrm_referrals import (
+    CRIME_RECORDING_HOURS,
+    DEFAULT_SETTINGS,
+    RG_TARGET_WORKING_DAYS,
+)
+from msops.domain.peer_reviews import criteria_set
+from msops.domain.principal import Principal
+from msops.store.casework_common import require_text
+from msops.store.casework_orders import library
+from msops.store.casework_settings import settings
+from msops.store.operations_repo import latest_period
+from msops.store.web_reads import record_report_disclosure
+from msops.web.casework import Column
+from msops.web.reports import Download
+
+LibraryFormat = Literal["csv", "json"]
+LessonsFormat = Literal["html", "md"]
+
+# As `msops orders library` writes them (msops.cli.casework_orders.LIBRARY_COLUMNS).
+LIBRARY_COLUMNS = (
+    "order_type",
+    "court",
+    "made",
+    "duration_years",
+    "prohibitions",
+    "foreign_travel",
+    "travel_ban_ends",
+    "notification_requirements",
+    "variations",
+    "breaches",
+    "status",
+)
+LIBRARY_MARKING = "OFFICIAL: anonymised library of orders"
+LIBRARY_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+LESSONS_MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+
+ANNUAL_COLUMNS: list[Column] = [
+    ("organisation", "Organisation"),
+    ("checks_recorded", "Checks recorded here"),
+    ("checks_in_returns", "Operations with a check date in returns"),
+    ("operational_meetings_recorded", "Operational meetings recorded"),
+    ("jits_recorded", "JITs recorded here"),
+    ("operations_with_jit", "Operations reporting a JIT in returns"),
+]
+
+SETTING_MEANINGS = {
+    CRIME_RECORDING_HOURS: "A referral's crime must be recorded within this many hours of the"
+    " referral (NCRS: within 24 hours of the report; 72 where a force applies the longer limit"
+    " allowed for further verification).",
+    RG_TARGET_WORKING_DAYS: "Target for the reasonable grounds decision, in working days (Monday"
+    " to Friday, not counting the bank holidays of England and Wales).",
+}
+
+
+def _purpose_and_recipient(purpose: str, recipient: str) -> tuple[str, str]:
+    return require_text(purpose, "purpose", 500), require_text(recipient, "recipient", 200)
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def library_bytes(rows: Sequence[Mapping[str, Any]], fmt: LibraryFormat) -> bytes:
+    """The library as the CLI writes it: CSV with its marking as a first comment line, or
+    JSON with the marking beside the rows."""
+    if fmt == "json":
+        body = {
+            "marking": LIBRARY_MARKING,
+            "rows": [{c: _cell(r.get(c)) for c in LIBRARY_COLUMNS} for r in rows],
+        }
+        return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    buffer = io.StringIO(newline="")
+    buffer.write(f"# {LIBRARY_MARKING}\n")
+    writer = csv.writer(buffer)
+    writer.writerow(LIBRARY_COLUMNS)
+    writer.writerows([_cell(r.get(c)) for c in LIBRARY_COLUMNS] for r in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def library_file(
+    conn: Connection, principal: Principal, fmt: LibraryFormat, purpose: str, recipient: str
+) -> Download:
+    """The anonymised orders library as a file; the register records the export as a
+    disclosure with its purpose and recipient."""
+    purpose, recipient = _purpose_and_recipient(purpose, recipient)
+    rows = library(conn, principal, purpose, recipient)
+    return Download(library_bytes(rows, fmt), f"orders-library.{fmt}", LIBRARY_MEDIA[fmt])
+
+
+def lessons_file(
+    conn: Connection,
+    principal: Principal,
+    quarter: str,
+    fmt: LessonsFormat,
+    purpose: str,
+    recipient: str,
+) -> Download:
+    """The quarter's lessons summary (OFFICIAL-SENSITIVE) as `msops report lessons` writes
+    it; the download is a disclosure with its purpose and recipient."""
+    q = Quarter.parse(quarter)
+    purpose, recipient = _purpose_and_recipient(purpose, recipient)
+    name = f"lessons-{q}.{fmt}"
+    summary = cl.lessons_summary(conn, principal, q)
+    body = cl.to_html(summary) if fmt == "html" else cl.to_markdown(summary)
+    record_report_disclosure(
+        conn, principal, f"lessons summary {q}", "internal", purpose, recipient, name
+    )
+    return Download(body.encode("utf-8"), name, LESSONS_MEDIA[fmt])
+
+
+def default_quarter(conn: Connection) -> Quarter:
+    """The quarter of the latest month with returns (else today's)."""
+    latest = latest_period(conn)
+    year, month = (latest.year, latest.month) if latest else _today_year_month()
+    return Quarter(year, (month - 1) // 3 + 1)
+
+
+def _today_year_month() -> tuple[int, int]:
+    today = datetime.now(UTC).date()
+    return today.year, today.month
+
+
+def default_year(conn: Connection) -> int:
+    latest = latest_period(conn)
+    return latest.year if latest else _today_year_month()[0]
+
+
+def criteria_in_force() -> dict[str, Any]:
+    """The peer-review criteria and rating scale reviews are made against."""
+    c = criteria_set()
+    return {
+        "version": c.version,
+        "status": c.status,
+        "scale": [r.__dict__ for r in c.scale],
+        "criteria": [x.__dict__ for x in c.criteria],
+    }
+
+
+def settings_in_force(conn: Connection) -> list[dict[str, Any]]:
+    values = settings(conn)
+    return [
+        {
+            "name": name,
+            "value": value,
+            "default": DEFAULT_SETTINGS[name],
+            "meaning": SETTING_MEANINGS.get(name, ""),
+        }
+        for name, value in values.items()
+    ]
