@@ -174,6 +174,8 @@ def prediction_blocking_rules(present: set[str]) -> list[str]:
         "l.dob_unordered = r.dob_unordered AND l.surname_sdx = r.given_sdx",
         "l.given = r.given AND l.surname = r.surname AND l.gender = r.gender",
     ]
+    if "birth_year" in present:
+        rules += _age_typo_rules()
     if "phone" in present:
         rules.append("l.phone = r.phone")
     if "postcode" in present:
@@ -185,6 +187,29 @@ def prediction_blocking_rules(present: set[str]) -> list[str]:
         ]
     if "address" in present:
         rules.append("l.address = r.address")
+    return rules
+
+
+def _age_only(side: str, column: str) -> str:
+    """The column's value on records with only an estimated age (NULL on dated records), so
+    the join key itself keeps to age records, not a filter after a join over all namesakes."""
+    return f"(CASE WHEN {side}.birth_year_exact THEN NULL ELSE {side}.{column} END)"
+
+
+def _age_typo_rules() -> list[str]:
+    """A record with only an estimated age has no date to block on, and a typo that changes
+    the Soundex key of one name loses its partners: one name written the same, the other's
+    first letter, years in one band (two bands of four years, offset by two: every two years
+    at most 2 apart share one), at least one of the two an age."""
+    rules = []
+    for same, other in (("given", "surname"), ("surname", "given")):
+        for offset in (0, 2):
+            years = f"floor((l.birth_year + {offset}) / 4) = floor((r.birth_year + {offset}) / 4)"
+            initial = f"substr(l.{other}, 1, 1) = substr(r.{other}, 1, 1)"
+            rules += [
+                f"{_age_only('l', same)} = r.{same} AND {initial} AND {years}",
+                f"l.{same} = {_age_only('r', same)} AND {initial} AND {years}",
+            ]
     return rules
 
 

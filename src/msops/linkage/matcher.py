@@ -123,6 +123,7 @@ def match(
     _prior(linker, present)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     _namesake_u(linker, connection, sdf.physical_name, present)
+    _order_tf(linker, db, connection, sdf.physical_name)
     say("learning how often true matches agree (m, expectation maximisation)")
     for rule in cmp.training_blocking_rules(present):
         linker.training.estimate_parameters_using_expectation_maximisation(
@@ -224,6 +225,39 @@ def _namesake_u(linker: Any, connection: Any, table: str, present: set[str]) -> 
                 level.u_probability = u_agree if not level._is_else_level else 1.0 - u_agree
                 level._fix_u_probability = True
         log.info("u of %s among namesakes: %.3f (%d pairs)", name, u_agree, n_pairs)
+
+
+def _order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
+    """Term frequencies of the "same names in another order" level, among namesakes.
+
+    The level's evidence is m / tf(name key), as if any two people sharing the name key wrote it
+    in different orders. Two different people's records mostly write a shared name the same
+    way (the exact level), so the chance of the level by coincidence is tf times the share of
+    namesakes' record pairs written in another order, measured like `_namesake_u` on pairs
+    surely of two people.
+    """
+    # table names are Splink's own: no outside text in the query
+    sql = f"""
+        WITH s AS (
+            SELECT * FROM {table} USING SAMPLE reservoir({NAMESAKE_SAMPLE} ROWS) REPEATABLE (7)
+        )
+        SELECT avg(CASE WHEN l.full_name <> r.full_name THEN 1.0 ELSE 0.0 END), count(*)
+        FROM s l JOIN {table} r ON l.name_key = r.name_key
+        WHERE l.unique_id <> r.unique_id AND l.birth_year_exact AND r.birth_year_exact
+          AND abs(l.birth_year - r.birth_year) > 5
+    """  # noqa: S608
+    share, n_pairs = connection.execute(sql).fetchall()[0]
+    if share is None or n_pairs < NAMESAKE_MIN_PAIRS:
+        return
+    share = min(max(float(share), 0.01), 1.0)
+    lookup = connection.sql(
+        f"""SELECT name_key, count(*) * {share} / sum(count(*)) OVER () AS tf_name_key
+        FROM {table} WHERE name_key IS NOT NULL GROUP BY name_key"""  # noqa: S608
+    ).to_arrow_table()
+    linker.table_management.register_term_frequency_lookup(
+        db.register(lookup, dataset_display_name="tf_name_key_namesakes"), "name_key"
+    )
+    log.info("names in another order among namesakes: %.3f (%d pairs)", share, n_pairs)
 
 
 def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
