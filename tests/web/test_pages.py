@@ -45,6 +45,8 @@ def test_sign_in_through_the_form_sets_a_strict_http_only_cookie(site: Site) -> 
     cookie = next(c for c in answer.headers.get_list("set-cookie") if "msops_session=" in c)
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Cleveland" in client.get("/").text
+    national = site.client("national").get("/").text  # the returns cover the whole UK
+    assert "<h1>England, Wales, Scotland and Northern Ireland: 2018-01</h1>" in national
     signed_out = client.post("/sign-out", data={"csrf_token": csrf_of(client.get("/").text)})
     assert signed_out.headers["location"] == "/sign-in"
     assert client.get("/").status_code == 303

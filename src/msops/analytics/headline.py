@@ -19,6 +19,11 @@ CHILD_COLUMNS = tuple(c for c in VICTIM_COUNT_COLUMNS if "_child_" in c)
 LEAD = s.organisation.alias("lead")  # the organisation leading an operation (not its holder)
 
 
+# The national area: the returns come from the forces of England and Wales, BTP, Police
+# Scotland, PSNI, the ROCUs and partner agencies.
+UK_WIDE = "England, Wales, Scotland and Northern Ireland"
+
+
 @dataclass(frozen=True)
 class Area:
     """A narrowing inside the principal's scope: one region, or one organisation (short name).
@@ -52,7 +57,7 @@ class Area:
         return true()
 
     def describe(self) -> str:
-        return self.organisation or self.region or "England, Wales, Scotland and Northern Ireland"
+        return self.organisation or self.region or UK_WIDE
 
 
 NATIONAL = Area()

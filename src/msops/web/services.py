@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from msops.analytics.disclosure import SUPPRESSED, round_half_up
-from msops.analytics.headline import Headline, headline
+from msops.analytics.headline import UK_WIDE, Headline, headline
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
@@ -144,7 +144,7 @@ def dashboard_figures(
 ) -> Figures:
     """Headline figures in the principal's scope; a PCC's are disclosure-controlled."""
     scope = aggregate_scope(principal)
-    area = scope.organisation or scope.region or "England and Wales"
+    area = scope.organisation or scope.region or UK_WIDE
     with engine.connect() as conn:
         period = period or latest_period(conn)
         if period is None:
