@@ -21,6 +21,8 @@ from msops.domain.orders import (
 )
 from msops.domain.typed_text import parse_date, require_date
 from msops.store.casework_orders import (
+    LIBRARY_COLUMNS,
+    LIBRARY_MARKING,
     Subject,
     TermChanges,
     add_order,
@@ -52,20 +54,6 @@ LIST_COLUMNS = [
     "version",
     "breaches",
 ]
-LIBRARY_COLUMNS = [
-    "order_type",
-    "court",
-    "made",
-    "duration_years",
-    "prohibitions",
-    "foreign_travel",
-    "travel_ban_ends",
-    "notification_requirements",
-    "variations",
-    "breaches",
-    "status",
-]
-
 ProhibitionOpt = Annotated[
     list[str] | None, typer.Option("--prohibition", help="A prohibition; repeat for more.")
 ]
@@ -253,5 +241,5 @@ def library_cmd(
     quarters; court, prohibitions and travel terms kept."""
     with open_database().begin() as conn:
         rows = library(conn, current_principal(), purpose)
-    write_rows(out, rows, LIBRARY_COLUMNS, "OFFICIAL: anonymised library of orders")
+    write_rows(out, rows, LIBRARY_COLUMNS, LIBRARY_MARKING)
     console.print(f"{len(rows)} orders written to {out}")

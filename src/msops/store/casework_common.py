@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, insert, select
 
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal, Role
@@ -57,6 +57,16 @@ def in_scope(principal: Principal, table: Table) -> ColumnElement[bool]:
     """A WHERE clause limiting a register's rows to the principal's organisations."""
     org = s.organisation
     return table.c.organisation_id.in_(select(org.c.id).where(visible_organisations(principal)))
+
+
+def scoped_rows(principal: Principal, table: Table) -> Select[Any]:
+    """A register's rows in the principal's scope, each with its organisation's short name."""
+    org = s.organisation
+    return (
+        select(table, org.c.short_name.label("organisation"))
+        .join(org, org.c.id == table.c.organisation_id)
+        .where(in_scope(principal, table))
+    )
 
 
 def org_short_name(conn: Connection, org_id: int) -> str:

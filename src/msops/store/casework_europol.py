@@ -22,6 +22,7 @@ from msops.store.casework_common import (
     readable_org_id,
     require_operation,
     require_personal_scope,
+    scoped_rows,
     writable_org_id,
 )
 from msops.store.operations_repo import latest_period
@@ -202,14 +203,8 @@ def list_events(
 ) -> list[Row]:
     """Recorded checks, meetings and JITs in scope, newest first (audited consultation)."""
     require_personal_scope(principal, "Europol events")
-    ev, o = casework_europol_event, s.organisation
-    query = (
-        select(ev, o.c.short_name.label("organisation"))
-        .join(o, o.c.id == ev.c.organisation_id)
-        .where(in_scope(principal, ev))
-        .order_by(ev.c.event_on.desc(), ev.c.id.desc())
-        .limit(limit)
-    )
+    ev = casework_europol_event
+    query = scoped_rows(principal, ev).order_by(ev.c.event_on.desc(), ev.c.id.desc()).limit(limit)
     if org:
         query = query.where(ev.c.organisation_id == readable_org_id(conn, principal, org))
     rows = [dict(r) for r in conn.execute(query).mappings()]

@@ -21,16 +21,15 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 from msops.domain.debriefs import Method, Quarter, clean_tags, clean_themes
 from msops.domain.errors import InvalidInput, NotFound
 from msops.domain.principal import Principal
-from msops.store import schema as s
 from msops.store.audit import Action
 from msops.store.casework_common import (
     Row,
     audit_read,
-    in_scope,
     log_change,
     require_operation,
     require_personal_scope,
     require_text,
+    scoped_rows,
     writable_org_id,
 )
 from msops.store.schema_casework import casework_debrief, casework_lesson
@@ -130,12 +129,7 @@ def _present(row: Any) -> Row:
 
 def _base(principal: Principal) -> Any:
     require_personal_scope(principal, "lessons")
-    t, o = casework_lesson, s.organisation
-    return (
-        select(t, o.c.short_name.label("organisation"))
-        .join(o, o.c.id == t.c.organisation_id)
-        .where(in_scope(principal, t))
-    )
+    return scoped_rows(principal, casework_lesson)
 
 
 def search_lessons(
@@ -218,15 +212,10 @@ def lessons_in_quarter(conn: Connection, principal: Principal, quarter: Quarter)
 
 def debriefs_in_quarter(conn: Connection, principal: Principal, quarter: Quarter) -> list[Row]:
     require_personal_scope(principal, "debriefs")
-    t, o = casework_debrief, s.organisation
+    t = casework_debrief
     found = conn.execute(
-        select(t, o.c.short_name.label("organisation"))
-        .join(o, o.c.id == t.c.organisation_id)
-        .where(
-            in_scope(principal, t),
-            t.c.debriefed_on >= quarter.first_day,
-            t.c.debriefed_on <= quarter.last_day,
-        )
+        scoped_rows(principal, t)
+        .where(t.c.debriefed_on >= quarter.first_day, t.c.debriefed_on <= quarter.last_day)
         .order_by(t.c.debriefed_on, t.c.id)
     ).mappings()
     return [dict(r) for r in found]
@@ -246,13 +235,9 @@ def recent_lessons(conn: Connection, principal: Principal, limit: int = 50) -> l
 def list_debriefs(conn: Connection, principal: Principal, limit: int = 500) -> list[Row]:
     """Debrief records in scope, newest first (audited consultation)."""
     require_personal_scope(principal, "debriefs")
-    t, o = casework_debrief, s.organisation
+    t = casework_debrief
     found = conn.execute(
-        select(t, o.c.short_name.label("organisation"))
-        .join(o, o.c.id == t.c.organisation_id)
-        .where(in_scope(principal, t))
-        .order_by(t.c.debriefed_on.desc(), t.c.id.desc())
-        .limit(limit)
+        scoped_rows(principal, t).order_by(t.c.debriefed_on.desc(), t.c.id.desc()).limit(limit)
     ).mappings()
     out = [dict(r) for r in found]
     audit_read(conn, principal, DEBRIEF, "list", len(out))

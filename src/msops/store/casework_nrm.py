@@ -27,12 +27,12 @@ from msops.store.audit import Action
 from msops.store.casework_common import (
     Row,
     audit_read,
-    in_scope,
     log_change,
     readable_org_id,
     require_operation,
     require_personal_scope,
     require_text,
+    scoped_rows,
     writable_org_id,
 )
 from msops.store.schema_casework import casework_duty_to_notify, casework_nrm_referral
@@ -173,12 +173,7 @@ def add_duty_to_notify(
 def list_referrals(conn: Connection, principal: Principal, org: str | None = None) -> list[Row]:
     require_personal_scope(principal, "NRM referrals")
     t, o = casework_nrm_referral, s.organisation
-    query = (
-        select(t, o.c.short_name.label("organisation"))
-        .join(o, o.c.id == t.c.organisation_id)
-        .where(in_scope(principal, t))
-        .order_by(o.c.short_name, t.c.referred_at, t.c.id)
-    )
+    query = scoped_rows(principal, t).order_by(o.c.short_name, t.c.referred_at, t.c.id)
     if org:
         query = query.where(t.c.organisation_id == readable_org_id(conn, principal, org))
     rows = [dict(r) for r in conn.execute(query).mappings()]
@@ -190,10 +185,7 @@ def list_notifications(conn: Connection, principal: Principal) -> list[Row]:
     require_personal_scope(principal, "duty-to-notify records")
     t, o = casework_duty_to_notify, s.organisation
     rows = conn.execute(
-        select(t, o.c.short_name.label("organisation"))
-        .join(o, o.c.id == t.c.organisation_id)
-        .where(in_scope(principal, t))
-        .order_by(o.c.short_name, t.c.submitted_on, t.c.id)
+        scoped_rows(principal, t).order_by(o.c.short_name, t.c.submitted_on, t.c.id)
     ).mappings()
     out = [dict(r) for r in rows]
     audit_read(conn, principal, NOTIFY, "all", len(out))

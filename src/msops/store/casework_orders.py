@@ -328,6 +328,22 @@ def order_detail(conn: Connection, principal: Principal, order_id: int) -> Row:
     return detail
 
 
+LIBRARY_COLUMNS = (
+    "order_type",
+    "court",
+    "made",
+    "duration_years",
+    "prohibitions",
+    "foreign_travel",
+    "travel_ban_ends",
+    "notification_requirements",
+    "variations",
+    "breaches",
+    "status",
+)
+LIBRARY_MARKING = "OFFICIAL: anonymised library of orders"
+
+
 def library(
     conn: Connection, principal: Principal, purpose: str, recipient: str | None = None
 ) -> list[Row]:

@@ -6,11 +6,7 @@ annual`, `msops peer-review criteria` and `msops nrm-referrals setting`."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Connection
@@ -24,8 +20,9 @@ from msops.domain.nrm_referrals import (
 )
 from msops.domain.peer_reviews import criteria_set
 from msops.domain.principal import Principal
+from msops.reports.rows import rows_bytes
 from msops.store.casework_common import require_text
-from msops.store.casework_orders import library
+from msops.store.casework_orders import LIBRARY_COLUMNS, LIBRARY_MARKING, library
 from msops.store.casework_settings import settings
 from msops.store.operations_repo import latest_period
 from msops.store.web_reads import record_report_disclosure
@@ -35,21 +32,6 @@ from msops.web.reports import Download
 LibraryFormat = Literal["csv", "json"]
 LessonsFormat = Literal["html", "md"]
 
-# As `msops orders library` writes them (msops.cli.casework_orders.LIBRARY_COLUMNS).
-LIBRARY_COLUMNS = (
-    "order_type",
-    "court",
-    "made",
-    "duration_years",
-    "prohibitions",
-    "foreign_travel",
-    "travel_ban_ends",
-    "notification_requirements",
-    "variations",
-    "breaches",
-    "status",
-)
-LIBRARY_MARKING = "OFFICIAL: anonymised library of orders"
 LIBRARY_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 LESSONS_MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
 
@@ -75,27 +57,6 @@ def _purpose_and_recipient(purpose: str, recipient: str) -> tuple[str, str]:
     return require_text(purpose, "purpose", 500), require_text(recipient, "recipient", 200)
 
 
-def _cell(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date) else value
-
-
-def library_bytes(rows: Sequence[Mapping[str, Any]], fmt: LibraryFormat) -> bytes:
-    """The library as the CLI writes it: CSV with its marking as a first comment line, or
-    JSON with the marking beside the rows."""
-    if fmt == "json":
-        body = {
-            "marking": LIBRARY_MARKING,
-            "rows": [{c: _cell(r.get(c)) for c in LIBRARY_COLUMNS} for r in rows],
-        }
-        return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    buffer = io.StringIO(newline="")
-    buffer.write(f"# {LIBRARY_MARKING}\n")
-    writer = csv.writer(buffer)
-    writer.writerow(LIBRARY_COLUMNS)
-    writer.writerows([_cell(r.get(c)) for c in LIBRARY_COLUMNS] for r in rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 def library_file(
     conn: Connection, principal: Principal, fmt: LibraryFormat, purpose: str, recipient: str
 ) -> Download:
@@ -103,7 +64,8 @@ def library_file(
     disclosure with its purpose and recipient."""
     purpose, recipient = _purpose_and_recipient(purpose, recipient)
     rows = library(conn, principal, purpose, recipient)
-    return Download(library_bytes(rows, fmt), f"orders-library.{fmt}", LIBRARY_MEDIA[fmt])
+    data = rows_bytes(rows, LIBRARY_COLUMNS, LIBRARY_MARKING, fmt)  # as `msops orders library`
+    return Download(data, f"orders-library.{fmt}", LIBRARY_MEDIA[fmt])
 
 
 def lessons_file(
