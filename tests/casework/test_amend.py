@@ -13,10 +13,10 @@ from msops.cli.casework_debrief import debrief
 from msops.domain.debriefs import Method
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal
-from msops.store.casework_amend import LessonChange, amend_debrief, amend_lesson, amend_review
+from msops.store.casework_amend import LessonChange, amend_debrief, amend_lesson
 from msops.store.casework_common import record_history
 from msops.store.casework_lessons import add_debrief, add_lesson, search_lessons
-from msops.store.casework_reviews import add_review, show_review
+from msops.store.casework_reviews import add_review, amend_review, show_review
 from msops.store.schema import audit_event
 from tests.casework.test_peer_reviews import CRITERIA, NORTH_EAST, cli_db, review, run
 from tests.conftest import row_counts

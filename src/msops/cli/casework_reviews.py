@@ -20,9 +20,8 @@ from msops.domain import action_plan as plan_data
 from msops.domain.errors import InvalidInput
 from msops.domain.peer_reviews import criteria_set, parse_pairs, review_input
 from msops.domain.typed_text import parse_date, require_date
-from msops.store.casework_amend import amend_review
 from msops.store.casework_plan import assess, history, record_position_disclosure
-from msops.store.casework_reviews import add_review, list_reviews, show_review
+from msops.store.casework_reviews import add_review, amend_review, list_reviews, show_review
 
 peer_review = typer.Typer(
     help="Peer reviews of investigations (HMICFRS-style), confidential to the force reviewed.",

@@ -1,6 +1,7 @@
-"""Amending entries of the registers after the fact: a debrief's findings, a lesson, a peer
-review's ratings. Nothing is overwritten without trace: each amendment writes a new version
-(the record as it now stands) to the change log, with who, when and why, and to the audit trail.
+"""Amending entries of the registers after the fact: a debrief's findings, a lesson (here), a
+peer review's ratings (`casework_reviews.amend_review`). Nothing is overwritten without trace:
+each amendment writes a new version (the record as it now stands) to the change log, with who,
+when and why, and to the audit trail.
 Only someone who may record the entry may amend it, and the amended entry passes the same rules.
 """
 
@@ -11,27 +12,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, cast, delete, func, insert, select, update
+from sqlalchemy import Connection, cast, func, select, update
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from msops.domain.debriefs import Method, clean_tags, clean_themes
 from msops.domain.errors import InvalidInput, NotFound
-from msops.domain.peer_reviews import clean_ratings, criteria_set
 from msops.domain.principal import Principal
 from msops.store import schema as s
-from msops.store.audit import Action
 from msops.store.casework_common import log_change, require_text, writable_org_id
 from msops.store.casework_lessons import DEBRIEF, LESSON
-from msops.store.casework_reviews import _log, _ratings, _reviewable
 from msops.store.schema_casework import casework_debrief, casework_lesson
-from msops.store.schema_casework2 import casework_peer_review, casework_peer_review_rating
 
 
-def _reason(reason: str) -> str:
+def amend_reason(reason: str) -> str:
     return require_text(reason, "reason", 500)
 
 
-def _entry(conn: Connection, table: Any, record_id: int, what: str) -> Any:
+def entry_with_org(conn: Connection, table: Any, record_id: int, what: str) -> Any:
     row = conn.execute(
         select(table, s.organisation.c.short_name.label("organisation"))
         .join(s.organisation, s.organisation.c.id == table.c.organisation_id)
@@ -53,8 +50,8 @@ def amend_debrief(
     on: date | None = None,
 ) -> int:
     """Change a debrief's findings, method or date; returns the new version."""
-    why = _reason(reason)
-    row = _entry(conn, casework_debrief, debrief_id, "debrief")
+    why = amend_reason(reason)
+    row = entry_with_org(conn, casework_debrief, debrief_id, "debrief")
     writable_org_id(conn, principal, row.organisation, "debriefs")
     values: dict[str, Any] = {}
     if findings is not None:
@@ -82,8 +79,8 @@ def amend_lesson(
     conn: Connection, principal: Principal, lesson_id: int, reason: str, change: LessonChange
 ) -> int:
     """Change a lesson's title, text, themes or tags; the search index follows."""
-    why = _reason(reason)
-    row = _entry(conn, casework_lesson, lesson_id, "lesson")
+    why = amend_reason(reason)
+    row = entry_with_org(conn, casework_lesson, lesson_id, "lesson")
     writable_org_id(conn, principal, row.organisation, "lessons")
     title = require_text(change.title, "title", 200) if change.title is not None else row.title
     body = require_text(change.body, "lesson", 20000) if change.body is not None else row.body
@@ -101,49 +98,3 @@ def amend_lesson(
     t = casework_lesson
     conn.execute(update(t).where(t.c.id == lesson_id).values(**values))
     return log_change(conn, principal, LESSON, t, lesson_id, "amended", reason=why)
-
-
-def amend_review(
-    conn: Connection,
-    principal: Principal,
-    review_id: int,
-    reason: str,
-    ratings: dict[str, str],
-    findings: dict[str, str],
-) -> int:
-    """Re-rate criteria of a peer review (and their findings); returns the new version.
-
-    The review's other ratings stand; the whole set must still pass the rules of the criteria
-    set it was recorded under.
-    """
-    why = _reason(reason)
-    row = _entry(conn, casework_peer_review, review_id, "peer review")
-    force = _reviewable(conn, principal, row.organisation)
-    criteria = criteria_set()
-    if criteria.version != row.criteria_version:
-        raise InvalidInput(
-            f"peer review {review_id} was recorded under criteria {row.criteria_version};"
-            f" only reviews under the current set ({criteria.version}) can be re-rated"
-        )
-    if not ratings and not findings:
-        raise InvalidInput(
-            "say what to change: --rate CRITERION=RATING or --finding CRITERION=TEXT"
-        )
-    current = _ratings(conn, [review_id])[review_id]
-    merged_ratings = {r["criterion"]: r["rating"] for r in current} | ratings
-    merged_findings = {r["criterion"]: r["findings"] or "" for r in current} | findings
-    cleaned = clean_ratings(merged_ratings, merged_findings, criteria)
-    r = casework_peer_review_rating
-    conn.execute(delete(r).where(r.c.review_id == review_id))
-    conn.execute(
-        insert(r),
-        [
-            {"review_id": review_id, "criterion": c.criterion, "rating": c.rating,
-             "findings": c.findings}
-            for c in cleaned
-        ],
-    )  # fmt: skip
-    t = casework_peer_review
-    conn.execute(update(t).where(t.c.id == review_id).values(version=row.version + 1))
-    _log(conn, principal, review_id, force.short_name, "amended", Action.ALTERATION, why)
-    return int(row.version) + 1

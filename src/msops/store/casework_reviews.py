@@ -12,14 +12,15 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from msops.domain.action_plan import FORCE_KINDS
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
-from msops.domain.peer_reviews import ReviewInput, criteria_set
+from msops.domain.peer_reviews import ReviewInput, clean_ratings, criteria_set
 from msops.domain.principal import Principal, Role
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
+from msops.store.casework_amend import amend_reason, entry_with_org
 from msops.store.casework_common import (
     Row,
     audit_read,
@@ -260,3 +261,49 @@ def reviews_for_summary(
     ]
     audit_read(conn, principal, REGISTER, "summary", len(out), purpose, action, recipient)
     return out
+
+
+def amend_review(
+    conn: Connection,
+    principal: Principal,
+    review_id: int,
+    reason: str,
+    ratings: dict[str, str],
+    findings: dict[str, str],
+) -> int:
+    """Re-rate criteria of a peer review (and their findings); returns the new version.
+
+    The review's other ratings stand; the whole set must still pass the rules of the criteria
+    set it was recorded under.
+    """
+    why = amend_reason(reason)
+    row = entry_with_org(conn, casework_peer_review, review_id, "peer review")
+    force = _reviewable(conn, principal, row.organisation)
+    criteria = criteria_set()
+    if criteria.version != row.criteria_version:
+        raise InvalidInput(
+            f"peer review {review_id} was recorded under criteria {row.criteria_version};"
+            f" only reviews under the current set ({criteria.version}) can be re-rated"
+        )
+    if not ratings and not findings:
+        raise InvalidInput(
+            "say what to change: --rate CRITERION=RATING or --finding CRITERION=TEXT"
+        )
+    current = _ratings(conn, [review_id])[review_id]
+    merged_ratings = {r["criterion"]: r["rating"] for r in current} | ratings
+    merged_findings = {r["criterion"]: r["findings"] or "" for r in current} | findings
+    cleaned = clean_ratings(merged_ratings, merged_findings, criteria)
+    r = casework_peer_review_rating
+    conn.execute(delete(r).where(r.c.review_id == review_id))
+    conn.execute(
+        insert(r),
+        [
+            {"review_id": review_id, "criterion": c.criterion, "rating": c.rating,
+             "findings": c.findings}
+            for c in cleaned
+        ],
+    )  # fmt: skip
+    t = casework_peer_review
+    conn.execute(update(t).where(t.c.id == review_id).values(version=row.version + 1))
+    _log(conn, principal, review_id, force.short_name, "amended", Action.ALTERATION, why)
+    return int(row.version) + 1
