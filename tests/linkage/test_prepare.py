@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from msops.linkage.names import clean_name, name_core, name_key, phonetic_key
 from msops.linkage.prepare import PersonInput, parse_dob, prepare_one
 
@@ -62,6 +64,17 @@ def test_a_record_is_prepared_with_cleaned_identifiers() -> None:
     )
     assert row["given"] == "van anh" and row["surname"] == "nguyen"
     assert row["dob"] is None and row["birth_year"] == 1987 and not row["birth_year_exact"]
+    # 30 on 1 February 2018: born between February 1987 and February 1988, likeliest mid-way
+    assert row["birth_when"] == pytest.approx(1987.59, abs=0.01)
     assert row["phone"] == "+447700900123"
     assert (row["postcode"], row["postcode_district"]) == ("SW1A 1AA", "SW1A")
     assert row["gender"] == "m"
+
+
+def test_a_date_and_an_age_compare_as_decimal_years() -> None:
+    """An age given late in a year and a date early in the next are one year apart in whole
+    years but not in fact: the model compares when people were born, with fractions."""
+    dated = prepare_one(PersonInput("a", dob="1990-01-10"))
+    aged = prepare_one(PersonInput("b", estimated_age=27, age_on=date(2017, 5, 26)))
+    assert dated["birth_year"] - aged["birth_year"] == 1  # whole years: 1990 against 1989
+    assert abs(dated["birth_when"] - aged["birth_when"]) < 0.2  # 1990.03 against 1989.90

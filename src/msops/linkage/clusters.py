@@ -30,7 +30,7 @@ class Birth(NamedTuple):
     """What a record says about when its person was born (either may be unknown)."""
 
     dob: str | None = None  # ISO date, as written (after cleaning)
-    year: int | None = None  # year of birth, exact or estimated from an age
+    year: float | None = None  # when born, as a decimal year (exact or estimated from an age)
 
 
 # A model link at least this probable between two records overrides their dates of birth (any

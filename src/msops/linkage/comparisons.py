@@ -41,17 +41,32 @@ def name_comparison(with_alias: bool) -> Comparison:
         f"({_JW}(given_l, given_r) >= 0.88 AND {_JW}(surname_l, surname_r) >= 0.88)"
         f" OR ({_JW}(given_l, surname_r) >= 0.88 AND {_JW}(surname_l, given_r) >= 0.88)"
     )
+    # one slip of the keyboard: a letter dropped, doubled, changed or two swapped
+    # (tested only on names already alike: the edit distance costs more than Jaro-Winkler)
+    slip = (
+        f"({fuzzy}) AND abs(length(full_name_l) - length(full_name_r)) <= 1"
+        " AND (damerau_levenshtein(full_name_l, full_name_r) <= 1"
+        " OR damerau_levenshtein(name_key_l, name_key_r) <= 1)"
+    )
     levels = [
         _null("name_key_l IS NULL OR name_key_r IS NULL"),
         _level("full_name_l = full_name_r", "exact match", tf="full_name"),
         _level("name_key_l = name_key_r", "same names in another order", tf="name_key"),
         _level("name_core_l = name_core_r", "same names apart from particles (Thi, Van, al)"),
+        _level(slip, "one letter different", tf="full_name", own_u=True),
         _level(fuzzy, "similar spelling", tf=_SOUND_TF, own_u=True),
         _level("name_sdx_l = name_sdx_r", "sound alike", tf=_SOUND_TF, own_u=True),
         _level("surname_l = surname_r", "same family name, another given name", tf="surname"),
         _level(
             "surname_l = given_r OR given_l = surname_r",
             "same family name (written first), another given name",
+        ),
+        _level(
+            "abs(length(surname_l) - length(surname_r)) <= 1"
+            " AND damerau_levenshtein(surname_l, surname_r) <= 1",
+            "family name one letter different, another given name",
+            tf="surname",
+            own_u=True,
         ),
         _level(
             "surname_sdx_l = surname_sdx_r OR surname_sdx_l = given_sdx_r"
@@ -72,6 +87,8 @@ def name_comparison(with_alias: bool) -> Comparison:
 
 def dob_comparison() -> Comparison:
     both_exact = "birth_year_exact_l AND birth_year_exact_r"
+    # an estimated age against a date or another age: years apart, with their fractions
+    apart = "abs(birth_when_l - birth_when_r)"
     return {
         "output_column_name": "date_of_birth",
         "comparison_levels": [
@@ -79,14 +96,9 @@ def dob_comparison() -> Comparison:
             _level("dob_l = dob_r", "exact match"),
             _level("dob_unordered_l = dob_unordered_r", "day and month swapped"),
             _level(f"{both_exact} AND hamming(dob_l, dob_r) <= 1", "one digit different"),
-            _level(
-                f"NOT ({both_exact}) AND abs(birth_year_l - birth_year_r) <= 2",
-                "estimated age agrees",
-            ),
-            _level(
-                f"NOT ({both_exact}) AND abs(birth_year_l - birth_year_r) <= 5",
-                "estimated age roughly agrees",
-            ),
+            _level(f"NOT ({both_exact}) AND {apart} <= 1", "estimated age agrees"),
+            _level(f"NOT ({both_exact}) AND {apart} <= 2.5", "estimated age nearly agrees"),
+            _level(f"NOT ({both_exact}) AND {apart} <= 5", "estimated age roughly agrees"),
             _level(f"{both_exact} AND birth_year_l = birth_year_r", "same year of birth"),
             _level(f"{both_exact} AND hamming(dob_l, dob_r) <= 2", "two digits different"),
             _ELSE,
@@ -101,6 +113,37 @@ def exact_comparison(column: str, label: str, tf: bool = False) -> Comparison:
             _null(f"{column}_l IS NULL OR {column}_r IS NULL"),
             _level(f"{column}_l = {column}_r", "exact match", tf=column if tf else None),
             _ELSE,
+        ],
+    }
+
+
+# Gender levels of records whose given names differ (see `gender_comparison`).
+ANOTHER_GIVEN_NAME = "another given name"
+
+
+def gender_comparison() -> Comparison:
+    """Gender, split by whether the given names sound alike (either name order, blanks alike).
+
+    A given name already tells gender: between records with alike given names agreeing on it
+    is nearly certain whoever they are, between records with other given names (an alias, a
+    family member) it is a coin toss for two people, so agreeing and differing weigh far
+    more there (see `matcher._gender_by_names`)."""
+    alike = " OR ".join(
+        f"coalesce({a} = {b}, true)"
+        for a, b in (
+            ("given_sdx_l", "given_sdx_r"),
+            ("given_sdx_l", "surname_sdx_r"),
+            ("surname_sdx_l", "given_sdx_r"),
+        )
+    )
+    return {
+        "output_column_name": "gender",
+        "comparison_levels": [
+            _null("gender_l IS NULL OR gender_r IS NULL"),
+            _level(f"gender_l = gender_r AND ({alike})", "exact match"),
+            _level("gender_l = gender_r", f"exact match, {ANOTHER_GIVEN_NAME}"),
+            _level(alike, "different"),
+            {"sql_condition": "ELSE", "label_for_charts": f"different, {ANOTHER_GIVEN_NAME}"},
         ],
     }
 
@@ -143,7 +186,7 @@ def comparisons(present: set[str]) -> list[Comparison]:
     if "birth_year" in present:
         out.append(dob_comparison())
     if "gender" in present:
-        out.append(exact_comparison("gender", "gender"))
+        out.append(gender_comparison())
     if "nationality" in present:
         # no term frequencies: a name already tells the community, so a rare nationality
         # agreeing on top of a rare name is not independent evidence
@@ -200,15 +243,20 @@ def _age_typo_rules() -> list[str]:
     """A record with only an estimated age has no date to block on, and a typo that changes
     the Soundex key of one name loses its partners: one name written the same, the other's
     first letter, years in one band (two bands of four years, offset by two: every two years
-    at most 2 apart share one), at least one of the two an age."""
+    at most 2 apart share one), at least one of the two an age. The names may be written in
+    either order (family name first, and a typo in the other)."""
     rules = []
-    for same, other in (("given", "surname"), ("surname", "given")):
+    orders = (
+        ("given", "given", "surname", "surname"),
+        ("surname", "surname", "given", "given"),
+    )
+    for same_l, same_r, other_l, other_r in orders:
         for offset in (0, 2):
             years = f"floor((l.birth_year + {offset}) / 4) = floor((r.birth_year + {offset}) / 4)"
-            initial = f"substr(l.{other}, 1, 1) = substr(r.{other}, 1, 1)"
+            initial = f"substr(l.{other_l}, 1, 1) = substr(r.{other_r}, 1, 1)"
             rules += [
-                f"{_age_only('l', same)} = r.{same} AND {initial} AND {years}",
-                f"l.{same} = {_age_only('r', same)} AND {initial} AND {years}",
+                f"{_age_only('l', same_l)} = r.{same_r} AND {initial} AND {years}",
+                f"l.{same_l} = {_age_only('r', same_r)} AND {initial} AND {years}",
             ]
     return rules
 

@@ -62,7 +62,7 @@ def _dedupe(
     ids = [str(i) for i in columns["unique_id"]]
     births = {
         rid: Birth(dob, year)  # type: ignore[arg-type]
-        for rid, dob, year in zip(ids, columns["dob"], columns["birth_year"], strict=True)
+        for rid, dob, year in zip(ids, columns["dob"], columns["birth_when"], strict=True)
         if year is not None
     }
     columns.clear()  # the prepared columns are in the model's tables now; free them
@@ -70,7 +70,7 @@ def _dedupe(
     links = [
         Link(p.left, p.right, p.probability, "model", p.one_name)
         for p in result.pairs
-        if p.probability >= threshold
+        if p.probability >= threshold and not p.family
     ]
     links += extra_links
     say("clustering")

@@ -57,6 +57,8 @@ class ScoredPair:
     probability: float
     weight: float
     one_name: bool = True  # the names could be one person's (see `_with_names`)
+    # other given names and another gender: two of a family, never one person
+    family: bool = False
     evidence: list[tuple[str, str, float]] = field(default_factory=list)  # field, level, weight
 
 
@@ -123,7 +125,11 @@ def match(
     _prior(linker, present)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     _namesake_u(linker, connection, sdf.physical_name, present)
+    if "gender" in present:
+        _gender_by_names(connection, linker, sdf.physical_name)
     _order_tf(linker, db, connection, sdf.physical_name)
+    for column in PEOPLE_TF:
+        _people_tf(linker, db, connection, sdf.physical_name, column)
     say("learning how often true matches agree (m, expectation maximisation)")
     for rule in cmp.training_blocking_rules(present):
         linker.training.estimate_parameters_using_expectation_maximisation(
@@ -222,9 +228,38 @@ def _namesake_u(linker: Any, connection: Any, table: str, present: set[str]) -> 
             if comparison.output_column_name != name:
                 continue
             for level in comparison._comparison_levels_excluding_null:
-                level.u_probability = u_agree if not level._is_else_level else 1.0 - u_agree
+                if cmp.ANOTHER_GIVEN_NAME in level.label_for_charts:
+                    continue  # measured among random pairs, as Splink does
+                agrees = level.label_for_charts.startswith("exact match")
+                level.u_probability = u_agree if agrees else 1.0 - u_agree
                 level._fix_u_probability = True
         log.info("u of %s among namesakes: %.3f (%d pairs)", name, u_agree, n_pairs)
+
+
+def _gender_by_names(connection: Any, linker: Any, table: str) -> None:
+    """m of the gender levels, fixed: how often one person's records agree on gender, whatever
+    the names. Learnt by EM, the levels split by given names would also count the names'
+    agreement, which the name comparison already weighs. Measured on pairs sure to be one
+    person (same full name and date of birth)."""
+    sql = f"""
+        WITH s AS (
+            SELECT * FROM {table} USING SAMPLE reservoir({NAMESAKE_SAMPLE} ROWS) REPEATABLE (7)
+        )
+        SELECT avg(CASE WHEN l.gender = r.gender THEN 1.0 ELSE 0.0 END), count(*)
+        FROM s l JOIN {table} r ON l.full_name = r.full_name AND l.dob = r.dob
+        WHERE l.unique_id <> r.unique_id AND l.gender IS NOT NULL AND r.gender IS NOT NULL
+    """  # noqa: S608
+    m_agree, n_pairs = connection.execute(sql).fetchall()[0]
+    if m_agree is None or n_pairs < NAMESAKE_MIN_PAIRS:
+        m_agree = 0.99  # too few sure pairs: one record in a hundred with the gender wrong
+    m_agree = min(max(float(m_agree), 0.5), 0.999)
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name != "gender":
+            continue
+        for level in comparison._comparison_levels_excluding_null:
+            agrees = level.label_for_charts.startswith("exact match")
+            level.m_probability = m_agree if agrees else 1.0 - m_agree
+            level._fix_m_probability = True
 
 
 def _order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
@@ -250,14 +285,50 @@ def _order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     if share is None or n_pairs < NAMESAKE_MIN_PAIRS:
         return
     share = min(max(float(share), 0.01), 1.0)
-    lookup = connection.sql(
-        f"""SELECT name_key, count(*) * {share} / sum(count(*)) OVER () AS tf_name_key
-        FROM {table} WHERE name_key IS NOT NULL GROUP BY name_key"""  # noqa: S608
-    ).to_arrow_table()
+    lookup = _tf_in_people(connection, table, "name_key", share)
     linker.table_management.register_term_frequency_lookup(
         db.register(lookup, dataset_display_name="tf_name_key_namesakes"), "name_key"
     )
     log.info("names in another order among namesakes: %.3f (%d pairs)", share, n_pairs)
+
+
+# Columns whose term frequencies are counted in people (see `_people_tf`).
+PEOPLE_TF = ("full_name", "surname")
+
+
+def _people_tf(linker: Any, db: Any, connection: Any, table: str, column: str) -> None:
+    """Term frequencies counted in people, not records (see `_tf_in_people`)."""
+    lookup = _tf_in_people(connection, table, column)
+    linker.table_management.register_term_frequency_lookup(
+        db.register(lookup, dataset_display_name=f"tf_{column}_people"), column
+    )
+
+
+def _tf_in_people(connection: Any, table: str, column: str, scale: float = 1.0) -> pa.Table:
+    """The column's term frequencies (times `scale`), counted in people, not records.
+
+    The evidence of an agreeing value is m / tf: tf stands for the chance that another person's
+    record carries the value. Counted in records, a name held by one person written on three
+    records looks three times as common as it is among other people. Here a value's people are
+    estimated by its distinct dates of birth (day and month in either order), scaled up to its
+    records without a date, and the person at hand is taken out (half of one: a name seen once
+    may still belong to somebody else).
+    """
+    # table names are Splink's own and the column one of the model's: no outside text
+    sql = f"""
+        WITH g AS (
+            SELECT {column} AS v, count(*) AS c, count(DISTINCT dob_unordered) AS d,
+                   count(dob_unordered) AS cd
+            FROM {table} WHERE {column} IS NOT NULL GROUP BY {column}
+        ), p AS (
+            SELECT v, c, CASE WHEN cd = 0 THEN 1.0 ELSE greatest(1.0, d * c / cd) END AS people
+            FROM g
+        )
+        SELECT v AS {column}, {scale} * c * (people - 0.5) / people / sum(c) OVER ()
+            AS tf_{column}
+        FROM p
+    """  # noqa: S608
+    return connection.sql(sql).to_arrow_table()
 
 
 def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
@@ -278,8 +349,9 @@ SIMILAR_NAME = 0.88
 def _with_names(connection: Any, predicted: str, people: str, evidence: bool) -> pa.Table:
     """The scored pairs, with whether their names could be one person's (`one_name`): given and
     family names alike (or blank), either way round. Two given names with one family name are a
-    household's; see `clusters.connected_clusters`. Only the columns a pair needs are read,
-    unless the evidence is kept."""
+    household's; see `clusters.connected_clusters`. Two given names and two genders are two of
+    a family (`family`) whatever else they share: an alias does not change a person's gender.
+    Only the columns a pair needs are read, unless the evidence is kept."""
 
     def alike(a: str, b: str) -> str:
         return f"coalesce(jaro_winkler_similarity({a}, {b}), 1) >= {SIMILAR_NAME}"
@@ -291,9 +363,10 @@ def _with_names(connection: Any, predicted: str, people: str, evidence: bool) ->
     columns = (
         "p.*" if evidence else ("p.unique_id_l, p.unique_id_r, p.match_probability, p.match_weight")
     )
+    family = f"NOT ({one_name}) AND coalesce(l.gender <> r.gender, false)"
     # table names are Splink's own: no outside text in the query
     sql = f"""
-        SELECT {columns}, {one_name} AS one_name FROM {predicted} p
+        SELECT {columns}, {one_name} AS one_name, {family} AS family FROM {predicted} p
         JOIN {people} l ON l.unique_id = p.unique_id_l
         JOIN {people} r ON r.unique_id = p.unique_id_r
     """  # noqa: S608
@@ -311,6 +384,7 @@ def _pairs(table: pa.Table, labels: dict[str, dict[int, str]], evidence: bool) -
             float(data["match_probability"][i]),
             float(data["match_weight"][i]),
             bool(data["one_name"][i]),
+            bool(data["family"][i]),
         )
         for f in fields:
             gamma = data[f"gamma_{f}"][i]

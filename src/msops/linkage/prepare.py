@@ -47,6 +47,7 @@ COLUMNS = (
     "dob_md",
     "birth_year",
     "birth_year_exact",
+    "birth_when",
     "gender",
     "nationality",
     "phone",
@@ -111,11 +112,19 @@ def parse_dob(raw: str | None) -> DateParts | None:
     return DateParts(f"{year:04d}-{month:02d}-{day:02d}", year, month, day)
 
 
-def estimated_birth_year(age: int | None, age_on: date | None) -> int | None:
-    """The likeliest year of birth for someone said to be `age` on `age_on`."""
+def decimal_year(day: date) -> float:
+    """The date as a year with its fraction (1 July 2000 is about 2000.5)."""
+    start = date(day.year, 1, 1)
+    return day.year + (day - start).days / (date(day.year + 1, 1, 1) - start).days
+
+
+def estimated_birth_when(age: int | None, age_on: date | None) -> float | None:
+    """When someone said to be `age` (whole years) on `age_on` was likeliest born, as a
+    decimal year: halfway through the year of ages that `age` covers. Comparing these, rather
+    than whole years, keeps the rounding of two calendar years out of the comparison."""
     if age is None or age_on is None or not 0 <= age <= 120:
         return None
-    return age_on.year - age - (1 if age_on.month < 7 else 0)
+    return decimal_year(age_on) - age - 0.5
 
 
 def clean_phone(raw: str | None) -> str | None:
@@ -189,13 +198,14 @@ def _dob_columns(raw: str | None) -> dict[str, object]:
         "dob_md": dob.iso[5:] if dob else None,
         "birth_year": dob.year if dob else None,
         "birth_year_exact": dob is not None,
+        "birth_when": decimal_year(date(dob.year, dob.month, dob.day)) if dob else None,
     }
 
 
 def prepare_one(person: PersonInput) -> dict[str, object]:
     """The model's columns for one record."""
     dob = _dob_columns(person.dob)
-    estimated = estimated_birth_year(person.estimated_age, person.age_on)
+    estimated = estimated_birth_when(person.estimated_age, person.age_on)
     postcode, district = clean_postcode(person.postcode)
     return {
         "unique_id": person.record_id,
@@ -203,7 +213,8 @@ def prepare_one(person: PersonInput) -> dict[str, object]:
         **_name_columns(person.given_name, person.surname),
         "alias": clean_name(person.alias),
         **dob,
-        "birth_year": dob["birth_year"] if dob["birth_year_exact"] else estimated,
+        "birth_year": dob["birth_year"] if dob["birth_year_exact"] else _year(estimated),
+        "birth_when": dob["birth_when"] if dob["birth_year_exact"] else estimated,
         "gender": clean_gender(person.gender),
         "nationality": clean_name(person.nationality),
         "phone": clean_phone(person.phone),
@@ -211,6 +222,10 @@ def prepare_one(person: PersonInput) -> dict[str, object]:
         "postcode_district": district,
         "address": clean_address(person.address),
     }
+
+
+def _year(when: float | None) -> int | None:
+    return None if when is None else int(when)
 
 
 def prepare(people: Iterable[PersonInput]) -> dict[str, list[object]]:
