@@ -28,7 +28,7 @@ from linkage_data import febrl3_rows, people_rows, write
 
 from msops.linkage.dedupe import dedupe
 from msops.linkage.evaluation import pairwise_score
-from msops.linkage.files import read_clusters, read_people, read_truth, write_clusters
+from msops.linkage.files import iter_people, read_clusters, read_truth, write_clusters
 
 METHODS = ("exact", "plain_splink", "msops")
 
@@ -91,7 +91,7 @@ def run_plain_splink(path: Path) -> dict[str, str]:
 
 
 def run_msops(path: Path) -> dict[str, str]:
-    return dedupe(read_people(path)).clusters
+    return dedupe(iter_people(path)).clusters
 
 
 def child(method: str, path: Path, out: Path) -> None:

@@ -122,6 +122,20 @@ def test_a_file_without_record_ids_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "c.csv").exists()
 
 
+def test_a_bad_row_late_in_the_file_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    """The file is read as it is prepared (a million records never sit in memory as text):
+    a bad row after many good ones still stops the run before anything is written."""
+    bad = tmp_path / "late.csv"
+    rows = [f"r{i},Ion,Popescu{i},1980-01-{i % 28 + 1:02d}," for i in range(500)]
+    rows.append("r500,Ana,Pop,,forty")
+    bad.write_text("record_id,given_name,surname,dob,estimated_age\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "c.csv"
+    result = CliRunner().invoke(app, ["dedupe", str(bad), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "row 502, column estimated_age: not a whole number" in result.output
+    assert not out.exists()
+
+
 def test_scored_pairs_say_whether_the_names_could_be_one_persons(
     person_file: tuple[Path, Path],
 ) -> None:

@@ -13,13 +13,15 @@ from msops.linkage.dedupe import Resolution, dedupe
 from msops.linkage.matcher import MatcherConfig
 from msops.linkage.prepare import PersonInput
 from msops.synthetic.names import draw_name
+from msops.synthetic.people import typo
 
 GROUPS = ("vn", "al", "ro", "uk", "pl", "iq")
 TAKEN_ON = date(2017, 9, 1)
 
 
 def _background(rng: Random) -> list[PersonInput]:
-    """People with common names, 1-3 records each; some with a phone and a postcode."""
+    """People with common names, 1-3 records each, a tenth with the family name mistyped; some
+    with a phone and a postcode."""
     out = []
     for pid in range(1500):
         group = rng.choice(GROUPS[:5])
@@ -33,7 +35,7 @@ def _background(rng: Random) -> list[PersonInput]:
                     f"bg{pid}-{copy}",
                     f"org{copy}",
                     given,
-                    family,
+                    typo(rng, family) if rng.random() < 0.1 else family,
                     dob,
                     gender="F" if female else "M",
                     nationality=group,
@@ -64,9 +66,26 @@ PLANTED = [
 ]
 
 
+# one man whose family name is mistyped once, among other men whose names are each one letter
+# from his (each name rare, so counting the name alone would call the typo strong evidence)
+CROWDED = [
+    PersonInput("arben-1", "org1", "Arben", "Kolla", "1980-02-03", gender="M"),
+    PersonInput("arben-2", "org2", "Arben", "Kola", "1980-02-03", gender="M"),
+    *(
+        PersonInput(f"near-{i}", "org3", "Arben", name, f"19{60 + i}-0{i % 9 + 1}-11", gender="M")
+        for i, name in enumerate(["Kolle", "Kolka", "Kolle", "Kollas", "Kolia", "Kolka"])
+    ),
+]
+# and one woman with a rare name and no neighbours, mistyped the same way
+ALONE = [
+    PersonInput("elira-1", "org1", "Elira", "Dushaj", "1980-02-03", gender="F"),
+    PersonInput("elira-2", "org2", "Elira", "Dushj", "1980-02-03", gender="F"),
+]
+
+
 @pytest.fixture(scope="module")
 def resolved() -> Resolution:
-    people = PLANTED + _background(Random(5))
+    people = PLANTED + CROWDED + ALONE + _background(Random(5))
     return dedupe(people, MatcherConfig(seed=3, keep_pairs_from=1e-9, evidence=True))
 
 
@@ -88,3 +107,18 @@ def test_a_household_of_two_genders_is_not_one_person(resolved: Resolution) -> N
     evidence = _evidence(resolved, "sara-dob", "hassan-age")
     assert evidence["gender"] == "different, another given name"
     assert resolved.clusters["sara-dob"] != resolved.clusters["hassan-age"]
+
+
+def _weight(resolved: Resolution, a: str, b: str, field: str) -> float:
+    pair = next(p for p in resolved.scored.pairs if {p.left, p.right} == {a, b})
+    return next(w for f, _level, w in pair.evidence if f == field)
+
+
+def test_a_typo_among_names_one_letter_apart_weighs_less(resolved: Resolution) -> None:
+    """ "Kolla" / "Kola" could be another of the men whose names are a letter away; "Dushaj" /
+    "Dushj" has no such neighbours. Both names are rare, so only the neighbourhood tells."""
+    assert _evidence(resolved, "arben-1", "arben-2")["name"] == "one letter different"
+    assert _evidence(resolved, "elira-1", "elira-2")["name"] == "one letter different"
+    crowded = _weight(resolved, "arben-1", "arben-2", "name")
+    alone = _weight(resolved, "elira-1", "elira-2", "name")
+    assert crowded < alone - 1.5, (crowded, alone)

@@ -18,7 +18,7 @@ from msops.linkage.dedupe import dedupe
 from msops.linkage.evaluation import pairwise_score
 from msops.linkage.explain import describe_link
 from msops.linkage.export import FORMATS, write_export
-from msops.linkage.files import read_clusters, read_people, read_truth, write_clusters, write_pairs
+from msops.linkage.files import iter_people, read_clusters, read_truth, write_clusters, write_pairs
 from msops.linkage.matcher import MatcherConfig
 from msops.linkage.run import RUN_THRESHOLD, run_linkage
 from msops.store import linkage_repo as repo
@@ -83,16 +83,17 @@ def dedupe_cmd(
     ] = None,
 ) -> None:
     """Find the records of one person in any person file (outside the database)."""
-    people = read_people(input_csv)
     with stage_progress() as progress:
         stages = StageProgress(progress)
-        result = dedupe(people, MatcherConfig(threshold=threshold), stages)
+        # read as prepared: a million records are never all in memory as text and as objects
+        result = dedupe(iter_people(input_csv), MatcherConfig(threshold=threshold), stages)
         stages.done()
     write_clusters(out, result.clusters)
     if pairs is not None:
         write_pairs(pairs, result.links)
     n_clusters = len(set(result.clusters.values()))
-    console.print(f"{len(people):,} records, {n_clusters:,} people; clusters written to {out}")
+    n_records = len(result.clusters)
+    console.print(f"{n_records:,} records, {n_clusters:,} people; clusters written to {out}")
 
 
 @app.command("evaluate")

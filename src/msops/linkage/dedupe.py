@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -39,7 +39,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def dedupe(
-    people: Sequence[PersonInput],
+    people: Iterable[PersonInput],
     config: MatcherConfig | None = None,
     progress: Progress | None = None,
     extra_links: Sequence[Link] = (),
@@ -50,7 +50,7 @@ def dedupe(
 
 
 def _dedupe(
-    people: Sequence[PersonInput],
+    people: Iterable[PersonInput],
     config: MatcherConfig,
     progress: Progress | None,
     extra_links: Sequence[Link],
@@ -58,14 +58,13 @@ def _dedupe(
     say = progress or (lambda _stage: None)
     say("preparing records (names, dates of birth, identifiers)")
     columns = prepare(people)
-    result = match(columns, config, progress)
     ids = [str(i) for i in columns["unique_id"]]
     births = {
         rid: Birth(dob, year)  # type: ignore[arg-type]
         for rid, dob, year in zip(ids, columns["dob"], columns["birth_when"], strict=True)
         if year is not None
     }
-    columns.clear()  # the prepared columns are in the model's tables now; free them
+    result = match(columns, config, progress)  # clears the columns once they are in DuckDB
     threshold = DEFAULT_THRESHOLD if config.threshold is None else config.threshold
     links = [
         Link(p.left, p.right, p.probability, "model", p.one_name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -25,27 +25,42 @@ PERSON_FIELDS = (
 
 
 def _open_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    rows = _stream_rows(path)
+    header = next(rows)
+    return list(header), [dict(r) for r in rows]
+
+
+def _stream_rows(path: Path) -> Iterator[Mapping[str, str]]:
+    """The header (first), then each row with names and values stripped, read as they come: a
+    file of a million records is never all in memory as text."""
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle, skipinitialspace=True)
-            rows = list(reader)
             header = [h.strip() for h in (reader.fieldnames or [])]
+            yield dict.fromkeys(header, "")
+            for r in reader:
+                yield {(k or "").strip(): (v or "").strip() for k, v in r.items()}
     except UnicodeDecodeError as err:
         raise InvalidInput(f"{path}: not UTF-8 text (byte {err.start})") from None
     except csv.Error as err:
         raise InvalidInput(f"{path}: not a readable CSV file ({err})") from None
-    return header, [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in rows]
 
 
 def read_people(path: Path) -> list[PersonInput]:
     """Records of a person file; `record_id` is required and unique, every other column optional."""
-    header, rows = _open_rows(path)
+    return list(iter_people(path))
+
+
+def iter_people(path: Path) -> Iterator[PersonInput]:
+    """The records of a person file one by one (see `read_people`); a bad row stops the reading
+    with an error naming it, so nothing is written from a file with one."""
+    rows = _stream_rows(path)
+    header = next(rows)
     if "record_id" not in header:
         raise InvalidInput(f"{path}: no record_id column (found: {', '.join(header) or 'none'})")
     seen: dict[str, int] = {}
-    people = []
     for number, row in enumerate(rows, start=2):
         rid = row["record_id"]
         if not rid:
@@ -57,11 +72,12 @@ def read_people(path: Path) -> list[PersonInput]:
         seen[rid] = number
         values = {f: (row.get(f) or None) for f in PERSON_FIELDS}
         age, age_on = _estimated_age(path, number, row)
-        people.append(PersonInput(record_id=rid, estimated_age=age, age_on=age_on, **values))
-    return people
+        yield PersonInput(record_id=rid, estimated_age=age, age_on=age_on, **values)
 
 
-def _estimated_age(path: Path, number: int, row: dict[str, str]) -> tuple[int | None, date | None]:
+def _estimated_age(
+    path: Path, number: int, row: Mapping[str, str]
+) -> tuple[int | None, date | None]:
     """The optional `estimated_age` (whole years) and `age_on` (YYYY-MM-DD, default today)."""
     raw = row.get("estimated_age") or ""
     if not raw:

@@ -50,7 +50,7 @@ class MatcherConfig:
     evidence: bool = False  # keep per-field match weights (for threads; costs memory)
 
 
-@dataclass
+@dataclass(slots=True)  # a million are made at a million records
 class ScoredPair:
     left: str
     right: str
@@ -108,7 +108,8 @@ def match(
     config: MatcherConfig,
     progress: Progress | None = None,
 ) -> MatchResult:
-    """Scored pairs (at or above `config.keep_pairs_from`) of prepared records."""
+    """Scored pairs (at or above `config.keep_pairs_from`) of prepared records. The columns are
+    cleared once they are in the model's table (they are the largest thing in memory)."""
     from splink import Linker
 
     say = progress or (lambda _stage: None)
@@ -119,6 +120,7 @@ def match(
     db, connection = _backend()
     say(f"registering {len(columns['unique_id']):,} records")
     table = pa.table({c: columns[c] for c in COLUMNS})
+    columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
     sdf = db.register(table, dataset_display_name="people")
     linker = Linker(sdf, settings(present, config.evidence), log_level=logging.ERROR)
     say("estimating how often records agree by chance (u)")
@@ -130,6 +132,7 @@ def match(
     _order_tf(linker, db, connection, sdf.physical_name)
     for column in PEOPLE_TF:
         _people_tf(linker, db, connection, sdf.physical_name, column)
+    _nearby_tf(linker, db, connection, sdf.physical_name)
     say("learning how often true matches agree (m, expectation maximisation)")
     for rule in cmp.training_blocking_rules(present):
         linker.training.estimate_parameters_using_expectation_maximisation(
@@ -331,6 +334,36 @@ def _tf_in_people(connection: Any, table: str, column: str, scale: float = 1.0) 
     return connection.sql(sql).to_arrow_table()
 
 
+def _nearby_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
+    """Term frequencies of the "one letter different" level: the people whose name is at most
+    one letter away from this one (this name included), counted as `_tf_in_people` counts.
+
+    A typo of a rare name is strong evidence, unless the rare name has neighbours: distinct
+    names one letter apart ("Ahmid", "Ahmmid") that belong to other people. Names one letter
+    apart share a deletion variant (a name with one letter deleted, or the name itself).
+    """
+    people = _tf_in_people(connection, table, "full_name")
+    names = db.register(people, dataset_display_name="tf_full_name_for_nearby").physical_name
+    # table names are Splink's own: no outside text in the query
+    sql = f"""
+        WITH v AS (
+            SELECT full_name, unnest(list_append(list_transform(
+                range(1, length(full_name) + 1), lambda i: full_name[1:i - 1] || full_name[i + 1:]
+            ), full_name)) AS variant
+            FROM {names}
+        ), near AS (
+            SELECT DISTINCT a.full_name AS name, b.full_name AS other
+            FROM v a JOIN v b ON a.variant = b.variant
+        )
+        SELECT near.name AS name_nearby, sum(n.tf_full_name) AS tf_name_nearby
+        FROM near JOIN {names} n ON n.full_name = near.other GROUP BY near.name
+    """  # noqa: S608
+    lookup = connection.sql(sql).to_arrow_table()
+    linker.table_management.register_term_frequency_lookup(
+        db.register(lookup, dataset_display_name="tf_name_nearby"), "name_nearby"
+    )
+
+
 def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
     out: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:
@@ -374,24 +407,27 @@ def _with_names(connection: Any, predicted: str, people: str, evidence: bool) ->
 
 
 def _pairs(table: pa.Table, labels: dict[str, dict[int, str]], evidence: bool) -> list[ScoredPair]:
-    data = table.to_pydict()
+    """Python pairs from the scored table, a batch at a time (a whole table's Python lists
+    next to the pairs would double the memory at a million records)."""
     out = []
-    fields = [f for f in labels if evidence and f"gamma_{f}" in data and f"mw_{f}" in data]
-    for i in range(table.num_rows):
-        pair = ScoredPair(
-            str(data["unique_id_l"][i]),
-            str(data["unique_id_r"][i]),
-            float(data["match_probability"][i]),
-            float(data["match_weight"][i]),
-            bool(data["one_name"][i]),
-            bool(data["family"][i]),
-        )
-        for f in fields:
-            gamma = data[f"gamma_{f}"][i]
-            if gamma is None or gamma < 0:
-                continue
-            pair.evidence.append((f, labels[f].get(gamma, "?"), _weight(data, f, i)))
-        out.append(pair)
+    for batch in table.to_batches(max_chunksize=100_000):
+        data = batch.to_pydict()
+        fields = [f for f in labels if evidence and f"gamma_{f}" in data and f"mw_{f}" in data]
+        for i in range(batch.num_rows):
+            pair = ScoredPair(
+                str(data["unique_id_l"][i]),
+                str(data["unique_id_r"][i]),
+                float(data["match_probability"][i]),
+                float(data["match_weight"][i]),
+                bool(data["one_name"][i]),
+                bool(data["family"][i]),
+            )
+            for f in fields:
+                gamma = data[f"gamma_{f}"][i]
+                if gamma is None or gamma < 0:
+                    continue
+                pair.evidence.append((f, labels[f].get(gamma, "?"), _weight(data, f, i)))
+            out.append(pair)
     return out
 
 

@@ -35,6 +35,7 @@ COLUMNS = (
     "surname",
     "given_first",
     "full_name",
+    "name_nearby",
     "name_key",
     "name_core",
     "name_sdx",
@@ -175,11 +176,15 @@ def _name_columns(raw_given: str | None, raw_surname: str | None) -> dict[str, o
     """Every name column of a (given name, surname) as written (names repeat: cached)."""
     given, surname = clean_name(raw_given), clean_name(raw_surname)
     key = name_key(given, surname)
+    full = " ".join(n for n in (given, surname) if n) or None
     return {
         "given": given,
         "surname": surname,
         "given_first": first_token(given),
-        "full_name": " ".join(n for n in (given, surname) if n) or None,
+        "full_name": full,
+        # the full name again, under its own term frequencies: how many people have a name one
+        # letter away (see `matcher._nearby_tf`)
+        "name_nearby": full,
         "name_key": key,
         "name_core": name_core(key),
         "name_sdx": phonetic_key(given, surname),
