@@ -26,9 +26,10 @@ from typing import Any
 
 from linkage_data import febrl3_rows, people_rows, write
 
+from msops.linkage import files
 from msops.linkage.dedupe import dedupe
 from msops.linkage.evaluation import pairwise_score
-from msops.linkage.files import iter_people, read_clusters, read_truth, write_clusters
+from msops.linkage.files import read_clusters, read_truth, write_clusters
 
 METHODS = ("exact", "plain_splink", "msops")
 
@@ -91,7 +92,9 @@ def run_plain_splink(path: Path) -> dict[str, str]:
 
 
 def run_msops(path: Path) -> dict[str, str]:
-    return dedupe(iter_people(path)).clusters
+    # streamed where the matcher can take it (`--before` may run a source tree without it)
+    people = getattr(files, "iter_people", files.read_people)(path)
+    return dedupe(people).clusters
 
 
 def child(method: str, path: Path, out: Path) -> None:

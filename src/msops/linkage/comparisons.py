@@ -42,11 +42,13 @@ def name_comparison(with_alias: bool) -> Comparison:
         f" OR ({_JW}(given_l, surname_r) >= 0.88 AND {_JW}(surname_l, given_r) >= 0.88)"
     )
     # one slip of the keyboard: a letter dropped, doubled, changed or two swapped
-    # (tested only on names already alike: the edit distance costs more than Jaro-Winkler)
+    # on the name key (sorted tokens), so either order; the edit distance is costly: tested
+    # only on keys of one length give or take a letter that share their first letter (a slip
+    # after a token's first letter leaves the tokens' order as it was)
     slip = (
-        f"({fuzzy}) AND abs(length(full_name_l) - length(full_name_r)) <= 1"
-        " AND (damerau_levenshtein(full_name_l, full_name_r) <= 1"
-        " OR damerau_levenshtein(name_key_l, name_key_r) <= 1)"
+        "abs(length(name_key_l) - length(name_key_r)) <= 1"
+        " AND left(name_key_l, 1) = left(name_key_r, 1)"
+        " AND damerau_levenshtein(name_key_l, name_key_r) <= 1"
     )
     levels = [
         _null("name_key_l IS NULL OR name_key_r IS NULL"),
@@ -63,6 +65,7 @@ def name_comparison(with_alias: bool) -> Comparison:
         ),
         _level(
             "abs(length(surname_l) - length(surname_r)) <= 1"
+            " AND left(surname_l, 1) = left(surname_r, 1)"
             " AND damerau_levenshtein(surname_l, surname_r) <= 1",
             "family name one letter different, another given name",
             tf="surname",

@@ -56,13 +56,32 @@ def read_people(path: Path) -> list[PersonInput]:
 def iter_people(path: Path) -> Iterator[PersonInput]:
     """The records of a person file one by one (see `read_people`); a bad row stops the reading
     with an error naming it, so nothing is written from a file with one."""
-    rows = _stream_rows(path)
-    header = next(rows)
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            yield from _people_rows(path, csv.reader(handle, skipinitialspace=True))
+    except UnicodeDecodeError as err:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except csv.Error as err:
+        raise InvalidInput(f"{path}: not a readable CSV file ({err})") from None
+
+
+def _people_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[PersonInput]:
+    header = [h.strip() for h in next(reader, [])]
     if "record_id" not in header:
         raise InvalidInput(f"{path}: no record_id column (found: {', '.join(header) or 'none'})")
+    at = {name: i for i, name in reversed(list(enumerate(header)))}  # first of a repeated name
+    fields = [(f, at[f]) for f in PERSON_FIELDS if f in at]
+    age_columns = [(f, at[f]) for f in ("estimated_age", "age_on") if f in at]
+    id_at, width = at["record_id"], len(header)
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
-        rid = row["record_id"]
+    for number, raw in enumerate(reader, start=2):
+        if not raw:
+            continue  # a blank line, as csv.DictReader skips it
+        if len(raw) < width:
+            raw += [""] * (width - len(raw))
+        rid = raw[id_at].strip()
         if not rid:
             raise InvalidInput(f"{path}, row {number}, column record_id: blank")
         if rid in seen:
@@ -70,8 +89,8 @@ def iter_people(path: Path) -> Iterator[PersonInput]:
                 f"{path}, row {number}, column record_id: {rid!r} repeats row {seen[rid]}"
             )
         seen[rid] = number
-        values = {f: (row.get(f) or None) for f in PERSON_FIELDS}
-        age, age_on = _estimated_age(path, number, row)
+        values = {f: raw[i].strip() or None for f, i in fields}
+        age, age_on = _estimated_age(path, number, {f: raw[i].strip() for f, i in age_columns})
         yield PersonInput(record_id=rid, estimated_age=age, age_on=age_on, **values)
 
 

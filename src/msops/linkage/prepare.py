@@ -171,10 +171,14 @@ def clean_gender(raw: str | None) -> str | None:
     return _GENDERS.get(raw.strip().lower())
 
 
-@lru_cache(maxsize=500_000)
 def _name_columns(raw_given: str | None, raw_surname: str | None) -> dict[str, object]:
-    """Every name column of a (given name, surname) as written (names repeat: cached)."""
-    given, surname = clean_name(raw_given), clean_name(raw_surname)
+    """Every name column of a (given name, surname) as written."""
+    return _clean_name_columns(clean_name(raw_given), clean_name(raw_surname))
+
+
+@lru_cache(maxsize=500_000)
+def _clean_name_columns(given: str | None, surname: str | None) -> dict[str, object]:
+    """The name columns of cleaned names (names repeat, in many spellings: cached)."""
     key = name_key(given, surname)
     full = " ".join(n for n in (given, surname) if n) or None
     return {
