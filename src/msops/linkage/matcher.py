@@ -44,7 +44,9 @@ class MatcherConfig:
     # match probability at which two records are one person; None: DEFAULT_THRESHOLD
     threshold: float | None = None
     keep_pairs_from: float = 0.5  # pairs worth reporting (and explaining) start here
-    u_max_pairs: float = 1e6
+    # random pairs for u: levels weighed by term frequencies (names, phone, postcode) do not
+    # use it; the rest are common enough that 1e6 pairs scored the same (docs/benchmarks.md)
+    u_max_pairs: float = 5e5
     em_max_pairs: float = 2e6
     seed: int | None = None
     evidence: bool = False  # keep per-field match weights (for threads; costs memory)
