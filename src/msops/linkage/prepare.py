@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 
 from msops.domain.identifiers import clean_identifier, clean_postcode_district
 from msops.linkage.names import (
@@ -171,66 +172,76 @@ def clean_gender(raw: str | None) -> str | None:
     return _GENDERS.get(raw.strip().lower())
 
 
-def _name_columns(raw_given: str | None, raw_surname: str | None) -> dict[str, object]:
-    """Every name column of a (given name, surname) as written."""
-    return _clean_name_columns(clean_name(raw_given), clean_name(raw_surname))
+# The name columns, in `COLUMNS` order (from "given" to "surname_sdx").
+_NAME_COLUMNS = COLUMNS[COLUMNS.index("given") : COLUMNS.index("surname_sdx") + 1]
 
 
 @lru_cache(maxsize=500_000)
-def _clean_name_columns(given: str | None, surname: str | None) -> dict[str, object]:
-    """The name columns of cleaned names (names repeat, in many spellings: cached)."""
+def _clean_name_columns(given: str | None, surname: str | None) -> tuple[object, ...]:
+    """The name columns of cleaned names, in `_NAME_COLUMNS` order (names repeat, in many
+    spellings: cached)."""
     key = name_key(given, surname)
     full = " ".join(n for n in (given, surname) if n) or None
-    return {
-        "given": given,
-        "surname": surname,
-        "given_first": first_token(given),
-        "full_name": full,
+    return (
+        given,
+        surname,
+        first_token(given),
+        full,
         # the full name again, under its own term frequencies: how many people have a name one
         # letter away (see `matcher._nearby_tf`)
-        "name_nearby": full,
-        "name_key": key,
-        "name_core": name_core(key),
-        "name_sdx": phonetic_key(given, surname),
-        "given_sdx": soundex(first_token(given) or "") or None,
-        "surname_sdx": soundex(last_token(surname) or "") or None,
-    }
+        full,
+        key,
+        name_core(key),
+        phonetic_key(given, surname),
+        soundex(first_token(given) or "") or None,
+        soundex(last_token(surname) or "") or None,
+    )
 
 
 @lru_cache(maxsize=100_000)
-def _dob_columns(raw: str | None) -> dict[str, object]:
+def _dob_columns(
+    raw: str | None,
+) -> tuple[str | None, str | None, str | None, str | None, int | None, float | None]:
+    """dob, dob_swapped, dob_unordered, dob_md, birth year and decimal year of a written date."""
     dob = parse_dob(raw)
-    return {
-        "dob": dob.iso if dob else None,
-        "dob_swapped": dob.swapped if dob else None,
-        "dob_unordered": dob.unordered if dob else None,
-        "dob_md": dob.iso[5:] if dob else None,
-        "birth_year": dob.year if dob else None,
-        "birth_year_exact": dob is not None,
-        "birth_when": decimal_year(date(dob.year, dob.month, dob.day)) if dob else None,
-    }
+    if dob is None:
+        return None, None, None, None, None, None
+    when = decimal_year(date(dob.year, dob.month, dob.day))
+    return dob.iso, dob.swapped, dob.unordered, dob.iso[5:], dob.year, when
+
+
+def _row(person: PersonInput) -> tuple[object, ...]:
+    """The model's columns for one record, in `COLUMNS` order."""
+    dob, swapped, unordered, md, year, when = _dob_columns(person.dob)
+    exact = dob is not None
+    if not exact:
+        when = estimated_birth_when(person.estimated_age, person.age_on)
+        year = _year(when)
+    postcode, district = clean_postcode(person.postcode)
+    return (
+        person.record_id,
+        person.source,
+        *_clean_name_columns(clean_name(person.given_name), clean_name(person.surname)),
+        clean_name(person.alias),
+        dob,
+        swapped,
+        unordered,
+        md,
+        year,
+        exact,
+        when,
+        clean_gender(person.gender),
+        clean_name(person.nationality),
+        clean_phone(person.phone),
+        postcode,
+        district,
+        clean_address(person.address),
+    )
 
 
 def prepare_one(person: PersonInput) -> dict[str, object]:
     """The model's columns for one record."""
-    dob = _dob_columns(person.dob)
-    estimated = estimated_birth_when(person.estimated_age, person.age_on)
-    postcode, district = clean_postcode(person.postcode)
-    return {
-        "unique_id": person.record_id,
-        "source": person.source,
-        **_name_columns(person.given_name, person.surname),
-        "alias": clean_name(person.alias),
-        **dob,
-        "birth_year": dob["birth_year"] if dob["birth_year_exact"] else _year(estimated),
-        "birth_when": dob["birth_when"] if dob["birth_year_exact"] else estimated,
-        "gender": clean_gender(person.gender),
-        "nationality": clean_name(person.nationality),
-        "phone": clean_phone(person.phone),
-        "postcode": postcode,
-        "postcode_district": district,
-        "address": clean_address(person.address),
-    }
+    return dict(zip(COLUMNS, _row(person), strict=True))
 
 
 def _year(when: float | None) -> int | None:
@@ -238,10 +249,12 @@ def _year(when: float | None) -> int | None:
 
 
 def prepare(people: Iterable[PersonInput]) -> dict[str, list[object]]:
-    """Columns (name -> values) for a batch of records, in input order."""
+    """Columns (name -> values) for a batch of records, in input order (rows are turned into
+    columns a chunk at a time: one C-level transpose instead of an append per value)."""
     columns: dict[str, list[object]] = {c: [] for c in COLUMNS}
-    for person in people:
-        row = prepare_one(person)
-        for name in COLUMNS:
-            columns[name].append(row[name])
+    lists = [columns[c] for c in COLUMNS]
+    rows = map(_row, people)
+    while chunk := list(islice(rows, 10_000)):
+        for values, column in zip(zip(*chunk, strict=True), lists, strict=True):
+            column.extend(values)
     return columns
