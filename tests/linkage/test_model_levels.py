@@ -82,10 +82,14 @@ ALONE = [
     PersonInput("elira-2", "org2", "Elira", "Dushj", "1980-02-03", gender="F"),
 ]
 
+# two people with rare names, one written on four records, the other on two
+MANY = [PersonInput(f"dritan-{i}", f"org{i}", "Dritan", "Zeqiri", "1979-06-12") for i in range(4)]
+FEW = [PersonInput(f"mirela-{i}", f"org{i}", "Mirela", "Shkurti", "1979-06-12") for i in range(2)]
+
 
 @pytest.fixture(scope="module")
 def resolved() -> Resolution:
-    people = PLANTED + CROWDED + ALONE + _background(Random(5))
+    people = PLANTED + CROWDED + ALONE + MANY + FEW + _background(Random(5))
     return dedupe(people, MatcherConfig(seed=3, keep_pairs_from=1e-9, evidence=True))
 
 
@@ -122,3 +126,12 @@ def test_a_typo_among_names_one_letter_apart_weighs_less(resolved: Resolution) -
     crowded = _weight(resolved, "arben-1", "arben-2", "name")
     alone = _weight(resolved, "elira-1", "elira-2", "name")
     assert crowded < alone - 1.5, (crowded, alone)
+
+
+def test_a_name_on_many_records_of_one_person_is_still_rare(resolved: Resolution) -> None:
+    """How common a name is among other people does not depend on how many records its one
+    holder has: counted in records, Dritan Zeqiri's four records made his name look twice as
+    common as Mirela Shkurti's, and its agreement weigh a bit less."""
+    many = _weight(resolved, "dritan-0", "dritan-1", "name")
+    few = _weight(resolved, "mirela-0", "mirela-1", "name")
+    assert abs(many - few) < 0.3, (many, few)

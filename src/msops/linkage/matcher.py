@@ -316,8 +316,10 @@ def _tf_in_people(connection: Any, table: str, column: str, scale: float = 1.0) 
     record carries the value. Counted in records, a name held by one person written on three
     records looks three times as common as it is among other people. Here a value's people are
     estimated by its distinct dates of birth (day and month in either order), scaled up to its
-    records without a date, and the person at hand is taken out (half of one: a name seen once
-    may still belong to somebody else).
+    records without a date, the person at hand is taken out (half of one: a name seen once may
+    still belong to somebody else), and the frequency is the share of all people: another
+    person's record has the value as often as other people have it, however many records the
+    person at hand has.
     """
     # table names are Splink's own and the column one of the model's: no outside text
     sql = f"""
@@ -329,7 +331,7 @@ def _tf_in_people(connection: Any, table: str, column: str, scale: float = 1.0) 
             SELECT v, c, CASE WHEN cd = 0 THEN 1.0 ELSE greatest(1.0, d * c / cd) END AS people
             FROM g
         )
-        SELECT v AS {column}, {scale} * c * (people - 0.5) / people / sum(c) OVER ()
+        SELECT v AS {column}, {scale} * (people - 0.5) / sum(people) OVER ()
             AS tf_{column}
         FROM p
     """  # noqa: S608
