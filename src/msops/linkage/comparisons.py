@@ -130,7 +130,7 @@ def gender_comparison() -> Comparison:
     A given name already tells gender: between records with alike given names agreeing on it
     is nearly certain whoever they are, between records with other given names (an alias, a
     family member) it is a coin toss for two people, so agreeing and differing weigh far
-    more there (see `matcher._gender_by_names`)."""
+    more there (see `training.gender_by_names`)."""
     alike = " OR ".join(
         f"coalesce({a} = {b}, true)"
         for a, b in (

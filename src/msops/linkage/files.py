@@ -24,28 +24,29 @@ PERSON_FIELDS = (
 )
 
 
-def _open_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    rows = _stream_rows(path)
-    header = next(rows)
-    return list(header), [dict(r) for r in rows]
-
-
-def _stream_rows(path: Path) -> Iterator[Mapping[str, str]]:
-    """The header (first), then each row with names and values stripped, read as they come: a
-    file of a million records is never all in memory as text."""
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    """The file's rows as they are read (a million records are never all in memory as text),
+    with unreadable files refused by name."""
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle, skipinitialspace=True)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            yield dict.fromkeys(header, "")
-            for r in reader:
-                yield {(k or "").strip(): (v or "").strip() for k, v in r.items()}
+            yield from csv.reader(handle, skipinitialspace=True)
     except UnicodeDecodeError as err:
         raise InvalidInput(f"{path}: not UTF-8 text (byte {err.start})") from None
     except csv.Error as err:
         raise InvalidInput(f"{path}: not a readable CSV file ({err})") from None
+
+
+def _open_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The stripped header, and each non-blank row as a dict of stripped values."""
+    rows = _csv_rows(path)
+    header = [h.strip() for h in next(rows, [])]
+    return header, [
+        {h: (raw[i].strip() if i < len(raw) else "") for i, h in enumerate(header)}
+        for raw in rows
+        if raw
+    ]
 
 
 def read_people(path: Path) -> list[PersonInput]:
@@ -56,15 +57,7 @@ def read_people(path: Path) -> list[PersonInput]:
 def iter_people(path: Path) -> Iterator[PersonInput]:
     """The records of a person file one by one (see `read_people`); a bad row stops the reading
     with an error naming it, so nothing is written from a file with one."""
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            yield from _people_rows(path, csv.reader(handle, skipinitialspace=True))
-    except UnicodeDecodeError as err:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {err.start})") from None
-    except csv.Error as err:
-        raise InvalidInput(f"{path}: not a readable CSV file ({err})") from None
+    return _people_rows(path, _csv_rows(path))
 
 
 def _people_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[PersonInput]:

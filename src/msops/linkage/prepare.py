@@ -188,7 +188,7 @@ def _clean_name_columns(given: str | None, surname: str | None) -> tuple[object,
         first_token(given),
         full,
         # the full name again, under its own term frequencies: how many people have a name one
-        # letter away (see `matcher._nearby_tf`)
+        # letter away (see `training.nearby_tf`)
         full,
         key,
         name_core(key),
