@@ -90,3 +90,29 @@ def test_a_date_outvoted_by_a_direct_link_no_longer_refuses_the_cluster() -> Non
     links = [Link("a", "d", 0.98, "model"), Link("a", "e", 0.97, "model")]
     clusters = connected_clusters([*IDS, "e"], links, births)
     assert clusters["a"] == clusters["d"] != clusters["e"]
+
+
+def test_a_year_written_a_decade_wrong_does_not_refuse_the_persons_age() -> None:
+    # a and b: one person, b's year mistyped (1943 for 1983); c: the same person giving an
+    # age of 34 in 2018. c and b are linked only through a.
+    births = {
+        "a": Birth("1983-11-17", 1983.9),
+        "b": Birth("1943-11-17", 1943.9),
+        "c": Birth(None, 1983.5),
+    }
+    links = [Link("a", "c", 0.99, "model"), Link("a", "b", 0.97, "model")]
+    clusters = connected_clusters(IDS, links, births)
+    assert clusters["a"] == clusters["b"] == clusters["c"]
+    # without a's date nothing says 1943 is a slip: the age refuses it
+    del births["a"]
+    clusters = connected_clusters(IDS, links, births)
+    assert clusters["a"] == clusters["c"] != clusters["b"]
+    # two full dates are never reconciled through a third: b and d are three digits apart
+    births = {
+        "a": Birth("1983-11-17", 1983.9),
+        "b": Birth("1943-11-17", 1943.9),
+        "d": Birth("1983-11-28", 1983.9),
+    }
+    links = [Link("a", "b", 0.97, "model"), Link("a", "d", 0.96, "model")]
+    clusters = connected_clusters(IDS, links, births)
+    assert clusters["a"] == clusters["b"] != clusters["d"]

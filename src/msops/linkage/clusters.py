@@ -6,7 +6,9 @@ different full dates of birth: one record with only an estimated age, or a share
 enough. Clustering therefore takes links strongest first and skips any link that would put two
 incompatible birth facts in one cluster (see `compatible`), unless the model linked the
 records holding them directly between names that could be one person's (never a household's
-two given names). Links an analyst confirmed are applied first and never refused.
+two given names). An estimated age that disagrees with a full date is reconciled by another
+full date in the cluster a slip of the pen away (a year written a decade wrong). Links an
+analyst confirmed are applied first and never refused.
 """
 
 from __future__ import annotations
@@ -61,6 +63,21 @@ def compatible(a: Birth, b: Birth) -> bool:
     return abs(a.year - b.year) <= ESTIMATE_SLACK
 
 
+def _reconciled(a: Birth, b: Birth, held: Iterable[Mapping[Birth, object]]) -> bool:
+    """A full date and an estimated age that disagree are one person's when the cluster holds
+    another full date a slip of the pen away from the first that the age agrees with: the
+    first was written with a wrong digit (1943 for 1983). Two full dates are never reconciled
+    this way."""
+    if (a.dob is None) == (b.dob is None):
+        return False
+    written, age = (a, b) if a.dob else (b, a)
+    return any(
+        w.dob and w.dob != written.dob and compatible(w, written) and compatible(w, age)
+        for facts in held
+        for w in facts
+    )
+
+
 class _UnionFind:
     """Union-find that keeps, per cluster, which records hold which birth facts."""
 
@@ -89,9 +106,10 @@ class _UnionFind:
         if ra == rb:
             return []
         outvoted = []
-        for x_birth, xs in self.facts.get(ra, {}).items():
-            for y_birth, ys in self.facts.get(rb, {}).items():
-                if compatible(x_birth, y_birth):
+        mine, theirs = self.facts.get(ra, {}), self.facts.get(rb, {})
+        for x_birth, xs in mine.items():
+            for y_birth, ys in theirs.items():
+                if compatible(x_birth, y_birth) or _reconciled(x_birth, y_birth, (mine, theirs)):
                     continue
                 if not any((min(x, y), max(x, y)) in direct for x in xs for y in ys):
                     return None
