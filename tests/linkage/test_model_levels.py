@@ -9,6 +9,7 @@ from random import Random
 
 import pytest
 
+from msops.linkage.comparisons import WITH_THE_PHONE
 from msops.linkage.dedupe import Resolution, dedupe
 from msops.linkage.matcher import MatcherConfig
 from msops.linkage.prepare import PersonInput
@@ -46,7 +47,25 @@ def _background(rng: Random) -> list[PersonInput]:
     return out
 
 
+def _households(rng: Random) -> list[PersonInput]:
+    """Couples sharing a phone and a postcode, each partner on one or two dated records."""
+    out = []
+    for hid in range(120):
+        contact = {"phone": f"+4477008{hid:05d}", "postcode": f"N{hid % 20 + 1} {hid % 9 + 1}HH"}
+        group = rng.choice(GROUPS[:5])
+        family = draw_name(rng, group, False)[1]
+        for who, female in (("a", False), ("b", True)):
+            given = draw_name(rng, group, female)[0]
+            dob = (date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000))).isoformat()
+            for copy in range(rng.choice([1, 2])):
+                gender = "F" if female else "M"
+                rid = f"hh{hid}{who}-{copy}"
+                out.append(PersonInput(rid, f"org{copy}", given, family, dob, gender, **contact))
+    return out
+
+
 HOUSEHOLD = {"phone": "+447700955501", "postcode": "E15 8EZ", "nationality": "iq"}
+HOUSEHOLD_2 = {"phone": "+447700955502", "postcode": "LS18 8ES", "nationality": "ro"}
 PLANTED = [
     # one woman, her family name mistyped once in a record with only an age
     PersonInput("ioana-dob", "org1", "Ioana", "Popescu", "1990-03-04", gender="F"),
@@ -63,6 +82,9 @@ PLANTED = [
         gender="M",
         **HOUSEHOLD,
     ),
+    # a couple whose given names are spelt alike, sharing a phone and an address
+    PersonInput("cristian", "org1", "Cristian", "Gheorghe", "1984-07-16", "M", **HOUSEHOLD_2),
+    PersonInput("cristina", "org2", "Cristina", "Gheorghe", "1977-11-06", "F", **HOUSEHOLD_2),
 ]
 
 
@@ -90,6 +112,7 @@ FEW = [PersonInput(f"mirela-{i}", f"org{i}", "Mirela", "Shkurti", "1979-06-12") 
 @pytest.fixture(scope="module")
 def resolved() -> Resolution:
     people = PLANTED + CROWDED + ALONE + MANY + FEW + _background(Random(5))
+    people += _households(Random(6))
     return dedupe(people, MatcherConfig(seed=3, keep_pairs_from=1e-9, evidence=True))
 
 
@@ -135,3 +158,12 @@ def test_a_name_on_many_records_of_one_person_is_still_rare(resolved: Resolution
     many = _weight(resolved, "dritan-0", "dritan-1", "name")
     few = _weight(resolved, "mirela-0", "mirela-1", "name")
     assert abs(many - few) < 0.3, (many, few)
+
+
+def test_a_shared_phone_and_postcode_are_one_piece_of_evidence(resolved: Resolution) -> None:
+    """A household shares both: counted as two, they outweighed two dates of birth and two
+    genders between given names spelt alike (Cristian, Cristina)."""
+    evidence = _evidence(resolved, "cristian", "cristina")
+    assert evidence["postcode"] == WITH_THE_PHONE
+    assert abs(_weight(resolved, "cristian", "cristina", "postcode")) < 1.0
+    assert resolved.clusters["cristian"] != resolved.clusters["cristina"]

@@ -132,6 +132,8 @@ def match(
     training.namesake_u(linker, connection, people, present)
     if "gender" in present:
         training.gender_by_names(linker, connection, people)
+    if {"phone", "postcode"} <= present:
+        training.contact_weight(linker, connection, people)
     training.order_tf(linker, db, connection, people)
     full_names = training.people_tf(linker, db, connection, people, "full_name")
     training.people_tf(linker, db, connection, people, "surname")

@@ -106,6 +106,44 @@ def namesake_u(linker: Any, connection: Any, table: str, present: set[str]) -> N
         log.info("u of %s among namesakes: %.3f (%d pairs)", name, u_agree, n_pairs)
 
 
+# Pairs needed before a measured rate replaces the fallback.
+CONTACT_MIN_PAIRS = 50
+
+
+def contact_weight(linker: Any, connection: Any, table: str) -> None:
+    """m and u of "postcode agrees, as does the phone", fixed: given the shared phone, how
+    often one person's records (same full name and date of birth) agree on the postcode, and
+    how often two people's do (full dates more than five years apart: a household). The
+    phone's own level has already counted the shared contact; this level adds only what the
+    postcode says on top of it (about nothing when households share both). Too few pairs of
+    either kind: the level weighs nothing."""
+    sql = f"""
+        SELECT
+            avg(CASE WHEN l.postcode = r.postcode THEN 1.0 ELSE 0.0 END)
+                FILTER (WHERE l.full_name = r.full_name AND l.dob = r.dob),
+            count(*) FILTER (WHERE l.full_name = r.full_name AND l.dob = r.dob),
+            avg(CASE WHEN l.postcode = r.postcode THEN 1.0 ELSE 0.0 END)
+                FILTER (WHERE abs(l.birth_year - r.birth_year) > 5),
+            count(*) FILTER (WHERE abs(l.birth_year - r.birth_year) > 5)
+        FROM {table} l JOIN {table} r ON l.phone = r.phone AND l.unique_id < r.unique_id
+        WHERE l.postcode IS NOT NULL AND r.postcode IS NOT NULL
+          AND l.birth_year_exact AND r.birth_year_exact
+    """  # noqa: S608
+    m_agree, n_same, u_agree, n_two = connection.execute(sql).fetchall()[0]
+    if m_agree is None or u_agree is None or min(n_same, n_two) < CONTACT_MIN_PAIRS:
+        m_agree = u_agree = 0.5
+    m_agree = min(max(float(m_agree), 0.01), 0.999)
+    u_agree = min(max(float(u_agree), 0.01), 0.999)
+    postcode = linker._settings_obj._get_comparison_by_output_column_name("postcode")
+    for level in postcode._comparison_levels_excluding_null:
+        if level.label_for_charts == cmp.WITH_THE_PHONE:
+            level.m_probability, level.u_probability = m_agree, u_agree
+            level._fix_m_probability = level._fix_u_probability = True
+    log.info(
+        "postcode given the phone: m %.3f u %.3f (%d, %d pairs)", m_agree, u_agree, n_same, n_two
+    )
+
+
 def gender_by_names(linker: Any, connection: Any, table: str) -> None:
     """m of the gender levels, fixed: how often one person's records agree on gender, whatever
     the names. Learnt by EM, the levels split by given names would also count the names'
