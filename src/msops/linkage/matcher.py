@@ -8,6 +8,7 @@ would change.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,13 +96,16 @@ def settings(present: set[str], evidence: bool) -> dict[str, Any]:
 DUCKDB_MEMORY_LIMIT = "1500MB"
 
 
-def _backend() -> tuple[Any, Any]:
-    """Splink's DuckDB backend and its connection (msops reads a few things straight in SQL)."""
+def _backend(spill: str) -> tuple[Any, Any]:
+    """Splink's DuckDB backend and its connection (msops reads a few things straight in SQL).
+    Beyond its memory limit DuckDB spills to `spill` (by default it would write a `.tmp`
+    folder into whatever directory the user ran msops from)."""
     import duckdb
     from splink import DuckDBAPI
 
     connection = duckdb.connect()
     connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    connection.execute("SET temp_directory = ?", [spill])
     return DuckDBAPI(connection=connection), connection
 
 
@@ -112,14 +116,29 @@ def match(
 ) -> MatchResult:
     """Scored pairs (at or above `config.keep_pairs_from`) of prepared records. The columns are
     cleared once they are in the model's table (they are the largest thing in memory)."""
-    from splink import Linker
-
     say = progress or (lambda _stage: None)
     logging.getLogger("splink").setLevel(logging.ERROR)  # its training chatter is not for users
     present = present_columns(columns)
     if len(columns["unique_id"]) < 2:
         return MatchResult([], {}, present)
-    db, connection = _backend()
+    with tempfile.TemporaryDirectory(prefix="msops-linkage-") as spill:
+        db, connection = _backend(spill)
+        try:
+            return _match(columns, config, say, present, db, connection)
+        finally:
+            connection.close()
+
+
+def _match(
+    columns: dict[str, list[Any]],
+    config: MatcherConfig,
+    say: Progress,
+    present: set[str],
+    db: Any,
+    connection: Any,
+) -> MatchResult:
+    from splink import Linker
+
     say(f"registering {len(columns['unique_id']):,} records")
     table = pa.table({c: columns[c] for c in COLUMNS})
     columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
