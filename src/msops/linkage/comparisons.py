@@ -230,6 +230,7 @@ def prediction_blocking_rules(present: set[str]) -> list[str]:
         "l.dob_unordered = r.dob_unordered AND l.surname_sdx = r.surname_sdx",
         "l.dob_unordered = r.dob_unordered AND l.given_sdx = r.given_sdx",
         "l.dob_unordered = r.dob_unordered AND l.surname_sdx = r.given_sdx",
+        "l.dob_unordered = r.dob_unordered AND l.given_sdx = r.surname_sdx",
         "l.given = r.given AND l.surname = r.surname AND l.gender = r.gender",
     ]
     if "birth_year" in present:
