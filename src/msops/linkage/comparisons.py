@@ -90,7 +90,6 @@ def name_comparison(with_alias: bool) -> Comparison:
 
 def dob_comparison() -> Comparison:
     both_exact = "birth_year_exact_l AND birth_year_exact_r"
-    both_ages = "NOT birth_year_exact_l AND NOT birth_year_exact_r"
     # an estimated age against a date or another age: years apart, with their fractions
     apart = "abs(birth_when_l - birth_when_r)"
     return {
@@ -100,9 +99,6 @@ def dob_comparison() -> Comparison:
             _level("dob_l = dob_r", "exact match"),
             _level("dob_unordered_l = dob_unordered_r", "day and month swapped"),
             _level(f"{both_exact} AND hamming(dob_l, dob_r) <= 1", "one digit different"),
-            # two estimates each off by a year or two: further apart than an estimate and a date
-            _level(f"{both_ages} AND {apart} <= 2.5", "two estimated ages nearly agree"),
-            _level(f"{both_ages} AND {apart} <= 5", "two estimated ages roughly agree"),
             _level(f"NOT ({both_exact}) AND {apart} <= 1", "estimated age agrees"),
             _level(f"NOT ({both_exact}) AND {apart} <= 2.5", "estimated age nearly agrees"),
             _level(f"NOT ({both_exact}) AND {apart} <= 5", "estimated age roughly agrees"),
