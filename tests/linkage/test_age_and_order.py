@@ -41,6 +41,12 @@ PLANTED = [
     PersonInput(
         "shabana-age", "org", "Shabana", "Ahtar", estimated_age=34, age_on=TAKEN_ON, gender="F"
     ),
+    # one family name, written first in one record, other given names, one date of birth:
+    # a rare family name, and the commonest of the Vietnamese ones
+    PersonInput("rare-1", "org", "Besa", "Zeqiraj", "1980-01-05"),
+    PersonInput("rare-2", "org", "Zeqiraj", "Arta", "1980-01-05"),
+    PersonInput("common-1", "org", "Lan", "Nguyen", "1980-01-07"),
+    PersonInput("common-2", "org", "Nguyen", "Hoa", "1980-01-07"),
 ]
 
 
@@ -68,3 +74,17 @@ def test_a_name_in_another_order_weighs_as_much_as_the_same_name(resolved: Resol
     exact, order = mean(weights["exact match"]), mean(weights["same names in another order"])
     # without the namesake share, another order weighed about log2(1/0.32) = 1.6 less
     assert order >= exact - 0.8, (exact, order)
+
+
+def _name_weight(resolved: Resolution, a: str, b: str) -> tuple[str, float]:
+    pair = next(p for p in resolved.scored.pairs if {p.left, p.right} == {a, b})
+    return next((level, w) for f, level, w in pair.evidence if f == "name")
+
+
+def test_a_family_name_written_first_weighs_by_how_common_it_is(resolved: Resolution) -> None:
+    """Nguyen is shared by a large part of the file's Vietnamese people: written first in one
+    record and last in another, with other given names, it says far less than a rare name."""
+    rare_level, rare = _name_weight(resolved, "rare-1", "rare-2")
+    common_level, common = _name_weight(resolved, "common-1", "common-2")
+    assert rare_level == common_level == "same family name (written first), another given name"
+    assert rare > common + 2.0, (rare, common)

@@ -62,6 +62,7 @@ def name_comparison(with_alias: bool) -> Comparison:
         _level(
             "surname_l = given_r OR given_l = surname_r",
             "same family name (written first), another given name",
+            tf="surname",
         ),
         _level(
             "abs(length(surname_l) - length(surname_r)) <= 1"
