@@ -170,6 +170,11 @@ def gender_by_names(linker: Any, connection: Any, table: str) -> None:
             level._fix_m_probability = True
 
 
+# Namesake pairs a name's own share of writing orders counts as (it is shrunk towards the
+# file's share by as many pairs, so a name seen in a few pairs keeps about the file's share).
+ORDER_PRIOR_PAIRS = 20
+
+
 def order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     """Term frequencies of the "same names in another order" level, among namesakes.
 
@@ -177,7 +182,9 @@ def order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     in different orders. Two different people's records mostly write a shared name the same
     way (the exact level), so the chance of the level by coincidence is tf times the share of
     namesakes' record pairs written in another order, measured like `namesake_u` on pairs
-    surely of two people.
+    surely of two people. The share is the name's own where its namesakes show it: a
+    community that writes the family name first (Vietnamese, Chinese) writes its names in both
+    orders far more often than the file as a whole, whose share is mostly other names'.
     """
     # table names are Splink's own: no outside text in the query
     sql = f"""
@@ -193,7 +200,30 @@ def order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     if share is None or n_pairs < NAMESAKE_MIN_PAIRS:
         return
     share = min(max(float(share), 0.01), 1.0)
-    lookup = tf_in_people(connection, table, "name_key", share)
+    # each name's own share: its records' pairs written in different orders (a force writes
+    # the order it writes, whoever the person is), shrunk towards the file's share
+    sql = f"""
+        WITH c AS (
+            SELECT name_key, count(*)::DOUBLE AS n FROM {table}
+            WHERE name_key IS NOT NULL GROUP BY name_key, full_name
+        ), k AS (SELECT name_key, sum(n) AS c, sum(n * (n - 1)) AS same FROM c GROUP BY name_key)
+        SELECT name_key,
+               greatest(((c * (c - 1) - same) / 2 + $a * $share) / (c * (c - 1) / 2 + $a), 0.01)
+               AS share
+        FROM k WHERE c > 1
+    """  # noqa: S608
+    own = connection.sql(sql, params={"a": ORDER_PRIOR_PAIRS, "share": share}).to_arrow_table()
+    connection.register("msops_order_share", own)
+    connection.register("msops_people_tf", tf_in_people(connection, table, "name_key"))
+    try:
+        lookup = connection.sql(
+            "SELECT t.name_key, t.tf_name_key * coalesce(o.share, $share) AS tf_name_key"
+            " FROM msops_people_tf t LEFT JOIN msops_order_share o USING (name_key)",
+            params={"share": share},
+        ).to_arrow_table()
+    finally:
+        connection.unregister("msops_order_share")
+        connection.unregister("msops_people_tf")
     linker.table_management.register_term_frequency_lookup(
         db.register(lookup, dataset_display_name="tf_name_key_namesakes"), "name_key"
     )
