@@ -91,6 +91,7 @@ def name_comparison(with_alias: bool) -> Comparison:
 
 def dob_comparison() -> Comparison:
     both_exact = "birth_year_exact_l AND birth_year_exact_r"
+    both_ages = "NOT birth_year_exact_l AND NOT birth_year_exact_r"
     # an estimated age against a date or another age: years apart, with their fractions
     apart = "abs(birth_when_l - birth_when_r)"
     return {
@@ -102,6 +103,8 @@ def dob_comparison() -> Comparison:
             _level(f"{both_exact} AND hamming(dob_l, dob_r) <= 1", "one digit different"),
             _level(f"NOT ({both_exact}) AND {apart} <= 1", "estimated age agrees"),
             _level(f"NOT ({both_exact}) AND {apart} <= 2.5", "estimated age nearly agrees"),
+            # two estimates each a year or two out sit further apart than an age and a date
+            _level(f"{both_ages} AND {apart} <= 5", "two estimated ages roughly agree"),
             _level(f"NOT ({both_exact}) AND {apart} <= 5", "estimated age roughly agrees"),
             _level(f"{both_exact} AND birth_year_l = birth_year_r", "same year of birth"),
             _level(f"{both_exact} AND hamming(dob_l, dob_r) <= 2", "two digits different"),
