@@ -240,11 +240,12 @@ def prediction_blocking_rules(present: set[str]) -> list[str]:
     if "birth_year" in present:
         rules += _age_typo_rules()
     if "phone" in present:
-        rules.append("l.phone = r.phone")
+        rules.append("l.phone_block = r.phone_block")
     if "postcode" in present:
         # a postcode is a few households (13 records at most share one in the 1M evaluation set):
-        # every pair sharing one is worth scoring, whatever its names and dates say
-        rules.append("l.postcode = r.postcode")
+        # every pair sharing one is worth scoring, whatever its names and dates say (a value
+        # held by too many records to be a household's is left out: `matcher.BLOCK_VALUE_MAX`)
+        rules.append("l.postcode_block = r.postcode_block")
     if "address" in present:
         rules.append("l.address = r.address")
     return rules

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from msops.linkage import comparisons as cmp
 from msops.linkage import training
@@ -109,6 +110,29 @@ def _backend(spill: str) -> tuple[Any, Any]:
     return DuckDBAPI(connection=connection), connection
 
 
+# A phone or postcode held by more records than this is not a household's but a placeholder (a
+# police station's postcode, a switchboard's number): blocking on it would score every pair of
+# its holders. They are still compared when another rule makes them a candidate pair.
+BLOCK_VALUE_MAX = 100
+
+
+def _with_block_columns(table: pa.Table) -> pa.Table:
+    """`phone_block` and `postcode_block`: the value, or null where too many records hold it."""
+    for column in ("phone", "postcode"):
+        values = table.column(column)
+        counts = pc.value_counts(values)
+        common = pc.filter(
+            counts.field("values"), pc.greater(counts.field("counts"), BLOCK_VALUE_MAX)
+        )
+        blocked = values
+        if len(common) > 0:
+            blocked = pc.if_else(
+                pc.is_in(values, value_set=common), pa.scalar(None, values.type), values
+            )
+        table = table.append_column(f"{column}_block", blocked)
+    return table
+
+
 def match(
     columns: dict[str, list[Any]],
     config: MatcherConfig,
@@ -140,7 +164,7 @@ def _match(
     from splink import Linker
 
     say(f"registering {len(columns['unique_id']):,} records")
-    table = pa.table({c: columns[c] for c in COLUMNS})
+    table = _with_block_columns(pa.table({c: columns[c] for c in COLUMNS}))
     columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
     sdf = db.register(table, dataset_display_name="people")
     linker = Linker(sdf, settings(present, config.evidence), log_level=logging.ERROR)
