@@ -170,8 +170,8 @@ def gender_by_names(linker: Any, connection: Any, table: str) -> None:
             level._fix_m_probability = True
 
 
-# Namesake pairs a name's own share of writing orders counts as (it is shrunk towards the
-# file's share by as many pairs, so a name seen in a few pairs keeps about the file's share).
+# Record pairs the file's share of writing orders counts as in each name's own share (a name
+# on a few records keeps about the file's share).
 ORDER_PRIOR_PAIRS = 20
 
 
@@ -182,9 +182,10 @@ def order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     in different orders. Two different people's records mostly write a shared name the same
     way (the exact level), so the chance of the level by coincidence is tf times the share of
     namesakes' record pairs written in another order, measured like `namesake_u` on pairs
-    surely of two people. The share is the name's own where its namesakes show it: a
-    community that writes the family name first (Vietnamese, Chinese) writes its names in both
-    orders far more often than the file as a whole, whose share is mostly other names'.
+    surely of two people. The share is then each name's own where its records show it
+    (`_order_share`): a community that writes the family name first (Vietnamese, Chinese)
+    writes its names in both orders far more often than the file as a whole, whose share is
+    mostly other names'.
     """
     # table names are Splink's own: no outside text in the query
     sql = f"""
@@ -200,8 +201,18 @@ def order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     if share is None or n_pairs < NAMESAKE_MIN_PAIRS:
         return
     share = min(max(float(share), 0.01), 1.0)
-    # each name's own share: its records' pairs written in different orders (a force writes
-    # the order it writes, whoever the person is), shrunk towards the file's share
+    lookup = _order_share(connection, table, share)
+    linker.table_management.register_term_frequency_lookup(
+        db.register(lookup, dataset_display_name="tf_name_key_namesakes"), "name_key"
+    )
+    log.info("names in another order among namesakes: %.3f (%d pairs)", share, n_pairs)
+
+
+def _order_share(connection: Any, table: str, share: float) -> pa.Table:
+    """The name key's term frequencies times each name's own share of record pairs written in
+    different orders (a force writes the order it writes, whoever the person is), shrunk
+    towards the file's `share`."""
+    # table names are Splink's own: no outside text in the query
     sql = f"""
         WITH c AS (
             SELECT name_key, count(*)::DOUBLE AS n FROM {table}
@@ -216,7 +227,7 @@ def order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     connection.register("msops_order_share", own)
     connection.register("msops_people_tf", tf_in_people(connection, table, "name_key"))
     try:
-        lookup = connection.sql(
+        return connection.sql(
             "SELECT t.name_key, t.tf_name_key * coalesce(o.share, $share) AS tf_name_key"
             " FROM msops_people_tf t LEFT JOIN msops_order_share o USING (name_key)",
             params={"share": share},
@@ -224,10 +235,6 @@ def order_tf(linker: Any, db: Any, connection: Any, table: str) -> None:
     finally:
         connection.unregister("msops_order_share")
         connection.unregister("msops_people_tf")
-    linker.table_management.register_term_frequency_lookup(
-        db.register(lookup, dataset_display_name="tf_name_key_namesakes"), "name_key"
-    )
-    log.info("names in another order among namesakes: %.3f (%d pairs)", share, n_pairs)
 
 
 def people_tf(linker: Any, db: Any, connection: Any, table: str, column: str) -> Any:
