@@ -212,28 +212,26 @@ def _order_share(connection: Any, table: str, share: float) -> pa.Table:
     """The name key's term frequencies times each name's own share of record pairs written in
     different orders (a force writes the order it writes, whoever the person is), shrunk
     towards the file's `share`."""
+    connection.register("msops_people_tf", tf_in_people(connection, table, "name_key"))
     # table names are Splink's own: no outside text in the query
     sql = f"""
         WITH c AS (
             SELECT name_key, count(*)::DOUBLE AS n FROM {table}
             WHERE name_key IS NOT NULL GROUP BY name_key, full_name
-        ), k AS (SELECT name_key, sum(n) AS c, sum(n * (n - 1)) AS same FROM c GROUP BY name_key)
-        SELECT name_key,
-               greatest(((c * (c - 1) - same) / 2 + $a * $share) / (c * (c - 1) / 2 + $a), 0.01)
-               AS share
-        FROM k WHERE c > 1
+        ), k AS (SELECT name_key, sum(n) AS c, sum(n * (n - 1)) AS same FROM c GROUP BY name_key
+        ), own AS (
+            SELECT name_key, greatest(
+                ((c * (c - 1) - same) / 2 + $a * $share) / (c * (c - 1) / 2 + $a), 0.01
+            ) AS share
+            FROM k WHERE c > 1
+        )
+        SELECT t.name_key, t.tf_name_key * coalesce(own.share, $share) AS tf_name_key
+        FROM msops_people_tf t LEFT JOIN own USING (name_key)
     """  # noqa: S608
-    own = connection.sql(sql, params={"a": ORDER_PRIOR_PAIRS, "share": share}).to_arrow_table()
-    connection.register("msops_order_share", own)
-    connection.register("msops_people_tf", tf_in_people(connection, table, "name_key"))
     try:
-        return connection.sql(
-            "SELECT t.name_key, t.tf_name_key * coalesce(o.share, $share) AS tf_name_key"
-            " FROM msops_people_tf t LEFT JOIN msops_order_share o USING (name_key)",
-            params={"share": share},
-        ).to_arrow_table()
+        params = {"a": ORDER_PRIOR_PAIRS, "share": share}
+        return connection.sql(sql, params=params).to_arrow_table()
     finally:
-        connection.unregister("msops_order_share")
         connection.unregister("msops_people_tf")
 
 
