@@ -1,13 +1,15 @@
 """msops linkage against the exact-match baseline and a plain tutorial Splink model, same files.
 
     cd benchmarks && ../.venv/bin/python linkage_bench.py --out /tmp/linkage \
-        --people 5000 100000 --narrow 5000 100000 --febrl3 [--before /tmp/old/src]
+        --people 5000 100000 --dense 5000 100000 --febrl3 [--before /tmp/old/src]
 
 Each method runs in its own process (time and peak memory are its own) on the same CSV; the
 clusters are scored with msops.linkage.evaluation (pairwise precision, recall, F1). `--people`
-sets have a long tail of rarer names; `--narrow` sets give everyone a common name (the stress
-set). `--before SRC` also runs the msops matcher of another source tree (e.g. `git archive HEAD
-src | tar -x -C /tmp/old`) as "msops_before", on the same files.
+sets carry common names at the shares real name statistics give them, with a long tail of
+rarer names; `--dense` sets put half of every community on the common names (the set of the
+first four linkage steps); `--narrow` sets give everyone a common name (the stress set).
+`--before SRC` also runs the msops matcher of another source tree (e.g. `git archive HEAD src |
+tar -x -C /tmp/old`) as "msops_before", on the same files.
 """
 
 from __future__ import annotations
@@ -144,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/linkage"))
     parser.add_argument("--people", type=int, nargs="*", default=[5000])
+    parser.add_argument("--dense", type=int, nargs="*", default=[])
     parser.add_argument("--narrow", type=int, nargs="*", default=[])
     parser.add_argument("--febrl3", action="store_true")
     parser.add_argument("--seed", type=int, default=4, help="population (4: the reported one)")
@@ -162,9 +165,10 @@ def main() -> None:
     for n in args.people:
         write(args.out, f"people{tag}_{n}", *people_rows(n, seed=args.seed))
         names.append(f"people{tag}_{n}")
-    for n in args.narrow:
-        write(args.out, f"narrow_{n}", *people_rows(n, narrow=True))
-        names.append(f"narrow_{n}")
+    for variant, sizes in (("dense", args.dense), ("narrow", args.narrow)):
+        for n in sizes:
+            write(args.out, f"{variant}{tag}_{n}", *people_rows(n, seed=args.seed, names=variant))
+            names.append(f"{variant}{tag}_{n}")
     print(f"load average at start: {load()} ({os.cpu_count()} cores)", flush=True)
     results = [r for name in names for r in measure(name, args.out, args.before)]
     (args.out / "linkage_bench.json").write_text(json.dumps(results, indent=1))

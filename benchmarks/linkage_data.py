@@ -1,15 +1,20 @@
 """Evaluation data for `msops link dedupe`: a synthetic set of people with known truth, and FEBRL3.
 
-People have the nationalities seen in NRM referrals and the names their communities carry: half
-of them (most Vietnamese and Chinese family names) one of a short list of common names, so many
-different people share a name, the others a rarer name of the same sound (a long tail, as in a
-real population; `--narrow` gives everyone a common name: the stress set). 6% of people live with
-someone already drawn and share their phone and postcode (a household). Each is recorded by one
-to four organisations, each record written with the errors forces make: diacritics dropped,
-family name first, typos, an alias for a given name, day and month of birth swapped, a mistyped
-digit (never a date in the future), only an estimated age, a name in Cyrillic, fields left blank.
+People have the nationalities seen in NRM referrals and the names their communities carry. A
+share of each community carries one of the short lists of common names of
+`msops.synthetic.names` (the share real name statistics give those names: 95% of Vietnamese
+people, 45% of Chinese, 10% of British; see `FAMILY_SHARE`), so many different people share a
+name; the others a rarer name of the same sound (a long tail, as in a real population).
+`--dense` gives half of every community a common name (the evaluation set of the first four
+linkage steps: several times the namesakes of a real population); `--narrow` gives everyone a
+common name (the stress set). 6% of people live with someone already drawn and share their
+phone and postcode (a household). Each is recorded by one to four organisations, each record
+written with the errors forces make: diacritics dropped, family name first, typos, an alias for
+a given name, day and month of birth swapped, a mistyped digit (never a date in the future),
+only an estimated age, a name in Cyrillic, fields left blank.
 
     python benchmarks/linkage_data.py --people 100000 --out /tmp/linkage   # people.csv, truth.csv
+    python benchmarks/linkage_data.py --people 100000 --dense --out /tmp/linkage
     python benchmarks/linkage_data.py --febrl3 --out /tmp/linkage          # febrl3.csv, ...
 """
 
@@ -129,13 +134,32 @@ class Person:
     postcode: str
 
 
-# How often a person carries one of the group's common names (the short lists of
-# msops.synthetic.names); the others carry a rarer name of the same sound, so that name
-# frequencies have a long tail as in real populations. Vietnamese and Chinese family names are
-# concentrated (Nguyễn alone is about 38% of Vietnamese people), other groups' are not.
-COMMON_FAMILY = {"vn": 0.95, "cn": 0.85}
-COMMON_FAMILY_DEFAULT = 0.5
-COMMON_GIVEN = 0.5
+# The share of a group's people who carry one of its listed (common) family names; the others
+# carry a rarer name of the same sound, so that name frequencies have a long tail as in real
+# populations. From national statistics where they were at hand:
+# - uk: the 24 listed names are about 10% of people in England and Wales (Smith 1.2-1.4%, Jones
+#   0.9-1.1%, Williams 0.6-0.7%, ..., Cooper 0.25%: GRO deaths 1984-97 and the 1996 electoral
+#   register, in P. Dance's comparative table of leading surnames);
+# - cn: the 12 listed names are about 45% of people in China (Wang 7.25%, Li 7.19%, Zhang
+#   6.83%, seven more each over 20 million of 1.3 billion: Ministry of Public Security, 2007);
+# - vn: Nguyễn alone is about 38%, the listed names together about 90%;
+# - pl: the 9 listed names are about 2.7% of Poles (Nowak 204,000, Kowalski 138,000, ...,
+#   Szymański 88,000 of 38 million: PESEL register, dane.gov.pl, 2019-20);
+# - ro: the 11 listed names are about 6% of Romanians (Popa the commonest, Popescu about
+#   130,000 people of 19 million).
+# Groups without a figure keep a half: several of them take the family name from a father's
+# given name (Eritrean, Sudanese, Somali), which concentrates family names as given names are.
+FAMILY_SHARE = {"vn": 0.95, "cn": 0.45, "uk": 0.10, "pl": 0.03, "ro": 0.06}
+FAMILY_SHARE_DEFAULT = 0.5
+# Likewise for given names. Chinese given names are far more varied than the 12 listed: the
+# commonest full name, Zhang Wei, is about 300,000 people, 0.34% of the Zhangs (Ministry of
+# Public Security, 2019), so the 12 names together are a few per cent.
+GIVEN_SHARE = {"cn": 0.05}
+GIVEN_SHARE_DEFAULT = 0.5
+# The evaluation set of the first four linkage steps (`--dense`): half of every group, 85% of
+# Chinese and 95% of Vietnamese family names, on the short lists.
+DENSE_FAMILY_SHARE = {"vn": 0.95, "cn": 0.85}
+NAMES_SETS = ("people", "dense", "narrow")
 
 
 def rarer_name(rng: Random, pool: list[str]) -> str:
@@ -146,39 +170,41 @@ def rarer_name(rng: Random, pool: list[str]) -> str:
     return (head + tail).capitalize()
 
 
-def draw_population_name(rng: Random, group: str, female: bool, narrow: bool) -> tuple[str, str]:
-    """(given, family): the common names of `draw_name`, or with `narrow=False` a long tail."""
+def draw_population_name(rng: Random, group: str, female: bool, names: str) -> tuple[str, str]:
+    """(given, family): the common names of `draw_name`, or a rarer one at `names`' shares."""
     given, family = draw_name(rng, group, female)
-    if narrow:
+    if names == "narrow":
         return given, family
     male, women, families = NAMES[group]
-    if rng.random() > COMMON_GIVEN:
+    given_share = GIVEN_SHARE.get(group, GIVEN_SHARE_DEFAULT) if names == "people" else 0.5
+    if rng.random() > given_share:
         *particle, _common = given.split()
         given = " ".join([*particle, rarer_name(rng, (women if female else male).split())])
-    if rng.random() > COMMON_FAMILY.get(group, COMMON_FAMILY_DEFAULT):
+    shares = FAMILY_SHARE if names == "people" else DENSE_FAMILY_SHARE
+    if rng.random() > shares.get(group, FAMILY_SHARE_DEFAULT):
         pool = [f for f in families.split() if f != "Dela"]
         family = rarer_name(rng, sorted(set(pool)))
         family = feminine(group, family) if female else family
     return given, family
 
 
-def household_member(rng: Random, pid: int, of: Person, narrow: bool) -> Person:
+def household_member(rng: Random, pid: int, of: Person, names: str) -> Person:
     """Someone of the same family: same family name, phone and postcode, another given name."""
     female = rng.random() < 0.5
-    given, _family = draw_population_name(rng, of.group, female, narrow)
+    given, _family = draw_population_name(rng, of.group, female, names)
     family = feminine(of.group, of.family) if female else of.family
     if not female and of.female and of.group in ("pl", "sk", "lt", "lv", "bg"):
         # her husband: his own family name
-        family = draw_population_name(rng, of.group, False, narrow)[1]
+        family = draw_population_name(rng, of.group, False, names)[1]
     dob = date(2018, 1, 1) - timedelta(days=rng.randint(14 * 365, 60 * 365))
     return Person(pid, of.nationality, of.group, female, given, family, dob, of.phone, of.postcode)
 
 
-def make_person(rng: Random, pid: int, narrow: bool) -> Person:
+def make_person(rng: Random, pid: int, names: str) -> Person:
     nationality = rng.choices(list(NATIONALITIES), list(NATIONALITIES.values()))[0]
     group = _group(rng, nationality)
     female = rng.random() < 0.45
-    given, family = draw_population_name(rng, group, female, narrow)
+    given, family = draw_population_name(rng, group, female, names)
     dob = date(2018, 1, 1) - timedelta(days=rng.randint(14 * 365, 60 * 365))
     phone = f"+447{rng.randint(100000000, 999999999)}" if rng.random() < 0.6 else None
     area = rng.choice(["B", "M", "LS", "L", "BD", "NG", "E", "N", "SE", "CF", "G", "S"])
@@ -265,12 +291,14 @@ def _dob_typo(rng: Random, dob: date) -> str:
 
 
 def people_rows(
-    n_records: int, seed: int = 4, narrow: bool = False
+    n_records: int, seed: int = 4, names: str = "people"
 ) -> tuple[list[dict[str, object]], dict[str, str]]:
     """About `n_records` records and the truth (record id -> person id).
 
-    `narrow`: every person carries one of the short lists' common names (the stress set: far
-    more namesakes than a real population has, see docs/benchmarks.md)."""
+    `names`: "people" (common names at the shares real name statistics give them), "dense" (half
+    of every community on the common names: the set of the first four linkage steps) or
+    "narrow" (everyone on them: the stress set; far more namesakes than a real population has,
+    see docs/benchmarks.md)."""
     rng = Random(f"msops-linkage-eval:{seed}")
     rows: list[dict[str, object]] = []
     truth: dict[str, str] = {}
@@ -279,9 +307,9 @@ def people_rows(
     while len(rows) < n_records:
         # 6% of people live with someone already drawn and share their phone and address
         if previous is not None and previous.phone and rng.random() < 0.06:
-            person = household_member(rng, pid, previous, narrow)
+            person = household_member(rng, pid, previous, names)
         else:
-            person = make_person(rng, pid, narrow)
+            person = make_person(rng, pid, names)
         previous = person
         copies = 1 if rng.random() < 0.4 else rng.randint(2, 4)
         for source in rng.sample(ORGS, copies):
@@ -332,14 +360,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=0, help="records of synthetic people")
     parser.add_argument("--febrl3", action="store_true", help="also write FEBRL3 as a person file")
-    parser.add_argument("--narrow", action="store_true", help="common names only (stress set)")
+    variant = parser.add_mutually_exclusive_group()
+    variant.add_argument("--dense", action="store_true", help="half on common names (steps 1-4)")
+    variant.add_argument("--narrow", action="store_true", help="common names only (stress set)")
     parser.add_argument("--seed", type=int, default=4, help="another seed: another population")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.people:
-        prefix = "narrow" if args.narrow else "people"
-        prefix += "" if args.seed == 4 else f"_s{args.seed}"
-        rows = people_rows(args.people, seed=args.seed, narrow=args.narrow)
+        names = "narrow" if args.narrow else "dense" if args.dense else "people"
+        prefix = names + ("" if args.seed == 4 else f"_s{args.seed}")
+        rows = people_rows(args.people, seed=args.seed, names=names)
         write(args.out, f"{prefix}_{args.people}", *rows)
     if args.febrl3:
         shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
