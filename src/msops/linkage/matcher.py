@@ -167,11 +167,16 @@ def _match(
     table = _with_block_columns(pa.table({c: columns[c] for c in COLUMNS}))
     columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
     sdf = db.register(table, dataset_display_name="people")
-    linker = Linker(sdf, settings(present, config.evidence), log_level=logging.ERROR)
+    # validate_settings only logs warnings about the settings, which are fixed in this module
+    linker = Linker(
+        sdf, settings(present, config.evidence), log_level=logging.ERROR, validate_settings=False
+    )
     say("estimating how often records agree by chance (u)")
     people = sdf.physical_name
     training.prior(linker, present)
-    linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=config.u_max_pairs, seed=config.seed, num_chunks=1
+    )
     training.namesake_u(linker, connection, people, present)
     if "gender" in present:
         training.gender_by_names(linker, connection, people)
