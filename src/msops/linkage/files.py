@@ -65,8 +65,10 @@ def _people_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[PersonInpu
     if "record_id" not in header:
         raise InvalidInput(f"{path}: no record_id column (found: {', '.join(header) or 'none'})")
     at = {name: i for i, name in reversed(list(enumerate(header)))}  # first of a repeated name
-    fields = [(f, at[f]) for f in PERSON_FIELDS if f in at]
-    age_columns = [(f, at[f]) for f in ("estimated_age", "age_on") if f in at]
+    # where each PersonInput field is read (None: not a column of the file, or not read from one)
+    take = [at.get(f) if f in PERSON_FIELDS else None for f in PersonInput._fields]
+    age_at, age_on_at = at.get("estimated_age"), at.get("age_on")
+    age_slot = PersonInput._fields.index("estimated_age")
     id_at, width = at["record_id"], len(header)
     seen: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
@@ -82,21 +84,18 @@ def _people_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[PersonInpu
                 f"{path}, row {number}, column record_id: {rid!r} repeats row {seen[rid]}"
             )
         seen[rid] = number
-        values = {f: raw[i].strip() or None for f, i in fields}
-        age, age_on = _estimated_age(path, number, {f: raw[i].strip() for f, i in age_columns})
-        yield PersonInput(record_id=rid, estimated_age=age, age_on=age_on, **values)
+        values: list[object] = [None if i is None else (raw[i].strip() or None) for i in take]
+        values[0] = rid
+        if age_at is not None and raw[age_at].strip():
+            on = raw[age_on_at].strip() if age_on_at is not None else ""
+            values[age_slot : age_slot + 2] = _estimated_age(path, number, raw[age_at].strip(), on)
+        yield PersonInput._make(values)
 
 
-def _estimated_age(
-    path: Path, number: int, row: Mapping[str, str]
-) -> tuple[int | None, date | None]:
+def _estimated_age(path: Path, number: int, raw: str, when: str) -> tuple[int, date]:
     """The optional `estimated_age` (whole years) and `age_on` (YYYY-MM-DD, default today)."""
-    raw = row.get("estimated_age") or ""
-    if not raw:
-        return None, None
     if not raw.isdigit():
         raise InvalidInput(f"{path}, row {number}, column estimated_age: not a whole number")
-    when = row.get("age_on") or ""
     try:
         age_on = date.fromisoformat(when) if when else date.today()
     except ValueError:
