@@ -14,6 +14,7 @@ analyst confirmed are applied first and never refused.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from operator import ne
 from typing import NamedTuple
 
 
@@ -44,7 +45,8 @@ ESTIMATE_SLACK = 5
 
 
 def _digits_apart(a: str, b: str) -> int:
-    return sum(x != y for x, y in zip(a, b, strict=True))
+    # map(ne) rather than a generator: this runs for every pair of dates a join compares
+    return 10 if len(a) != len(b) else sum(map(ne, a, b))
 
 
 def _swap(iso: str) -> str:
@@ -83,11 +85,18 @@ class _UnionFind:
 
     def __init__(self, ids: Iterable[str], births: Mapping[str, Birth]) -> None:
         self.parent = {i: i for i in ids}
-        # root -> birth fact -> records holding it (records without any are absent)
+        self.births = births
+        # root -> birth fact -> records holding it, for roots that have joined another record
+        # (a record alone holds its own birth fact: see `_facts`)
         self.facts: dict[str, dict[Birth, list[str]]] = {}
-        for rid, birth in births.items():
-            if rid in self.parent and (birth.dob or birth.year is not None):
-                self.facts[rid] = {birth: [rid]}
+
+    def _facts(self, root: str) -> dict[Birth, list[str]]:
+        if root in self.facts:
+            return self.facts[root]
+        birth = self.births.get(root)
+        if birth is None or (not birth.dob and birth.year is None):
+            return {}
+        return {birth: [root]}
 
     def find(self, item: str) -> str:
         root = item
@@ -97,16 +106,15 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def can_join(self, a: str, b: str, direct: set[tuple[str, str]]) -> list[Birth] | None:
-        """No two incompatible birth facts in one cluster, unless the model linked a record
-        holding one directly to a record holding the other (its other fields outweighed the
-        dates); a chain through third records is never enough. None: refused; else the facts
-        the join outvotes (see `union`)."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return []
-        outvoted = []
-        mine, theirs = self.facts.get(ra, {}), self.facts.get(rb, {})
+    def can_join(self, ra: str, rb: str, direct: set[tuple[str, str]]) -> list[Birth] | None:
+        """No two incompatible birth facts in the clusters of roots ra and rb, unless the model
+        linked a record holding one directly to a record holding the other (its other fields
+        outweighed the dates); a chain through third records is never enough. None: refused;
+        else the facts the join outvotes (see `union`)."""
+        outvoted: list[Birth] = []
+        mine, theirs = self._facts(ra), self._facts(rb)
+        if not mine or not theirs:
+            return outvoted
         for x_birth, xs in mine.items():
             for y_birth, ys in theirs.items():
                 if compatible(x_birth, y_birth) or _reconciled(x_birth, y_birth, (mine, theirs)):
@@ -117,22 +125,20 @@ class _UnionFind:
                     outvoted.append(x_birth if len(xs) < len(ys) else y_birth)
         return outvoted
 
-    def union(self, a: str, b: str, outvoted: Sequence[Birth] = ()) -> None:
-        """Join the clusters of a and b. A birth fact outvoted by the join (held by fewer
-        records than the fact it contradicts, and overridden by a direct link) was written
-        wrong: it no longer speaks for the cluster, so it cannot refuse later joins."""
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller id becomes the root, so cluster ids do not depend on link order
-            low, high = sorted((ra, rb))
-            self.parent[high] = low
-            moved = self.facts.pop(high, {})
-            if moved:
-                mine = self.facts.setdefault(low, {})
-                for birth, holders in moved.items():
-                    mine.setdefault(birth, []).extend(holders)
-            for birth in outvoted:
-                self.facts.get(low, {}).pop(birth, None)
+    def union(self, ra: str, rb: str, outvoted: Sequence[Birth] = ()) -> None:
+        """Join the clusters of roots ra and rb (two clusters: `find` them first). A birth fact
+        outvoted by the join (held by fewer records than the fact it contradicts, and
+        overridden by a direct link) was written wrong: it no longer speaks for the cluster, so
+        it cannot refuse later joins."""
+        # the smaller id becomes the root, so cluster ids do not depend on link order
+        low, high = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[high] = low
+        mine = self.facts[low] = self._facts(low)
+        for birth, holders in self._facts(high).items():
+            mine.setdefault(birth, []).extend(holders)
+        self.facts.pop(high, None)
+        for birth in outvoted:
+            mine.pop(birth, None)
 
 
 def exact_links(
@@ -173,12 +179,15 @@ def connected_clusters(
         if k.kind == "model" and k.probability >= override_from and k.one_name
     }
     for link in ordered:
-        if births is None or link.kind == "confirmed":
-            uf.union(link.left, link.right)
+        ra, rb = uf.find(link.left), uf.find(link.right)
+        if ra == rb:
             continue
-        outvoted = uf.can_join(link.left, link.right, direct)
+        if births is None or link.kind == "confirmed":
+            uf.union(ra, rb)
+            continue
+        outvoted = uf.can_join(ra, rb, direct)
         if outvoted is not None:
-            uf.union(link.left, link.right, outvoted)
+            uf.union(ra, rb, outvoted)
     return {rid: uf.find(rid) for rid in uf.parent}
 
 
