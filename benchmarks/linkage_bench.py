@@ -1,7 +1,7 @@
 """msops linkage against the exact-match baseline and a plain tutorial Splink model, same files.
 
     cd benchmarks && ../.venv/bin/python linkage_bench.py --out /tmp/linkage \
-        --people 5000 100000 --dense 5000 100000 --febrl3 [--before /tmp/old/src]
+        --people 5000 100000 --dense 5000 100000 --febrl3 [--before /tmp/old/src] [--repeat 3]
 
 Each method runs in its own process (time and peak memory are its own) on the same CSV; the
 clusters are scored with msops.linkage.evaluation (pairwise precision, recall, F1). `--people`
@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -114,32 +115,48 @@ def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def measure(name: str, folder: Path, before: Path | None) -> list[dict[str, Any]]:
+def measure(name: str, folder: Path, before: Path | None, repeat: int = 1) -> list[dict[str, Any]]:
+    """Each method on one file, `repeat` rounds of all methods in turn (so that a slow spell of
+    the machine falls on every method); with more than one round, a last row per method gives
+    the median time (this VM's speed varies by a third from one minute to the next)."""
     path, truth = folder / f"{name}.csv", read_truth(folder / f"{name}_truth.csv")
-    results = []
-    for method in [*METHODS, *(["msops_before"] if before else [])]:
-        out = folder / f"{name}.{method}.clusters.csv"
-        env = dict(os.environ)
-        if method == "msops_before" and before:
-            env["PYTHONPATH"] = str(before)
-        proc = subprocess.run(
-            [sys.executable, __file__, "--child", method.removesuffix("_before"), str(path),
-             str(out)],
-            check=True, capture_output=True, text=True, env=env,
-        )  # fmt: skip
-        stats = json.loads(proc.stdout.strip().splitlines()[-1])
-        score = pairwise_score(truth, read_clusters(out))
-        row = {"data": name, "records": len(truth), "method": method, **stats,
-               "precision": score.precision, "recall": score.recall, "f1": score.f1,
-               "load_after": load()}  # fmt: skip
-        print(
-            f"{name:>14} {len(truth):>9,} {method:>13}  P {score.precision:.4f}"
-            f"  R {score.recall:.4f}  F1 {score.f1:.4f}  {stats['seconds']:7.1f} s"
-            f"  {stats['peak_mb']:7.0f} MB  load {row['load_after']}",
-            flush=True,
-        )
-        results.append(row)
+    methods = [*METHODS, *(["msops_before"] if before else [])]
+    results = [
+        _run(name, path, truth, folder, method, before) for _ in range(repeat) for method in methods
+    ]
+    if repeat > 1:
+        for method in methods:
+            runs = [r for r in results if r["method"] == method]
+            seconds = statistics.median(r["seconds"] for r in runs)
+            print(f"{name:>14} {method:>22}  median of {repeat}: {seconds:7.1f} s", flush=True)
+            results.append({**runs[-1], "seconds": seconds, "method": f"{method} (median)"})
     return results
+
+
+def _run(
+    name: str, path: Path, truth: dict[str, str], folder: Path, method: str, before: Path | None
+) -> dict[str, Any]:
+    out = folder / f"{name}.{method}.clusters.csv"
+    env = dict(os.environ)
+    if method == "msops_before" and before:
+        env["PYTHONPATH"] = str(before)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", method.removesuffix("_before"), str(path),
+         str(out)],
+        check=True, capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    stats = json.loads(proc.stdout.strip().splitlines()[-1])
+    score = pairwise_score(truth, read_clusters(out))
+    row = {"data": name, "records": len(truth), "method": method, **stats,
+           "precision": score.precision, "recall": score.recall, "f1": score.f1,
+           "load_after": load()}  # fmt: skip
+    print(
+        f"{name:>14} {len(truth):>9,} {method:>13}  P {score.precision:.4f}"
+        f"  R {score.recall:.4f}  F1 {score.f1:.4f}  {stats['seconds']:7.1f} s"
+        f"  {stats['peak_mb']:7.0f} MB  load {row['load_after']}",
+        flush=True,
+    )
+    return row
 
 
 def main() -> None:
@@ -151,6 +168,7 @@ def main() -> None:
     parser.add_argument("--febrl3", action="store_true")
     parser.add_argument("--seed", type=int, default=4, help="population (4: the reported one)")
     parser.add_argument("--before", type=Path, help="source tree of the msops to compare with")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of all methods (median time)")
     parser.add_argument("--child", nargs=3, metavar=("METHOD", "INPUT", "OUTPUT"))
     args = parser.parse_args()
     if args.child:
@@ -170,7 +188,7 @@ def main() -> None:
             write(args.out, f"{variant}{tag}_{n}", *people_rows(n, seed=args.seed, names=variant))
             names.append(f"{variant}{tag}_{n}")
     print(f"load average at start: {load()} ({os.cpu_count()} cores)", flush=True)
-    results = [r for name in names for r in measure(name, args.out, args.before)]
+    results = [r for name in names for r in measure(name, args.out, args.before, args.repeat)]
     (args.out / "linkage_bench.json").write_text(json.dumps(results, indent=1))
 
 
