@@ -14,6 +14,7 @@ analyst confirmed are applied first and never refused.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
 from operator import ne
 from typing import NamedTuple
 
@@ -171,8 +172,65 @@ def connected_clusters(
     exact identifier links never count as that evidence). A date such a link outvotes (held by
     fewer records than the date it contradicts) stops refusing later links.
     """
+    links = list(links)
+    clusters = _components(record_ids, links)
+    if births is None:
+        return clusters
+    # Where every birth fact of a group of linked records could be one person's, no link is
+    # refused: the group is a cluster as it is. Only the other groups are clustered link by
+    # link (4% of the records and 6% of the links at 100k).
+    disputed = _disputed(clusters, births)
+    if disputed:
+        ids = [rid for rid, root in clusters.items() if root in disputed]
+        inner = [k for k in links if clusters[k.left] in disputed]
+        clusters.update(_strongest_first(ids, inner, births, override_from))
+    return clusters
+
+
+def _components(record_ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
+    """record id -> the smallest record id joined to it by any chain of links."""
+    parent = {i: i for i in record_ids}
+
+    def find(item: str) -> str:
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    for link in links:
+        ra, rb = find(link.left), find(link.right)
+        if ra < rb:
+            parent[rb] = ra
+        elif rb < ra:
+            parent[ra] = rb
+    return {i: find(i) for i in parent}
+
+
+def _disputed(clusters: Mapping[str, str], births: Mapping[str, Birth]) -> set[str]:
+    """The groups (by root) holding two birth facts that could not be one person's."""
+    facts: dict[str, set[Birth]] = {}
+    for rid, birth in births.items():
+        root = clusters.get(rid)
+        if root is not None and (birth.dob or birth.year is not None):
+            facts.setdefault(root, set()).add(birth)
+    return {
+        root
+        for root, held in facts.items()
+        if len(held) > 1 and not all(compatible(a, b) for a, b in combinations(held, 2))
+    }
+
+
+def _strongest_first(
+    record_ids: Iterable[str],
+    links: Iterable[Link],
+    births: Mapping[str, Birth],
+    override_from: float,
+) -> dict[str, str]:
+    """`connected_clusters` with births, link by link (see there)."""
     ordered = sorted(links, key=lambda k: (k.kind != "confirmed", -k.probability))
-    uf = _UnionFind(record_ids, births or {})
+    uf = _UnionFind(record_ids, births)
     direct = {
         (min(k.left, k.right), max(k.left, k.right))
         for k in ordered
@@ -182,7 +240,7 @@ def connected_clusters(
         ra, rb = uf.find(link.left), uf.find(link.right)
         if ra == rb:
             continue
-        if births is None or link.kind == "confirmed":
+        if link.kind == "confirmed":
             uf.union(ra, rb)
             continue
         outvoted = uf.can_join(ra, rb, direct)
