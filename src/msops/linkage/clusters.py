@@ -46,8 +46,9 @@ ESTIMATE_SLACK = 5
 
 
 def _digits_apart(a: str, b: str) -> int:
-    # map(ne) rather than a generator: this runs for every pair of dates a join compares
-    return 10 if len(a) != len(b) else sum(map(ne, a, b))
+    """Positions where two ISO dates (both ten characters, see `prepare.parse_dob`) differ; map(ne)
+    rather than a generator: this runs for every pair of dates a join compares."""
+    return sum(map(ne, a, b))
 
 
 def _swap(iso: str) -> str:
@@ -100,12 +101,7 @@ class _UnionFind:
         return {birth: [root]}
 
     def find(self, item: str) -> str:
-        root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:
-            self.parent[item], item = root, self.parent[item]
-        return root
+        return _root(self.parent, item)
 
     def can_join(self, ra: str, rb: str, direct: set[tuple[str, str]]) -> list[Birth] | None:
         """No two incompatible birth facts in the clusters of roots ra and rb, unless the model
@@ -190,22 +186,23 @@ def connected_clusters(
 def _components(record_ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
     """record id -> the smallest record id joined to it by any chain of links."""
     parent = {i: i for i in record_ids}
-
-    def find(item: str) -> str:
-        root = item
-        while parent[root] != root:
-            root = parent[root]
-        while parent[item] != root:
-            parent[item], item = root, parent[item]
-        return root
-
     for link in links:
-        ra, rb = find(link.left), find(link.right)
+        ra, rb = _root(parent, link.left), _root(parent, link.right)
         if ra < rb:
             parent[rb] = ra
         elif rb < ra:
             parent[ra] = rb
-    return {i: find(i) for i in parent}
+    return {i: _root(parent, i) for i in parent}
+
+
+def _root(parent: dict[str, str], item: str) -> str:
+    """The root of `item` in a union-find forest, compressing the path to it."""
+    root = item
+    while parent[root] != root:
+        root = parent[root]
+    while parent[item] != root:
+        parent[item], item = root, parent[item]
+    return root
 
 
 def _disputed(clusters: Mapping[str, str], births: Mapping[str, Birth]) -> set[str]:
