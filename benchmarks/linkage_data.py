@@ -147,19 +147,20 @@ class Person:
 #   Szymański 88,000 of 38 million: PESEL register, dane.gov.pl, 2019-20);
 # - ro: the 11 listed names are about 6% of Romanians (Popa the commonest, Popescu about
 #   130,000 people of 19 million).
-# Groups without a figure keep a half: several of them take the family name from a father's
-# given name (Eritrean, Sudanese, Somali), which concentrates family names as given names are.
+# Groups without a figure keep `SHARE_DEFAULT`, a half: several of them take the family name
+# from a father's given name (Eritrean, Sudanese, Somali), which concentrates family names as
+# given names are.
 FAMILY_SHARE = {"vn": 0.95, "cn": 0.45, "uk": 0.10, "pl": 0.03, "ro": 0.06}
-FAMILY_SHARE_DEFAULT = 0.5
 # Likewise for given names. Chinese given names are far more varied than the 12 listed: the
 # commonest full name, Zhang Wei, is about 300,000 people, 0.34% of the Zhangs (Ministry of
 # Public Security, 2019), so the 12 names together are a few per cent.
 GIVEN_SHARE = {"cn": 0.05}
-GIVEN_SHARE_DEFAULT = 0.5
+SHARE_DEFAULT = 0.5
 # The evaluation set of the first four linkage steps (`--dense`): half of every group, 85% of
 # Chinese and 95% of Vietnamese family names, on the short lists.
 DENSE_FAMILY_SHARE = {"vn": 0.95, "cn": 0.85}
-NAMES_SETS = ("people", "dense", "narrow")
+# (family name shares, given name shares) of each set but "narrow" (everyone on the lists)
+SHARES = {"people": (FAMILY_SHARE, GIVEN_SHARE), "dense": (DENSE_FAMILY_SHARE, {})}
 
 
 def rarer_name(rng: Random, pool: list[str]) -> str:
@@ -176,12 +177,11 @@ def draw_population_name(rng: Random, group: str, female: bool, names: str) -> t
     if names == "narrow":
         return given, family
     male, women, families = NAMES[group]
-    given_share = GIVEN_SHARE.get(group, GIVEN_SHARE_DEFAULT) if names == "people" else 0.5
-    if rng.random() > given_share:
+    family_share, given_share = SHARES[names]
+    if rng.random() > given_share.get(group, SHARE_DEFAULT):
         *particle, _common = given.split()
         given = " ".join([*particle, rarer_name(rng, (women if female else male).split())])
-    shares = FAMILY_SHARE if names == "people" else DENSE_FAMILY_SHARE
-    if rng.random() > shares.get(group, FAMILY_SHARE_DEFAULT):
+    if rng.random() > family_share.get(group, SHARE_DEFAULT):
         pool = [f for f in families.split() if f != "Dela"]
         family = rarer_name(rng, sorted(set(pool)))
         family = feminine(group, family) if female else family
