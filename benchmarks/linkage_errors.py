@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
@@ -45,13 +46,20 @@ def main() -> None:
     parser.add_argument("truth", type=Path)
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--examples", type=int, default=4)
+    parser.add_argument(
+        "--keep-from",
+        type=float,
+        default=1e-12,
+        help="keep scored pairs from this probability (0.2 lets 1,000,000 records fit in memory;"
+        " missed pairs scored lower then count as having no candidate pair)",
+    )
     args = parser.parse_args()
     people = read_people(args.people)
     truth = read_truth(args.truth)
     with args.people.open(newline="") as handle:
         raw = {r["record_id"]: r for r in csv.DictReader(handle)}
     threshold = args.threshold or DEFAULT_THRESHOLD
-    config = MatcherConfig(threshold=threshold, keep_pairs_from=1e-12, evidence=True)
+    config = MatcherConfig(threshold=threshold, keep_pairs_from=args.keep_from, evidence=True)
     result = dedupe(people, config)
     scored = {tuple(sorted((p.left, p.right))): p for p in result.scored.pairs}
     print(f"threshold {threshold:.3f}")
@@ -61,6 +69,7 @@ def main() -> None:
     used = {tuple(sorted((k.left, k.right))) for k in result.links}
     missed = _missed(result.clusters, truth, raw, scored, used, threshold)
     _report("missed pairs by cause:", missed, args.examples)
+    _calibration(scored.values(), truth, raw, threshold)
 
 
 def _false(clusters: dict[str, str], truth: dict[str, str], raw: Raw) -> None:
@@ -133,6 +142,35 @@ def _report(title: str, found: tuple[Counter[str], Examples], shown: int = 4) ->
         print(f"  {n:7,}  {key}")
         for line in examples[key][:shown]:
             print(f"           {line}")
+
+
+def _calibration(
+    pairs: Iterable[ScoredPair], truth: dict[str, str], raw: Raw, threshold: float
+) -> None:
+    """Pairs scored near the threshold (0.3-0.7), by record kinds and levels: how many are one
+    person against the model's mean probability. A cell far from its probability is a level
+    whose weight is off; a cell near it is ambiguous (the records do not tell)."""
+    cells: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0.0, 0])
+    for p in pairs:
+        if not 0.3 <= p.probability < 0.7:
+            continue
+        levels = {f: lvl for f, lvl, _w in p.evidence}
+        contact = any(levels.get(f, "").startswith("exact") for f in ("phone", "postcode"))
+        side = "linked" if p.probability >= threshold else "below"
+        key = (side, _pair_kind(raw[p.left], raw[p.right]), levels.get("name", "-"))
+        key += (levels.get("date_of_birth", "-"), "shared contact" if contact else "")
+        cell = cells[key]
+        cell[0] += 1
+        cell[1] += p.probability
+        cell[2] += truth[p.left] == truth[p.right]
+    print("\npairs scored 0.3-0.7: one person against the mean probability")
+    for side in ("below", "linked"):
+        n, total, true = (sum(c[i] for k, c in cells.items() if k[0] == side) for i in range(3))
+        if n:
+            print(f"  {side:6}  {n:8,.0f} pairs, mean p {total / n:.3f}, one person {true / n:.3f}")
+    by_gap = sorted(cells.items(), key=lambda kv: -abs(kv[1][2] - kv[1][1]))
+    for key, (n, total, true) in by_gap[:15]:
+        print(f"  {n:7,.0f}  p {total / n:.3f}  one person {true / n:.3f}  {' | '.join(key)}")
 
 
 def _band(p: float) -> str:
