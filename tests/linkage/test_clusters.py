@@ -116,3 +116,22 @@ def test_a_year_written_a_decade_wrong_does_not_refuse_the_persons_age() -> None
     links = [Link("a", "b", 0.97, "model"), Link("a", "d", 0.96, "model")]
     clusters = connected_clusters(IDS, links, births)
     assert clusters["a"] == clusters["b"] != clusters["d"]
+
+
+def test_another_given_name_joins_one_record_to_a_person_never_two_people() -> None:
+    # a, b: "Reece Willite" twice; c, d: "Renor Willite" twice; all born 1962-01-30. Each pair
+    # agrees on its names; across them only the family name and the date agree
+    births = {r: Birth("1962-01-30", 1962) for r in ("a", "b", "c", "d", "e")}
+    alike = [Link("a", "b", 0.99, "model"), Link("c", "d", 0.99, "model")]
+    across = [Link(x, y, 0.98, "model", one_name=False) for x in "ab" for y in "cd"]
+    clusters = connected_clusters([*IDS, "e"], [*alike, *across], births)
+    assert clusters["a"] == clusters["b"] != clusters["c"] == clusters["d"]
+    # e: one record under an alias ("Jack Willite"), linked across two given names to b: an
+    # alias is one record's, so it joins
+    alias = Link("b", "e", 0.95, "model", one_name=False)
+    clusters = connected_clusters([*IDS, "e"], [*alike, *across, alias], births)
+    assert clusters["e"] == clusters["a"] == clusters["b"] != clusters["c"]
+    # a shared identifier is not a model link between names: it still joins the two groups
+    phone = Link("b", "c", 1.0, "phone")
+    clusters = connected_clusters(IDS, [*alike, *across, phone], births)
+    assert clusters["a"] == clusters["c"]
