@@ -60,7 +60,8 @@ def name_comparison(with_alias: bool) -> Comparison:
         _level("name_sdx_l = name_sdx_r", "sound alike", tf=_SOUND_TF, own_u=True),
         _level("surname_l = surname_r", "same family name, another given name", tf="surname"),
         _level(
-            "surname_l = given_r OR given_l = surname_r",
+            "(surname_l = given_r AND NOT surname_given_l)"
+            " OR (given_l = surname_r AND NOT surname_given_r)",
             "same family name (written first), another given name",
             tf="surname",
         ),
@@ -73,8 +74,9 @@ def name_comparison(with_alias: bool) -> Comparison:
             own_u=True,
         ),
         _level(
-            "surname_sdx_l = surname_sdx_r OR surname_sdx_l = given_sdx_r"
-            " OR given_sdx_l = surname_sdx_r",
+            "surname_sdx_l = surname_sdx_r"
+            " OR (surname_sdx_l = given_sdx_r AND NOT surname_given_l)"
+            " OR (given_sdx_l = surname_sdx_r AND NOT surname_given_r)",
             "family name sounds alike, another given name",
         ),
         _level(f"{_JW}(name_key_l, name_key_r) >= 0.8", "partly similar"),

@@ -133,6 +133,25 @@ def _with_block_columns(table: pa.Table) -> pa.Table:
     return table
 
 
+def _with_name_roles(table: pa.Table) -> pa.Table:
+    """`surname_given`: the record's family name is written more often as a given name in the
+    file ("Hannah"), so a match of it against another record's given name is two given names
+    alike, not a family name written first."""
+    surname, given = table.column("surname"), table.column("given")
+
+    def counts(values: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+        found = pc.value_counts(values)
+        return found.field("values"), found.field("counts")
+
+    def lookup(keys: pa.Array, numbers: pa.Array) -> pa.Array:
+        at = pc.index_in(surname, value_set=keys)
+        return pc.fill_null(pc.take(numbers, at), 0)
+
+    as_given = lookup(*counts(given))
+    as_family = lookup(*counts(surname))
+    return table.append_column("surname_given", pc.greater(as_given, as_family))
+
+
 def match(
     columns: dict[str, list[Any]],
     config: MatcherConfig,
@@ -164,7 +183,7 @@ def _match(
     from splink import Linker
 
     say(f"registering {len(columns['unique_id']):,} records")
-    table = _with_block_columns(pa.table({c: columns[c] for c in COLUMNS}))
+    table = _with_name_roles(_with_block_columns(pa.table({c: columns[c] for c in COLUMNS})))
     columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
     sdf = db.register(table, dataset_display_name="people")
     # validate_settings only logs warnings about the settings, which are fixed in this module
