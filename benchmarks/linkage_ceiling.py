@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from msops.linkage.clusters import Link, connected_clusters
 from msops.linkage.files import iter_people, read_truth
 from msops.linkage.prepare import prepare
 
@@ -80,21 +81,16 @@ def twin_false_pairs(cols: Columns, person: list[str], size: Counter[str]) -> in
     for i, (key, dob) in enumerate(zip(cols["name_key"], cols["dob"], strict=True)):
         if key and dob:
             groups[(key, dob)].append(i)
-    parent: dict[str, str] = {}
-
-    def root(p: str) -> str:
-        while parent.setdefault(p, p) != p:
-            p = parent[p]
-        return p
-
-    for members in groups.values():
-        for x, a in enumerate(members):
-            for b in members[x + 1 :]:
-                if person[a] != person[b] and _agree(cols, a, b, _CONTRADICT):
-                    parent[root(person[a])] = root(person[b])
+    joins = [
+        Link(person[a], person[b], 1.0, "twin")
+        for members in groups.values()
+        for x, a in enumerate(members)
+        for b in members[x + 1 :]
+        if person[a] != person[b] and _agree(cols, a, b, _CONTRADICT)
+    ]
     merged: dict[str, list[int]] = defaultdict(list)
-    for p in list(parent):
-        merged[root(p)].append(size[p])
+    for p, cluster in connected_clusters(list(size), joins).items():
+        merged[cluster].append(size[p])
     return sum((sum(s) ** 2 - sum(n * n for n in s)) // 2 for s in merged.values())
 
 

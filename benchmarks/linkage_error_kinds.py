@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
+from linkage_errors import record_kind
+
 from msops.linkage.files import read_clusters, read_truth
 
 Kinds = tuple[str, str]
@@ -25,10 +27,7 @@ Kinds = tuple[str, str]
 def record_kinds(path: Path) -> dict[str, str]:
     """record id -> "dob", "age" or "none" (what the record says about the birth)."""
     with path.open(newline="", encoding="utf-8") as handle:
-        return {
-            r["record_id"]: "dob" if r.get("dob") else "age" if r.get("estimated_age") else "none"
-            for r in csv.DictReader(handle)
-        }
+        return {r["record_id"]: record_kind(r) for r in csv.DictReader(handle)}
 
 
 def pairs_by_kinds(groups: dict[object, Counter[str]]) -> Counter[Kinds]:

@@ -26,14 +26,15 @@ from msops.linkage.files import read_people, read_truth
 from msops.linkage.matcher import DEFAULT_THRESHOLD, MatcherConfig, ScoredPair
 
 
-def _kind(row: dict[str, str]) -> str:
+def record_kind(row: dict[str, str]) -> str:
+    """ "dob", "age" or "none": what the record says about the birth."""
     if row["dob"]:
         return "dob"
     return "age" if row["estimated_age"] else "nobirth"
 
 
 def _pair_kind(a: dict[str, str], b: dict[str, str]) -> str:
-    return "+".join(sorted((_kind(a), _kind(b))))
+    return "+".join(sorted((record_kind(a), record_kind(b))))
 
 
 Raw = dict[str, dict[str, str]]

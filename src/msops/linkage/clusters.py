@@ -194,8 +194,8 @@ def _without_alias_bridges(record_ids: Sequence[str], links: Iterable[Link]) -> 
     one record's: one person's records agree on their names but for that one. Two groups,
     each joined by names that could be one person's, that meet only across two given names are
     two people who share a family name and a date of birth by chance (at 1,000,000 records
-    these joins made two fifths of the false pairs between full dates). Groups are taken before any
-    such link: an alias record may join a group whatever the order."""
+    these joins made two fifths of the false pairs between full dates). Groups are taken
+    before any such link: an alias record may join a group whatever the order."""
     links = list(links)
     alike = [k for k in links if k.kind != "model" or k.one_name]
     if len(alike) == len(links):

@@ -137,19 +137,16 @@ def _with_name_roles(table: pa.Table) -> pa.Table:
     """`surname_given`: the record's family name is written more often as a given name in the
     file ("Hannah"), so a match of it against another record's given name is two given names
     alike, not a family name written first."""
-    surname, given = table.column("surname"), table.column("given")
+    surname = table.column("surname")
+    as_given = _count_in(surname, table.column("given"))
+    return table.append_column("surname_given", pc.greater(as_given, _count_in(surname, surname)))
 
-    def counts(values: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
-        found = pc.value_counts(values)
-        return found.field("values"), found.field("counts")
 
-    def lookup(keys: pa.Array, numbers: pa.Array) -> pa.Array:
-        at = pc.index_in(surname, value_set=keys)
-        return pc.fill_null(pc.take(numbers, at), 0)
-
-    as_given = lookup(*counts(given))
-    as_family = lookup(*counts(surname))
-    return table.append_column("surname_given", pc.greater(as_given, as_family))
+def _count_in(values: pa.ChunkedArray, among: pa.ChunkedArray) -> pa.ChunkedArray:
+    """How many times each of `values` occurs in `among` (0 for a blank or absent value)."""
+    found = pc.value_counts(among)
+    at = pc.index_in(values, value_set=found.field("values"), skip_nulls=True)
+    return pc.fill_null(pc.take(found.field("counts"), at), 0)
 
 
 def match(
