@@ -135,3 +135,26 @@ def test_another_given_name_joins_one_record_to_a_person_never_two_people() -> N
     phone = Link("b", "c", 1.0, "phone")
     clusters = connected_clusters(IDS, [*alike, *across, phone], births)
     assert clusters["a"] == clusters["c"]
+
+
+def test_two_people_who_meet_in_one_chance_likeness_stay_two() -> None:
+    # a, b: "Ermal Meta" born 1992-08-17, twice; c, d: another "Ermal Meta", born 1992-04-17
+    # (a digit apart), twice. Each pair agrees in full; across them one pair (b, c) scores
+    # above the threshold by chance, the other three do not
+    births = {
+        "a": Birth("1992-08-17", 1992.6),
+        "b": Birth("1992-08-17", 1992.6),
+        "c": Birth("1992-04-17", 1992.3),
+        "d": Birth("1992-04-17", 1992.3),
+    }
+    alike = [Link("a", "b", 0.99, "model"), Link("c", "d", 0.99, "model")]
+    chance = Link("b", "c", 0.6, "model")
+    clusters = connected_clusters(IDS, [*alike, chance], births)
+    assert clusters["a"] == clusters["b"] != clusters["c"] == clusters["d"]
+    assert chance not in used_links([*alike, chance], clusters)
+    # one person whose date was written a digit wrong in two records: the pairs across link
+    across = [Link(x, y, 0.6, "model") for x in "ab" for y in "cd"]
+    assert len(set(connected_clusters(IDS, [*alike, *across], births).values())) == 1
+    # a shared identifier is never outweighed
+    phone = Link("b", "c", 1.0, "phone")
+    assert len(set(connected_clusters(IDS, [*alike, phone], births).values())) == 1

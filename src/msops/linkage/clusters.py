@@ -8,8 +8,10 @@ incompatible birth facts in one cluster (see `compatible`), unless the model lin
 records holding them directly between names that could be one person's (never a household's
 two given names). An estimated age that disagrees with a full date is reconciled by another
 full date in the cluster a slip of the pen away (a year written a decade wrong). A link
-between two given names (an alias) joins one record to a group, never two groups of records.
-Links an analyst confirmed are applied first and never refused.
+between two given names (an alias) joins one record to a group, never two groups of records,
+and two groups of records join only when the links between them outweigh the pairs between
+them the model did not link (`_cohesive`). Links an analyst confirmed are applied first and
+never refused.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
+from math import log
 from operator import ne
 from typing import NamedTuple
 
@@ -170,11 +173,11 @@ def connected_clusters(
     exact identifier links never count as that evidence). A date such a link outvotes (held by
     fewer records than the date it contradicts) stops refusing later links. Whatever the
     births, a model link between two given names joins one record to a group, never two groups
-    (`_without_alias_bridges`).
+    (`_without_alias_bridges`), and a model link between two groups must be borne out by the
+    other pairs between them (`_cohesive`).
     """
     record_ids = list(record_ids)
-    links = _without_alias_bridges(record_ids, links)
-    clusters = _components(record_ids, links)
+    links, clusters = _cohesive(record_ids, _without_alias_bridges(record_ids, links))
     if births is None:
         return clusters
     # Where every birth fact of a group of linked records could be one person's, no link is
@@ -210,6 +213,56 @@ def _without_alias_bridges(record_ids: Sequence[str], links: Iterable[Link]) -> 
         or min(sizes[groups[k.left]], sizes[groups[k.right]]) < 2
         or groups[k.left] == groups[k.right]
     ]
+
+
+# Weighing two groups of records, a pair between them that the model did not link counts as
+# this probable: below the threshold, by how much is not kept (measured: the pairs' own
+# probabilities instead changed F1 by 0.0001 at 300,000 records).
+UNLINKED = 0.05
+
+
+def _log_odds(probability: float) -> float:
+    p = min(max(probability, 1e-4), 1 - 1e-4)  # an identifier link (1.0) counts as 0.9999
+    return log(p / (1 - p))
+
+
+def _cohesive(record_ids: Iterable[str], links: list[Link]) -> tuple[list[Link], dict[str, str]]:
+    """The links, less model links that would join two groups of two records or more that the
+    other pairs between them speak against, and the clusters the rest make (as `_components`).
+    Taken strongest first, such a link joins its two groups only when the log-odds of every
+    pair between them sum above zero: a linked pair counts its probability, a pair not linked
+    `UNLINKED`. One person's records are copies of the same facts with a few written wrong, so
+    most pairs across link; two people who meet in one chance likeness (a namesake born a digit
+    apart, a typo that makes one name of two) link in that pair only. Identifier and confirmed
+    links are taken first and never dropped."""
+    parent = {i: i for i in record_ids}
+    probability: dict[tuple[str, str], float] = {}
+    for k in links:
+        pair = _pair(k.left, k.right)
+        probability[pair] = max(probability.get(pair, 0.0), k.probability)
+    members: dict[str, list[str]] = {}
+    dropped: set[Link] = set()
+    for link in sorted(links, key=lambda k: (k.kind == "model", -k.probability)):
+        ra, rb = _root(parent, link.left), _root(parent, link.right)
+        if ra == rb:
+            continue
+        mine, theirs = members.get(ra, [ra]), members.get(rb, [rb])
+        if link.kind == "model" and len(mine) >= 2 and len(theirs) >= 2:
+            odds = (_log_odds(probability.get(_pair(a, b), UNLINKED)) for a in mine for b in theirs)
+            if sum(odds) <= 0:
+                dropped.add(link)
+                continue
+        # the smaller id becomes the root: a cluster's id is its smallest record id
+        low, high = (ra, rb) if ra < rb else (rb, ra)
+        parent[high] = low
+        members[low] = mine + theirs
+        members.pop(high, None)
+    kept = [k for k in links if k not in dropped] if dropped else links
+    return kept, {i: _root(parent, i) for i in parent}
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
 
 
 def _components(record_ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
