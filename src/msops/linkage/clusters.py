@@ -176,22 +176,25 @@ def connected_clusters(
     (`_without_alias_bridges`), and a model link between two groups must be borne out by the
     other pairs between them (`_cohesive`).
     """
-    record_ids = list(record_ids)
-    links, clusters = _cohesive(record_ids, _without_alias_bridges(record_ids, links))
+    links, groups = _cohesive(_without_alias_bridges(links))
+    clusters = {rid: rid for rid in record_ids}
+    for root, members in groups.items():
+        for rid in members:
+            clusters[rid] = root
     if births is None:
         return clusters
     # Where every birth fact of a group of linked records could be one person's, no link is
     # refused: the group is a cluster as it is. Only the other groups are clustered link by
     # link (4% of the records and 6% of the links at 100k).
-    disputed = _disputed(clusters, births)
+    disputed = _disputed(groups, births)
     if disputed:
-        ids = [rid for rid, root in clusters.items() if root in disputed]
+        ids = [rid for root in disputed for rid in groups[root]]
         inner = [k for k in links if clusters[k.left] in disputed]
         clusters.update(_strongest_first(ids, inner, births, override_from))
     return clusters
 
 
-def _without_alias_bridges(record_ids: Sequence[str], links: Iterable[Link]) -> list[Link]:
+def _without_alias_bridges(links: Iterable[Link]) -> list[Link]:
     """The links, less model links between two given names (not `Link.one_name`) that would
     join two groups of two records or more. Another given name is an alias, and an alias is
     one record's: one person's records agree on their names but for that one. Two groups,
@@ -203,15 +206,15 @@ def _without_alias_bridges(record_ids: Sequence[str], links: Iterable[Link]) -> 
     alike = [k for k in links if k.kind != "model" or k.one_name]
     if len(alike) == len(links):
         return links
-    groups = _components(record_ids, alike)
+    groups = _components(alike)
     sizes = Counter(groups.values())
     return [
         k
         for k in links
         if k.kind != "model"
         or k.one_name
-        or min(sizes[groups[k.left]], sizes[groups[k.right]]) < 2
-        or groups[k.left] == groups[k.right]
+        or min(sizes[groups.get(k.left, k.left)], sizes[groups.get(k.right, k.right)]) < 2
+        or groups.get(k.left, k.left) == groups.get(k.right, k.right)
     ]
 
 
@@ -226,50 +229,64 @@ def _log_odds(probability: float) -> float:
     return log(p / (1 - p))
 
 
-def _cohesive(record_ids: Iterable[str], links: list[Link]) -> tuple[list[Link], dict[str, str]]:
+def _cohesive(links: list[Link]) -> tuple[list[Link], dict[str, list[str]]]:
     """The links, less model links that would join two groups of two records or more that the
-    other pairs between them speak against, and the clusters the rest make (as `_components`).
+    other pairs between them speak against, and the groups the rest make (root, the smallest
+    record id, -> records; records without a link are left out).
     Taken strongest first, such a link joins its two groups only when the log-odds of every
     pair between them sum above zero: a linked pair counts its probability, a pair not linked
     `UNLINKED`. One person's records are copies of the same facts with a few written wrong, so
     most pairs across link; two people who meet in one chance likeness (a namesake born a digit
     apart, a typo that makes one name of two) link in that pair only. Identifier and confirmed
     links are taken first and never dropped."""
-    parent = {i: i for i in record_ids}
-    probability: dict[tuple[str, str], float] = {}
-    for k in links:
-        pair = _pair(k.left, k.right)
-        probability[pair] = max(probability.get(pair, 0.0), k.probability)
+    model = sorted((k for k in links if k.kind == "model"), key=_probability, reverse=True)
+    ordered = [k for k in links if k.kind != "model"] + model
+    # the strongest link of a pair speaks for it: later entries overwrite earlier ones
+    probability = {(k.left, k.right): k.probability for k in reversed(ordered)}
+    parent = {rid: rid for k in ordered for rid in (k.left, k.right)}
     members: dict[str, list[str]] = {}
     dropped: set[Link] = set()
-    for link in sorted(links, key=lambda k: (k.kind == "model", -k.probability)):
+    for link in ordered:
         ra, rb = _root(parent, link.left), _root(parent, link.right)
         if ra == rb:
             continue
         mine, theirs = members.get(ra, [ra]), members.get(rb, [rb])
-        if link.kind == "model" and len(mine) >= 2 and len(theirs) >= 2:
-            odds = (_log_odds(probability.get(_pair(a, b), UNLINKED)) for a in mine for b in theirs)
-            if sum(odds) <= 0:
-                dropped.add(link)
-                continue
+        two_groups = len(mine) >= 2 and len(theirs) >= 2
+        if link.kind == "model" and two_groups and _weight_across(mine, theirs, probability) <= 0:
+            dropped.add(link)
+            continue
         # the smaller id becomes the root: a cluster's id is its smallest record id
         low, high = (ra, rb) if ra < rb else (rb, ra)
         parent[high] = low
         members[low] = mine + theirs
         members.pop(high, None)
     kept = [k for k in links if k not in dropped] if dropped else links
-    return kept, {i: _root(parent, i) for i in parent}
+    return kept, members
 
 
-def _pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
+def _probability(link: Link) -> float:
+    return link.probability
 
 
-def _components(record_ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
-    """record id -> the smallest record id joined to it by any chain of links."""
-    parent = {i: i for i in record_ids}
+def _weight_across(
+    mine: Sequence[str], theirs: Sequence[str], probability: Mapping[tuple[str, str], float]
+) -> float:
+    """The summed log-odds of every pair between two groups (see `_cohesive`)."""
+    total = 0.0
+    for a in mine:
+        for b in theirs:
+            p = probability.get((a, b)) or probability.get((b, a)) or UNLINKED
+            total += _log_odds(p)
+    return total
+
+
+def _components(links: Iterable[Link]) -> dict[str, str]:
+    """record id -> the smallest record id joined to it by any chain of links (for the records
+    of the links only)."""
+    parent: dict[str, str] = {}
     for link in links:
-        ra, rb = _root(parent, link.left), _root(parent, link.right)
+        ra = _root(parent, parent.setdefault(link.left, link.left))
+        rb = _root(parent, parent.setdefault(link.right, link.right))
         if ra < rb:
             parent[rb] = ra
         elif rb < ra:
@@ -287,18 +304,16 @@ def _root(parent: dict[str, str], item: str) -> str:
     return root
 
 
-def _disputed(clusters: Mapping[str, str], births: Mapping[str, Birth]) -> set[str]:
+def _disputed(groups: Mapping[str, Sequence[str]], births: Mapping[str, Birth]) -> set[str]:
     """The groups (by root) holding two birth facts that could not be one person's."""
-    facts: dict[str, set[Birth]] = {}
-    for rid, birth in births.items():
-        root = clusters.get(rid)
-        if root is not None and (birth.dob or birth.year is not None):
-            facts.setdefault(root, set()).add(birth)
-    return {
-        root
-        for root, held in facts.items()
-        if len(held) > 1 and not all(compatible(a, b) for a, b in combinations(held, 2))
-    }
+    disputed = set()
+    for root, members in groups.items():
+        held = {
+            b for b in map(births.get, members) if b is not None and (b.dob or b.year is not None)
+        }
+        if len(held) > 1 and not all(compatible(a, b) for a, b in combinations(held, 2)):
+            disputed.add(root)
+    return disputed
 
 
 def _strongest_first(
