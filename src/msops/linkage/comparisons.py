@@ -54,7 +54,13 @@ def name_comparison(with_alias: bool) -> Comparison:
         _null("name_key_l IS NULL OR name_key_r IS NULL"),
         _level("full_name_l = full_name_r", "exact match", tf="full_name"),
         _level("name_key_l = name_key_r", "same names in another order", tf="name_key"),
-        _level("name_core_l = name_core_r", "same names apart from particles (Thi, Van, al)"),
+        # weighed by how common the name is without its particles (its u from random pairs
+        # rests on one or two pairs in 500,000)
+        _level(
+            "name_core_l = name_core_r",
+            "same names apart from particles (Thi, Van, al)",
+            tf="name_core",
+        ),
         _level(slip, "one letter different", tf="name_nearby", own_u=True),
         _level(fuzzy, "similar spelling", tf=_SOUND_TF, own_u=True),
         _level("name_sdx_l = name_sdx_r", "sound alike", tf=_SOUND_TF, own_u=True),

@@ -49,6 +49,9 @@ class MatcherConfig:
     # random pairs for u: levels weighed by term frequencies (names, phone, postcode) do not
     # use it; the rest are common enough that 1e6 pairs scored the same (docs/benchmarks.md)
     u_max_pairs: float = 5e5
+    # random pairs for the names' u: only their levels without term frequencies use it, and
+    # those are common among random pairs (`training.random_u`)
+    u_name_max_pairs: float = 1e5
     # pairs sampled for each EM pass: 1e5 scored as 2e6 did (F1 within 0.0003 from 5,000 to
     # 1,000,000 records) and saves computing the levels of 180,000 pairs sharing a date at 100k
     em_max_pairs: float = 1e5
@@ -192,9 +195,7 @@ def _match(
     say("estimating how often records agree by chance (u)")
     people = sdf.physical_name
     training.prior(linker, present)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=config.u_max_pairs, seed=config.seed, num_chunks=1
-    )
+    training.random_u(linker, config.u_max_pairs, config.u_name_max_pairs, config.seed)
     training.namesake_u(linker, connection, people, present)
     if "gender" in present:
         training.gender_by_names(linker, connection, people)
@@ -203,6 +204,7 @@ def _match(
     training.order_tf(linker, db, connection, people)
     full_names = training.people_tf(linker, db, connection, people, "full_name")
     training.people_tf(linker, db, connection, people, "surname")
+    training.people_tf(linker, db, connection, people, "name_core")
     training.nearby_tf(linker, db, connection, full_names)
     say("learning how often true matches agree (m, expectation maximisation)")
     for rule in cmp.training_blocking_rules(present):
