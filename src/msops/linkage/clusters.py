@@ -258,8 +258,12 @@ def _cohesive(links: list[Link]) -> tuple[list[Link], dict[str, list[str]]]:
         # the smaller id becomes the root: a cluster's id is its smallest record id
         low, high = (ra, rb) if ra < rb else (rb, ra)
         parent[high] = low
-        members[low] = mine + theirs
+        # the smaller group is copied into the larger (a placeholder identifier shared by
+        # thousands of records must not copy its growing group once per record)
+        larger, smaller = (mine, theirs) if len(mine) >= len(theirs) else (theirs, mine)
+        larger.extend(smaller)
         members.pop(high, None)
+        members[low] = larger
     kept = [k for k in links if k not in dropped] if dropped else links
     return kept, members
 
