@@ -241,9 +241,11 @@ def _cohesive(links: list[Link]) -> tuple[list[Link], dict[str, list[str]]]:
     links are taken first and never dropped."""
     model = sorted((k for k in links if k.kind == "model"), key=_probability, reverse=True)
     ordered = [k for k in links if k.kind != "model"] + model
-    # the strongest link of a pair speaks for it: later entries overwrite earlier ones
-    probability = {(k.left, k.right): k.probability for k in reversed(ordered)}
-    parent = {rid: rid for k in ordered for rid in (k.left, k.right)}
+    neighbours: dict[str, list[tuple[str, float]]] = {}
+    for k in ordered:
+        neighbours.setdefault(k.left, []).append((k.right, k.probability))
+        neighbours.setdefault(k.right, []).append((k.left, k.probability))
+    parent = {rid: rid for rid in neighbours}
     members: dict[str, list[str]] = {}
     dropped: set[Link] = set()
     for link in ordered:
@@ -252,7 +254,7 @@ def _cohesive(links: list[Link]) -> tuple[list[Link], dict[str, list[str]]]:
             continue
         mine, theirs = members.get(ra, [ra]), members.get(rb, [rb])
         two_groups = len(mine) >= 2 and len(theirs) >= 2
-        if link.kind == "model" and two_groups and _weight_across(mine, theirs, probability) <= 0:
+        if link.kind == "model" and two_groups and not _borne_out(mine, theirs, parent, neighbours):
             dropped.add(link)
             continue
         # the smaller id becomes the root: a cluster's id is its smallest record id
@@ -272,16 +274,29 @@ def _probability(link: Link) -> float:
     return link.probability
 
 
-def _weight_across(
-    mine: Sequence[str], theirs: Sequence[str], probability: Mapping[tuple[str, str], float]
-) -> float:
-    """The summed log-odds of every pair between two groups (see `_cohesive`)."""
-    total = 0.0
-    for a in mine:
-        for b in theirs:
-            p = probability.get((a, b)) or probability.get((b, a)) or UNLINKED
-            total += _log_odds(p)
-    return total
+def _borne_out(
+    mine: Sequence[str],
+    theirs: Sequence[str],
+    parent: dict[str, str],
+    neighbours: Mapping[str, Sequence[tuple[str, float]]],
+) -> bool:
+    """Whether the log-odds of every pair between two groups sum above zero (see `_cohesive`).
+    The linked pairs are found from the smaller group's links (a group of thousands, a
+    placeholder identifier's holders, costs its links, not a lookup per pair)."""
+    smaller, larger = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+    other = _root(parent, larger[0])
+    total, linked = 0.0, 0
+    for a in smaller:
+        strongest: dict[
+            str, float
+        ] = {}  # a pair linked twice (model and identifier): the strongest
+        for b, p in neighbours[a]:
+            if _root(parent, b) == other and p > strongest.get(b, 0.0):
+                strongest[b] = p
+        linked += len(strongest)
+        total += sum(map(_log_odds, strongest.values()))
+    unlinked = len(mine) * len(theirs) - linked
+    return total + unlinked * _log_odds(UNLINKED) > 0
 
 
 def _components(links: Iterable[Link]) -> dict[str, str]:
