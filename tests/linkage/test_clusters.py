@@ -158,3 +158,30 @@ def test_two_people_who_meet_in_one_chance_likeness_stay_two() -> None:
     # a shared identifier is never outweighed
     phone = Link("b", "c", 1.0, "phone")
     assert len(set(connected_clusters(IDS, [*alike, phone], births).values())) == 1
+
+
+def test_clusters_do_not_depend_on_the_order_links_come_in() -> None:
+    # the scoring engine returns pairs in no fixed order, and pairs agreeing on the same
+    # fields score the same: the same file must give the same people on every run
+    links = [Link("a", "b", 0.99, "model"), Link("c", "d", 0.99, "model")]
+    links.append(Link("b", "c", 0.99, "model"))
+    assert connected_clusters(IDS, links) == connected_clusters(IDS, links[::-1])
+
+
+def test_a_link_weighed_down_early_still_speaks_once_its_records_are_joined() -> None:
+    # r0 and r3 have full dates twenty years apart, and the model linked them directly (its
+    # other fields outweighed the dates). That link first met two groups it could not join;
+    # weaker links then joined them, and the direct link keeps r0 and r3 together
+    links = [
+        Link("r0", "r2", 0.9992, "model"),
+        Link("r1", "r3", 0.9877, "model"),
+        Link("r0", "r3", 0.9731, "model"),
+        Link("r2", "r5", 0.8594, "model"),
+        Link("r1", "r5", 0.8505, "model"),
+        Link("r0", "r1", 0.8501, "model"),
+        Link("r3", "r5", 0.5369, "model"),
+    ]
+    births = {"r0": Birth("1990-01-01", 1990.0), "r3": Birth("1970-05-05", 1970.3)}
+    ids = ["r0", "r1", "r2", "r3", "r5"]
+    assert len(set(connected_clusters(ids, links, births).values())) == 1
+    assert connected_clusters(ids, links, births) == connected_clusters(ids, links)

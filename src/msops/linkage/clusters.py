@@ -180,6 +180,8 @@ def connected_clusters(
     clusters = {rid: rid for rid in record_ids}
     for root, members in groups.items():
         for rid in members:
+            if rid not in clusters:
+                raise ValueError("a link names a record that is not among the records clustered")
             clusters[rid] = root
     if births is None:
         return clusters
@@ -239,7 +241,7 @@ def _cohesive(links: list[Link]) -> tuple[list[Link], dict[str, list[str]]]:
     most pairs across link; two people who meet in one chance likeness (a namesake born a digit
     apart, a typo that makes one name of two) link in that pair only. Identifier and confirmed
     links are taken first and never dropped."""
-    model = sorted((k for k in links if k.kind == "model"), key=_probability, reverse=True)
+    model = sorted((k for k in links if k.kind == "model"), key=_strongest)
     ordered = [k for k in links if k.kind != "model"] + model
     neighbours: dict[str, list[tuple[str, float]]] = {}
     for k in ordered:
@@ -247,31 +249,42 @@ def _cohesive(links: list[Link]) -> tuple[list[Link], dict[str, list[str]]]:
         neighbours.setdefault(k.right, []).append((k.left, k.probability))
     parent = {rid: rid for rid in neighbours}
     members: dict[str, list[str]] = {}
+    # a root's group changes when another joins it: a refusal holds until one of the two does
+    version: dict[str, int] = {}
+    refused: set[tuple[str, int, str, int]] = set()
     dropped: set[Link] = set()
     for link in ordered:
-        ra, rb = _root(parent, link.left), _root(parent, link.right)
+        ra, rb = sorted((_root(parent, link.left), _root(parent, link.right)))
         if ra == rb:
             continue
         mine, theirs = members.get(ra, [ra]), members.get(rb, [rb])
-        two_groups = len(mine) >= 2 and len(theirs) >= 2
-        if link.kind == "model" and two_groups and not _borne_out(mine, theirs, parent, neighbours):
-            dropped.add(link)
-            continue
+        if link.kind == "model" and len(mine) >= 2 and len(theirs) >= 2:
+            state = (ra, version.get(ra, 0), rb, version.get(rb, 0))
+            if state in refused or not _borne_out(mine, theirs, parent, neighbours):
+                refused.add(state)
+                dropped.add(link)
+                continue
         # the smaller id becomes the root: a cluster's id is its smallest record id
-        low, high = (ra, rb) if ra < rb else (rb, ra)
-        parent[high] = low
+        parent[rb] = ra
+        version[ra] = version.get(ra, 0) + 1
         # the smaller group is copied into the larger (a placeholder identifier shared by
         # thousands of records must not copy its growing group once per record)
         larger, smaller = (mine, theirs) if len(mine) >= len(theirs) else (theirs, mine)
         larger.extend(smaller)
-        members.pop(high, None)
-        members[low] = larger
-    kept = [k for k in links if k not in dropped] if dropped else links
+        members.pop(rb, None)
+        members[ra] = larger
+    # a dropped link whose records a later link put in one group is kept: it is direct
+    # evidence between them (see `_strongest_first`)
+    kept = [k for k in links if k not in dropped or _root(parent, k.left) == _root(parent, k.right)]
     return kept, members
 
 
-def _probability(link: Link) -> float:
-    return link.probability
+def _strongest(link: Link) -> tuple[float, str, str]:
+    """Sort key: the most probable link first, ties in the order of the records' ids (links
+    come from an unordered join: equal probabilities must not be taken in whatever order it
+    gave)."""
+    a, b = link.left, link.right
+    return (-link.probability, a, b) if a < b else (-link.probability, b, a)
 
 
 def _borne_out(
@@ -287,9 +300,8 @@ def _borne_out(
     other = _root(parent, larger[0])
     total, linked = 0.0, 0
     for a in smaller:
-        strongest: dict[
-            str, float
-        ] = {}  # a pair linked twice (model and identifier): the strongest
+        # a pair linked twice (model and identifier) counts its stronger link
+        strongest: dict[str, float] = {}
         for b, p in neighbours[a]:
             if _root(parent, b) == other and p > strongest.get(b, 0.0):
                 strongest[b] = p
@@ -342,7 +354,7 @@ def _strongest_first(
     override_from: float,
 ) -> dict[str, str]:
     """`connected_clusters` with births, link by link (see there)."""
-    ordered = sorted(links, key=lambda k: (k.kind != "confirmed", -k.probability))
+    ordered = sorted(links, key=lambda k: (k.kind != "confirmed", *_strongest(k)))
     uf = _UnionFind(record_ids, births)
     direct = {
         (min(k.left, k.right), max(k.left, k.right))

@@ -38,7 +38,7 @@ def random_u(linker: Any, max_pairs: float, name_pairs: float, seed: int | None)
     term frequencies, which u does not touch. Comparing names is the costly part of the
     estimate (half a second of one at 100,000 records on 500,000 pairs)."""
     settings = linker._settings_obj
-    everything = list(settings.comparisons)
+    everything = settings.comparisons  # put back as it was, the list itself
     names = [c for c in everything if c.output_column_name == "name"]
     rest = [c for c in everything if c.output_column_name != "name"]
     try:
