@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
-from linkage_errors import record_kind
+from linkage_errors import RECORD_KINDS, record_kind
 
 from msops.linkage.files import read_clusters, read_truth
 
@@ -25,7 +25,7 @@ Kinds = tuple[str, str]
 
 
 def record_kinds(path: Path) -> dict[str, str]:
-    """record id -> "dob", "age" or "none" (what the record says about the birth)."""
+    """record id -> one of `linkage_errors.RECORD_KINDS`."""
     with path.open(newline="", encoding="utf-8") as handle:
         return {r["record_id"]: record_kind(r) for r in csv.DictReader(handle)}
 
@@ -74,7 +74,7 @@ def main() -> None:
             f"  {pair:>9} true {true[key]:>10,}  false {false:>9,}  missed {missed:>9,}"
             f"  F1 if all right {f1_if_right([key]):.4f}"
         )
-    for kind in ("age", "dob", "none"):
+    for kind in RECORD_KINDS:
         f1 = f1_if_right([k for k in every if kind in k])
         print(f"  every pair with a {kind} record right: F1 {f1:.4f}")
 

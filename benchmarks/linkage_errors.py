@@ -25,9 +25,12 @@ from msops.linkage.dedupe import dedupe
 from msops.linkage.files import read_people, read_truth
 from msops.linkage.matcher import DEFAULT_THRESHOLD, MatcherConfig, ScoredPair
 
+# what a record says about the birth: a full date, an estimated age, or nothing
+RECORD_KINDS = ("dob", "age", "nobirth")
+
 
 def record_kind(row: dict[str, str]) -> str:
-    """ "dob", "age" or "none": what the record says about the birth."""
+    """One of `RECORD_KINDS`."""
     if row["dob"]:
         return "dob"
     return "age" if row["estimated_age"] else "nobirth"
