@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from msops.linkage.names import clean_name, name_core, name_key, phonetic_key
-from msops.linkage.prepare import PersonInput, parse_dob, prepare_one
+from msops.linkage.names import clean_name, name_core, name_key, phonetic_key, soundex
+from msops.linkage.prepare import PersonInput, parse_dob, prepare, prepare_one
 
 
 def test_diacritics_are_dropped() -> None:
@@ -34,6 +34,36 @@ def test_name_order_does_not_change_the_key() -> None:
     assert phonetic_key("nguyen", "hoang") == phonetic_key("hoang", "nguyen")
     assert phonetic_key("nguyen", "hoang") == phonetic_key("nguien", "hoang")
     assert name_core("lan nguyen thi") == name_core("lan nguyen") == "lan nguyen"
+
+
+def test_a_batch_gives_each_record_the_keys_of_its_own_names() -> None:
+    """A batch works each distinct name out once and shares the results: every record must
+    still carry its own names' keys, in its own place, whatever the others are called."""
+    names = [
+        ("Văn Anh", "Nguyễn"),
+        ("Nguyen", "Van Anh"),  # family name first: the same key
+        ("Thi", "Van"),  # nothing but particles: the core is the whole key
+        ("Anh Anh", "Anh"),  # a token repeated across the names
+        (None, "Hoxha"),
+        ("Elira", None),
+        (None, None),
+        ("...", "Kaur"),
+        ("Văn Anh", "Nguyễn"),  # the first record again
+    ]
+    people = [PersonInput(f"r{i}", given_name=g, surname=s) for i, (g, s) in enumerate(names)]
+    columns = prepare(people)
+    assert columns["unique_id"] == [p.record_id for p in people]
+    for at, (given, surname) in enumerate(names):
+        g, s = clean_name(given), clean_name(surname)
+        key = name_key(g, s)
+        assert columns["name_key"][at] == key
+        assert columns["name_core"][at] == name_core(key)
+        assert columns["name_sdx"][at] == phonetic_key(g, s)
+        assert columns["full_name"][at] == (" ".join(n for n in (g, s) if n) or None)
+        assert columns["given_sdx"][at] == (soundex(g.split()[0]) if g else None)
+        assert columns["surname_sdx"][at] == (soundex(s.split()[-1]) if s else None)
+    assert columns["name_core"][2] == "thi van"
+    assert columns["name_key"][0] == columns["name_key"][1] == "anh nguyen van"
 
 
 def test_dates_of_birth_give_parts_and_the_swapped_variant() -> None:

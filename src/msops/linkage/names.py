@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from unidecode import unidecode
 
@@ -47,8 +49,11 @@ def name_core(key: str | None) -> str | None:
     """A name key without particles; the whole key if nothing else is left."""
     if not key:
         return None
-    core = " ".join(t for t in key.split() if t not in PARTICLES)
-    return core or key
+    return _core(key.split(), key)
+
+
+def _core(tokens: Iterable[str], key: str) -> str:
+    return " ".join(t for t in tokens if t not in PARTICLES) or key
 
 
 def name_key(*names: str | None) -> str | None:
@@ -78,6 +83,37 @@ def phonetic_key(*names: str | None) -> str | None:
     """Soundex of every token, sorted: survives typos in vowels, dropped accents and swaps."""
     codes = sorted({soundex(t) for n in names if n for t in n.split()})
     return " ".join(codes) or None
+
+
+class NameParts(NamedTuple):
+    """What the keys of a whole name need from one of its cleaned names (given names or
+    surname), worked out once per distinct name: a file holds far fewer names than pairs."""
+
+    tokens: frozenset[str]
+    codes: frozenset[str]  # the Soundex of each token
+    first_code: str | None  # of the first token
+    last_code: str | None  # of the last token
+
+
+def name_parts(name: str | None) -> NameParts:
+    tokens = name.split() if name else []
+    codes = [soundex(t) for t in tokens]
+    return NameParts(
+        frozenset(tokens),
+        frozenset(codes),
+        codes[0] if codes else None,
+        codes[-1] if codes else None,
+    )
+
+
+def name_keys(given: NameParts, surname: NameParts) -> tuple[str | None, str | None, str | None]:
+    """`name_key`, its `name_core` and `phonetic_key` of a given name and surname, from their
+    parts (the same values as those functions give on the names themselves)."""
+    tokens = sorted(given.tokens | surname.tokens)
+    if not tokens:
+        return None, None, None
+    key = " ".join(tokens)
+    return key, _core(tokens, key), " ".join(sorted(given.codes | surname.codes))
 
 
 def first_token(name: str | None) -> str | None:

@@ -7,28 +7,21 @@ Either way it becomes a `PersonInput`, and `prepare` turns a batch of them into 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from itertools import islice
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from msops.domain.identifiers import clean_identifier, clean_postcode_district
-from msops.linkage.names import (
-    clean_name,
-    first_token,
-    last_token,
-    name_core,
-    name_key,
-    phonetic_key,
-    soundex,
-)
+from msops.linkage.names import NameParts, clean_name, first_token, name_keys, name_parts
 
 _DATE_RE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})\s*$")
 _GENDERS = {"f": "f", "female": "f", "w": "f", "m": "m", "male": "m"}
 _ADDRESS_JUNK = re.compile(r"[^a-z0-9 ]+")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+_T = TypeVar("_T")
+_U = TypeVar("_U")
 
 COLUMNS = (
     "unique_id",
@@ -142,7 +135,6 @@ def clean_phone(raw: str | None) -> str | None:
         return digits or None
 
 
-@lru_cache(maxsize=200_000)
 def clean_postcode(raw: str | None) -> tuple[str | None, str | None]:
     """(postcode, district): UK postcodes normalised; others kept as upper-case text."""
     if not raw or not raw.strip():
@@ -175,14 +167,16 @@ def clean_gender(raw: str | None) -> str | None:
 
 # The name columns, in `COLUMNS` order (from "given" to "surname_sdx").
 _NAME_COLUMNS = COLUMNS[COLUMNS.index("given") : COLUMNS.index("surname_sdx") + 1]
+# The date columns, in `COLUMNS` order (from "dob" to "dob_md").
+_DATE_COLUMNS = COLUMNS[COLUMNS.index("dob") : COLUMNS.index("dob_md") + 1]
 
 
-@lru_cache(maxsize=500_000)
-def _clean_name_columns(given: str | None, surname: str | None) -> tuple[object, ...]:
-    """The name columns of cleaned names, in `_NAME_COLUMNS` order (names repeat, in many
-    spellings: cached)."""
-    key = name_key(given, surname)
-    full = " ".join(n for n in (given, surname) if n) or None
+def _name_columns(
+    given: str | None, surname: str | None, given_parts: NameParts, surname_parts: NameParts
+) -> tuple[object, ...]:
+    """The name columns of cleaned names, in `_NAME_COLUMNS` order."""
+    full = f"{given} {surname}" if given and surname else given or surname
+    key, core, phonetic = name_keys(given_parts, surname_parts)
     return (
         given,
         surname,
@@ -192,17 +186,23 @@ def _clean_name_columns(given: str | None, surname: str | None) -> tuple[object,
         # letter away (see `training.nearby_tf`)
         full,
         key,
-        name_core(key),
-        phonetic_key(given, surname),
-        soundex(first_token(given) or "") or None,
-        soundex(last_token(surname) or "") or None,
+        core,
+        phonetic,
+        given_parts.first_code,
+        surname_parts.last_code,
     )
 
 
-@lru_cache(maxsize=100_000)
-def _dob_columns(
-    raw: str | None,
-) -> tuple[str | None, str | None, str | None, str | None, int | None, float | None]:
+def _names(given: list[str | None], surname: list[str | None]) -> list[tuple[object, ...]]:
+    """The name columns of every record (as rows), from each distinct name's parts."""
+    parts = {name: name_parts(name) for name in {*given, *surname}}
+    return _by_value(
+        lambda pair: _name_columns(*pair, parts[pair[0]], parts[pair[1]]),
+        list(zip(given, surname, strict=True)),
+    )
+
+
+def _date_columns(raw: str | None) -> tuple[object, ...]:
     """dob, dob_swapped, dob_unordered, dob_md, birth year and decimal year of a written date."""
     dob = parse_dob(raw)
     if dob is None:
@@ -211,51 +211,68 @@ def _dob_columns(
     return dob.iso, dob.swapped, dob.unordered, dob.iso[5:], dob.year, when
 
 
-def _row(person: PersonInput) -> tuple[object, ...]:
-    """The model's columns for one record, in `COLUMNS` order."""
-    dob, swapped, unordered, md, year, when = _dob_columns(person.dob)
-    exact = dob is not None
-    if not exact:
-        when = estimated_birth_when(person.estimated_age, person.age_on)
-        year = _year(when)
-    postcode, district = clean_postcode(person.postcode)
-    return (
-        person.record_id,
-        person.source,
-        *_clean_name_columns(clean_name(person.given_name), clean_name(person.surname)),
-        clean_name(person.alias),
-        dob,
-        swapped,
-        unordered,
-        md,
-        year,
-        exact,
-        when,
-        clean_gender(person.gender),
-        clean_name(person.nationality),
-        clean_phone(person.phone),
-        postcode,
-        district,
-        clean_address(person.address),
-    )
+def _by_value(clean: Callable[[_T], _U], values: Sequence[_T]) -> list[_U]:
+    """`clean` of every value, computed once per distinct value: names, dates and places repeat
+    across a file, and a lookup costs a fraction of a call."""
+    done = {value: clean(value) for value in set(values)}
+    return list(map(done.__getitem__, values))
+
+
+def _transposed(rows: Iterable[tuple[object, ...]], width: int) -> list[list[Any]]:
+    """Rows as columns, a chunk at a time (one C-level transpose instead of an append per value,
+    and the rows are never all in memory at once)."""
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    rows = iter(rows)
+    while chunk := list(islice(rows, 10_000)):
+        for values, column in zip(zip(*chunk, strict=True), columns, strict=True):
+            column.extend(values)
+    return columns
+
+
+def _births(
+    years: list[Any], whens: list[Any], ages: list[Any], said_on: list[Any]
+) -> list[object]:
+    """Fill in, where a record has no date of birth, the birth year and decimal year from its
+    estimated age (in place); whether each record's birth is from a date."""
+    exact: list[object] = [year is not None for year in years]
+    for at in (i for i, dated in enumerate(exact) if not dated):
+        when = estimated_birth_when(ages[at], said_on[at])
+        years[at], whens[at] = _year(when), when
+    return exact
+
+
+def prepare(people: Iterable[PersonInput]) -> dict[str, list[object]]:
+    """Columns (name -> values) for a batch of records, in input order. Each column is cleaned
+    a column at a time, once per distinct value (the raw values are let go as they are used)."""
+    raw = dict(zip(PersonInput._fields, _transposed(people, len(PersonInput._fields)), strict=True))
+    columns: dict[str, list[object]] = {
+        "unique_id": raw.pop("record_id"),
+        "source": raw.pop("source"),
+    }
+    given = _by_value(clean_name, raw.pop("given_name"))
+    surname = _by_value(clean_name, raw.pop("surname"))
+    names = _transposed(_names(given, surname), len(_NAME_COLUMNS))
+    columns.update(zip(_NAME_COLUMNS, names, strict=True))
+    columns["alias"] = _by_value(clean_name, raw.pop("alias"))
+    dates = _transposed(_by_value(_date_columns, raw.pop("dob")), 6)
+    columns.update(zip(_DATE_COLUMNS, dates[:4], strict=True))
+    years, whens = dates[4:]
+    exact = _births(years, whens, raw.pop("estimated_age"), raw.pop("age_on"))
+    columns["birth_year"], columns["birth_year_exact"], columns["birth_when"] = years, exact, whens
+    columns["gender"] = _by_value(clean_gender, raw.pop("gender"))
+    columns["nationality"] = _by_value(clean_name, raw.pop("nationality"))
+    columns["phone"] = _by_value(clean_phone, raw.pop("phone"))
+    places = _by_value(clean_postcode, raw.pop("postcode"))
+    columns["postcode"] = [p for p, _ in places]
+    columns["postcode_district"] = [d for _, d in places]
+    columns["address"] = _by_value(clean_address, raw.pop("address"))
+    return {c: columns[c] for c in COLUMNS}
 
 
 def prepare_one(person: PersonInput) -> dict[str, object]:
     """The model's columns for one record."""
-    return dict(zip(COLUMNS, _row(person), strict=True))
+    return {name: values[0] for name, values in prepare([person]).items()}
 
 
 def _year(when: float | None) -> int | None:
     return None if when is None else int(when)
-
-
-def prepare(people: Iterable[PersonInput]) -> dict[str, list[object]]:
-    """Columns (name -> values) for a batch of records, in input order (rows are turned into
-    columns a chunk at a time: one C-level transpose instead of an append per value)."""
-    columns: dict[str, list[object]] = {c: [] for c in COLUMNS}
-    lists = [columns[c] for c in COLUMNS]
-    rows = map(_row, people)
-    while chunk := list(islice(rows, 10_000)):
-        for values, column in zip(zip(*chunk, strict=True), lists, strict=True):
-            column.extend(values)
-    return columns
