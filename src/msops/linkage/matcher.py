@@ -265,13 +265,28 @@ def _with_names(connection: Any, predicted: str, people: str, evidence: bool) ->
     return connection.sql(sql).to_arrow_table()
 
 
+# the columns of a `ScoredPair`, in the order of its fields (the scored table's own types: text
+# ids, double probability and weight, boolean one_name and family)
+_PAIR_COLUMNS = (
+    "unique_id_l",
+    "unique_id_r",
+    "match_probability",
+    "match_weight",
+    "one_name",
+    "family",
+)
+
+
 def _pairs(table: pa.Table, labels: dict[str, dict[int, str]], evidence: bool) -> list[ScoredPair]:
     """Python pairs from the scored table, a batch at a time (a whole table's Python lists
     next to the pairs would double the memory at a million records)."""
-    out = []
+    out: list[ScoredPair] = []
     for batch in table.to_batches(max_chunksize=100_000):
         data = batch.to_pydict()
         fields = [f for f in labels if evidence and f"gamma_{f}" in data and f"mw_{f}" in data]
+        if not fields:  # the pairs alone (every run but one keeping the evidence): no loop
+            out += map(ScoredPair, *(data[c] for c in _PAIR_COLUMNS))
+            continue
         for i in range(batch.num_rows):
             pair = ScoredPair(
                 str(data["unique_id_l"][i]),
