@@ -79,6 +79,23 @@ def test_dates_of_birth_give_parts_and_the_swapped_variant() -> None:
     assert parse_dob("unknown") is None
 
 
+def test_a_placeholder_date_is_no_birth_and_stops_nothing() -> None:
+    """Systems write 9999-12-31 for "not known": it is no date of birth, and a batch holding
+    it (or an age given on it) is prepared like any other."""
+    assert parse_dob("9999-12-31") is None
+    assert parse_dob(f"{date.today().year + 1}-01-01") is None
+    columns = prepare(
+        [
+            PersonInput("a", dob="9999-12-31"),
+            PersonInput("b", estimated_age=30, age_on=date(9999, 12, 31)),
+            PersonInput("c", dob="2000-07-01"),
+        ]
+    )
+    assert columns["dob"] == [None, None, "2000-07-01"]
+    assert columns["birth_year"][1] == 9969 and columns["birth_year_exact"] == [False, False, True]
+    assert columns["birth_when"][2] == pytest.approx(2000.5, abs=0.01)
+
+
 def test_a_record_is_prepared_with_cleaned_identifiers() -> None:
     row = prepare_one(
         PersonInput(

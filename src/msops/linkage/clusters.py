@@ -243,10 +243,11 @@ def _cohesive(links: list[Link]) -> tuple[list[Link], dict[str, list[str]]]:
     links are taken first and never dropped."""
     model = sorted((k for k in links if k.kind == "model"), key=_strongest)
     ordered = [k for k in links if k.kind != "model"] + model
-    neighbours: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
+    by_record: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
     for k in ordered:
-        neighbours[k.left].append((k.right, k.probability))
-        neighbours[k.right].append((k.left, k.probability))
+        by_record[k.left].append((k.right, k.probability))
+        by_record[k.right].append((k.left, k.probability))
+    neighbours = dict(by_record)  # a lookup of a record without links is an error, not a []
     parent = {rid: rid for rid in neighbours}
     members: dict[str, list[str]] = {}
     # a root's group changes when another joins it: a refusal holds until one of the two does

@@ -96,6 +96,7 @@ class NameParts(NamedTuple):
 
 
 def name_parts(name: str | None) -> NameParts:
+    """The parts of one cleaned name (see `clean_name`); None has none."""
     tokens = name.split() if name else []
     codes = [soundex(t) for t in tokens]
     return NameParts(
@@ -120,9 +121,3 @@ def first_token(name: str | None) -> str | None:
     if not name:
         return None
     return name.split()[0]
-
-
-def last_token(name: str | None) -> str | None:
-    if not name:
-        return None
-    return name.split()[-1]

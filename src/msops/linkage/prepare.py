@@ -7,6 +7,7 @@ Either way it becomes a `PersonInput`, and `prepare` turns a batch of them into 
 from __future__ import annotations
 
 import re
+from calendar import isleap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -94,7 +95,8 @@ class DateParts:
 
 
 def parse_dob(raw: str | None) -> DateParts | None:
-    """The parts of a date of birth; None if blank or not a real date (never an error)."""
+    """The parts of a date of birth; None if blank or not a real date (never an error). A date
+    after today is not a birth but a placeholder ("9999-12-31") or a slip."""
     if not raw:
         return None
     match = _DATE_RE.match(raw)
@@ -102,16 +104,18 @@ def parse_dob(raw: str | None) -> DateParts | None:
         return None
     year, month, day = (int(g) for g in match.groups())
     try:
-        date(year, month, day)
+        born = date(year, month, day)
     except ValueError:
+        return None
+    if born > date.today():
         return None
     return DateParts(f"{year:04d}-{month:02d}-{day:02d}", year, month, day)
 
 
 def decimal_year(day: date) -> float:
     """The date as a year with its fraction (1 July 2000 is about 2000.5)."""
-    start = date(day.year, 1, 1)
-    return day.year + (day - start).days / (date(day.year + 1, 1, 1) - start).days
+    days = 366 if isleap(day.year) else 365  # not date(year + 1, 1, 1): 9999 is the last year
+    return day.year + (day - date(day.year, 1, 1)).days / days
 
 
 def estimated_birth_when(age: int | None, age_on: date | None) -> float | None:
