@@ -296,8 +296,12 @@ def training_blocking_rules(present: set[str]) -> list[str]:
     """
     rules = ["l.dob = r.dob"] if "birth_year" in present else []
     anchors = [f"l.{c} = r.{c}" for c in ("phone", "postcode") if c in present]
-    if anchors:
+    # the name pass learns the comparisons of the columns it does not block on: a file of
+    # names and contacts only learns the contacts on names alone, one of names only has
+    # nothing for it to learn
+    others = {"birth_year", "gender", "nationality", "address"} & present
+    if anchors and others:
         rules.append(f"l.name_key = r.name_key AND ({' OR '.join(anchors)})")
-    else:
+    elif others or {"phone", "postcode", "postcode_district"} & present:
         rules.append("l.name_key = r.name_key")
     return rules

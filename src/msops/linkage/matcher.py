@@ -185,7 +185,7 @@ def _match(
     from splink import Linker
 
     say(f"registering {len(columns['unique_id']):,} records")
-    table = _with_name_roles(_with_block_columns(pa.table({c: columns[c] for c in COLUMNS})))
+    table = _with_name_roles(_with_block_columns(_arrow(columns)))
     columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
     sdf = db.register(table, dataset_display_name="people")
     # validate_settings only logs warnings about the settings, which are fixed in this module
@@ -208,10 +208,17 @@ def _match(
     training.nearby_tf(linker, db, connection, full_names)
     say("learning how often true matches agree (m, expectation maximisation)")
     for rule in cmp.training_blocking_rules(present):
+        if not _any_pair(connection, people, rule):
+            # a small file, or one with ages but no dates, may hold no pair for a pass to
+            # learn from (Splink would raise, and leave its settings half changed): the fields
+            # it would have taught keep the model's starting values
+            say("too few likely matches to learn from in one pass: starting values kept")
+            continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=config.em_max_pairs
         )
     training.prior_from_dates(linker)
+    training.cap_prior(linker, table.num_rows)
     say("scoring candidate pairs")
     predicted = linker.inference.predict(
         threshold_match_probability=config.keep_pairs_from, warning_mode="never"
@@ -221,6 +228,22 @@ def _match(
     pairs = _pairs(scored, labels, config.evidence)
     predicted.drop_table_from_database_and_remove_from_cache()
     return MatchResult(pairs, labels, present)
+
+
+def _any_pair(connection: Any, people: str, rule: str) -> bool:
+    """Whether a blocking rule (of `comparisons`, on columns `l` and `r`) pairs any records."""
+    # the table name is Splink's own and the rule is the model's: no outside text in the query
+    sql = f"SELECT 1 FROM {people} l JOIN {people} r ON {rule} AND l.unique_id < r.unique_id"  # noqa: S608
+    return bool(connection.execute(f"{sql} LIMIT 1").fetchall())
+
+
+# Arrow types of the prepared columns (see `prepare.COLUMNS`): text unless listed. A column
+# blank in every record would otherwise come out typed as null, which compares with nothing.
+_TYPES = {"birth_year": pa.int64(), "birth_year_exact": pa.bool_(), "birth_when": pa.float64()}
+
+
+def _arrow(columns: dict[str, list[Any]]) -> pa.Table:
+    return pa.table({c: pa.array(columns[c], type=_TYPES.get(c, pa.string())) for c in COLUMNS})
 
 
 def _level_labels(linker: Any) -> dict[str, dict[int, str]]:

@@ -24,10 +24,17 @@ def prior(linker: Any, present: set[str]) -> None:
         rules.append("l.phone = r.phone AND l.name_key = r.name_key")
     if not rules:
         rules = ["l.full_name = r.full_name"]
+    settings = linker._settings_obj
+    default = settings._probability_two_random_records_match
     try:
         linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
     except Exception as err:  # too few sure pairs to estimate from: keep the default prior
         log.info("prior left at its default: %s", type(err).__name__)
+    if not 0.0 < settings._probability_two_random_records_match < 1.0:
+        # no sure pair at all (a small file of distinct people): a prior of 0 would score
+        # nothing, so the default stands
+        log.info("prior left at its default: no sure pairs")
+        settings._probability_two_random_records_match = default
 
 
 def random_u(linker: Any, max_pairs: float, name_pairs: float, seed: int | None) -> None:
@@ -76,6 +83,24 @@ def prior_from_dates(linker: Any) -> None:
         return
     odds = block / (1.0 - block) / (m / u)
     linker._settings_obj._probability_two_random_records_match = odds / (1.0 + odds)
+
+
+# A guard for small files: two random records of n are one person's at most
+# (RECORDS_PER_PERSON_MAX - 1) / (n - 1) of the time. Generous, so that it never binds on a
+# file of thousands (FEBRL3's estimate is 0.009 at 5,000 records, under the cap of 0.0098).
+RECORDS_PER_PERSON_MAX = 50
+
+
+def cap_prior(linker: Any, n_records: int) -> None:
+    """Hold the prior to what a file could hold. On a small file every pair sharing a date of
+    birth may be one person's, and the estimate from dates then says nearly every pair is one
+    (244 records: a prior of 0.99999, and six namesakes born years apart scored 0.9999)."""
+    if n_records < 2:
+        return
+    settings = linker._settings_obj
+    cap = min(1.0, (RECORDS_PER_PERSON_MAX - 1) / (n_records - 1))
+    if settings._probability_two_random_records_match > cap:
+        settings._probability_two_random_records_match = cap
 
 
 # Records sampled to measure how often namesakes who are surely different people agree.
