@@ -38,7 +38,17 @@ def clean_name(raw: str | None) -> str | None:
     ascii_text = ascii_text.replace("'", "")  # O'Brien -> obrien, not "o brien"
     letters = _NON_LETTERS.sub(" ", ascii_text)
     cleaned = _SPACES.sub(" ", letters).strip()
+    if cleaned in PLACEHOLDERS:
+        return None
     return cleaned or None
+
+
+# What systems write for a name nobody knows (after cleaning: "N/K" is "n k"). Two "Unknown
+# Unknown" records are not one person by their names.
+PLACEHOLDERS = frozenset(
+    {"unknown", "not known", "nk", "n k", "unk", "unnamed", "no name", "noname", "tbc", "n a"}
+    | {"x", "xx", "xxx", "anon", "anonymous", "fnu", "lnu", "none", "null"}
+)
 
 
 # Particles and markers that one record carries and another drops (Nguyễn Thị Lan / Nguyen Lan).

@@ -130,6 +130,8 @@ def estimated_birth_when(age: int | None, age_on: date | None) -> float | None:
 def clean_phone(raw: str | None) -> str | None:
     if not raw or not raw.strip():
         return None
+    if len(set(re.sub(r"\D", "", raw)[-7:])) <= 1:
+        return None  # "00000000000", "07777 777777": a placeholder, nobody's number
     if _E164.match(raw):
         return raw  # already E.164 (most records of a large file): no parsing needed
     try:
@@ -152,7 +154,15 @@ def clean_postcode(raw: str | None) -> tuple[str | None, str | None]:
         return None, clean_postcode_district(raw)
     except ValueError:
         value = re.sub(r"\s+", "", raw).upper()
-        return value or None, None
+        # another country's postcode has digits: "NFA", "N/A" or "UNKNOWN" is no place
+        return (value, None) if any(c.isdigit() for c in value) else (None, None)
+
+
+# What systems write for no address (after cleaning): people sharing it share no home.
+_NO_ADDRESS = frozenset(
+    {"nfa", "no fixed abode", "no fixed address", "unknown", "not known", "nk", "n k", "n a"}
+    | {"na", "none", "nil", "tbc", "no address", "address unknown", "unknown address"}
+)
 
 
 def clean_address(raw: str | None) -> str | None:
@@ -160,7 +170,7 @@ def clean_address(raw: str | None) -> str | None:
         return None
     value = _ADDRESS_JUNK.sub(" ", raw.lower())
     value = " ".join(value.split())
-    return value or None
+    return value if value and value not in _NO_ADDRESS else None
 
 
 def clean_gender(raw: str | None) -> str | None:
