@@ -83,10 +83,20 @@ def dedupe_cmd(
     ] = None,
 ) -> None:
     """Find the records of one person in any person file (outside the database)."""
+    # refused before a run that may take minutes, not after it
+    for path in (out, pairs):
+        if path is not None:
+            _check_writable(path, input_csv)
+    if threshold is not None and not 0.0 < threshold <= 1.0:  # NaN fails this too
+        raise InvalidInput(f"--threshold {threshold}: a match probability above 0, at most 1")
+    # pairs are kept from the threshold when it is below where they usually are
+    config = MatcherConfig(threshold=threshold)
+    if threshold is not None and threshold < config.keep_pairs_from:
+        config = MatcherConfig(threshold=threshold, keep_pairs_from=threshold)
     with stage_progress() as progress:
         stages = StageProgress(progress)
         # read as prepared: a million records are never all in memory as text and as objects
-        result = dedupe(iter_people(input_csv), MatcherConfig(threshold=threshold), stages)
+        result = dedupe(iter_people(input_csv), config, stages)
         stages.done()
     write_clusters(out, result.clusters)
     if pairs is not None:
@@ -94,6 +104,16 @@ def dedupe_cmd(
     n_clusters = len(set(result.clusters.values()))
     n_records = len(result.clusters)
     console.print(f"{n_records:,} records, {n_clusters:,} people; clusters written to {out}")
+
+
+def _check_writable(path: Path, source: Path) -> None:
+    """Refuse an output path that cannot be written, or that is the input itself."""
+    if path.exists() and path.resolve() == source.resolve():
+        raise InvalidInput(f"{path}: is the input file; choose another file to write")
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder; give a file name to write")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"{path}: its folder {path.parent} does not exist")
 
 
 @app.command("evaluate")
