@@ -90,6 +90,7 @@ def test_a_few_different_people_stay_apart(tmp_path: Path) -> None:
     code, output = _dedupe(str(_write(tmp_path / "in.csv", rows)), "--out", str(out))
     assert code == 0, output
     assert len(set(_clusters(out).values())) == 10
+    assert "fewer than 1,000 records that is rough" in " ".join(output.split())
 
 
 def test_placeholders_for_what_nobody_knows_join_nobody(tmp_path: Path) -> None:
@@ -146,8 +147,12 @@ def test_a_file_without_a_header_row_is_refused_without_repeating_it(tmp_path: P
             "record_id,given_name,surname,notes\nr1,Ana," + "x" * 600 + ",ok\n",
             "row 2, column surname: longer than 500 characters",
         ),
+        (
+            "record_id,given_name,surname,dob\nr1,Ana,Pop,1990-06-23\nr2,Ana,Pop,23/06/1990\n",
+            "row 3, column dob: not a date as YYYY-MM-DD",
+        ),
     ],
-    ids=["quote-left-open", "semicolons", "tabs", "superscript-age", "name-too-long"],
+    ids=["quote-left-open", "semicolons", "tabs", "superscript-age", "name-too-long", "day-first"],
 )
 def test_a_malformed_file_is_refused_by_name(tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "bad.csv"

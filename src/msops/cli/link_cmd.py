@@ -104,6 +104,16 @@ def dedupe_cmd(
     n_clusters = len(set(result.clusters.values()))
     n_records = len(result.clusters)
     console.print(f"{n_records:,} records, {n_clusters:,} people; clusters written to {out}")
+    if 0 < n_records < SMALL_FILE:
+        console.print(
+            f"note: the model learns how much each field counts from the file itself; with"
+            f" fewer than {SMALL_FILE:,} records that is rough, and a record may stay alone"
+            " even beside an exact copy"
+        )
+
+
+# Below this many records the weights learnt from the file are rough (a word to the user).
+SMALL_FILE = 1_000
 
 
 def _check_writable(path: Path, source: Path) -> None:

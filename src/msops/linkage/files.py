@@ -9,7 +9,7 @@ from pathlib import Path
 
 from msops.domain.errors import InvalidInput
 from msops.linkage.clusters import Link
-from msops.linkage.prepare import PersonInput
+from msops.linkage.prepare import PersonInput, written_as_date
 
 # the first bytes of an .xlsx (a zip) and of an old .xls (an OLE2 compound file)
 _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -84,6 +84,7 @@ def _people_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[PersonInpu
     take = [at.get(f) if f in PERSON_FIELDS else None for f in PersonInput._fields]
     age_at, age_on_at = at.get("estimated_age"), at.get("age_on")
     age_slot = PersonInput._fields.index("estimated_age")
+    dob_slot = PersonInput._fields.index("dob")
     id_at, width = at["record_id"], len(header)
     read_at = {i for i in [id_at, *take, age_at, age_on_at] if i is not None}
     seen: dict[str, int] = {}
@@ -104,6 +105,9 @@ def _people_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[PersonInpu
         seen[rid] = number
         values: list[object] = [None if i is None else (raw[i].strip() or None) for i in take]
         values[0] = rid
+        if values[dob_slot] is not None and not written_as_date(values[dob_slot]):  # type: ignore[arg-type]
+            # a whole file of day-first dates would otherwise run without a date of birth
+            raise InvalidInput(f"{path}, row {number}, column dob: not a date as YYYY-MM-DD")
         if age_at is not None and raw[age_at].strip():
             on = raw[age_on_at].strip() if age_on_at is not None else ""
             values[age_slot : age_slot + 2] = _estimated_age(path, number, raw[age_at].strip(), on)

@@ -94,6 +94,12 @@ class DateParts:
         return f"{self.year:04d}:{low:02d}:{high:02d}"
 
 
+def written_as_date(raw: str) -> bool:
+    """Whether a value is written as a date is here (YYYY-MM-DD or YYYYMMDD), whether or not
+    the date exists: "23/06/1993" is not, "1990-02-30" is."""
+    return _DATE_RE.match(raw) is not None
+
+
 def parse_dob(raw: str | None) -> DateParts | None:
     """The parts of a date of birth; None if blank or not a real date (never an error). A date
     after today is not a birth but a placeholder ("9999-12-31") or a slip."""
