@@ -5,6 +5,10 @@ Every one either runs or stops with a sentence naming the file and what is wrong
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from random import Random
@@ -241,3 +245,30 @@ def test_evaluate_refuses_a_truth_it_cannot_score(tmp_path: Path, truth: str, me
     )
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_a_killed_run_leaves_no_records_behind(tmp_path: Path) -> None:
+    """A run spills records (personal data) to a temporary folder: stopped by SIGTERM, as
+    `kill` and job schedulers stop it, it removes the folder on its way out."""
+    source = _write(tmp_path / "in.csv", _people(3000))
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    msops = Path(sys.executable).with_name("msops")
+    run = subprocess.Popen(
+        [str(msops), "link", "dedupe", str(source), "--out", str(tmp_path / "c.csv")],
+        env={**os.environ, "TMPDIR": str(spill)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(spill.glob("msops-linkage-*")) and run.poll() is None:
+            assert time.monotonic() < deadline, "the run never made its temporary folder"
+            time.sleep(0.05)
+        assert run.poll() is None, "the run ended before it could be stopped"
+        run.terminate()
+        assert run.wait(timeout=60) == 143
+    finally:
+        run.kill()
+    assert list(spill.iterdir()) == []
+    assert not (tmp_path / "c.csv").exists()

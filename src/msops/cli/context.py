@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
@@ -53,6 +55,7 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        previous = _exit_on_terminate()
         try:
             return func(*args, **kwargs)
         except MsopsError as err:
@@ -61,5 +64,23 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             errors.print("interrupted")
             sys.exit(130)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper
+
+
+def _exit_on_terminate() -> signal.Handlers | Callable[..., object] | int | None:
+    """Make a polite kill (SIGTERM, as `kill` and job schedulers send) unwind the command like
+    Ctrl-C does, so its temporary files are removed: a linkage run spills records, personal
+    data, to a temporary folder. Returns the handler it replaced (None off the main thread,
+    where Python cannot set one)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def terminated(_signum: int, _frame: object) -> None:
+        errors.print("terminated")
+        sys.exit(143)
+
+    return signal.signal(signal.SIGTERM, terminated)
