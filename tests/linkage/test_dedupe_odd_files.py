@@ -155,8 +155,28 @@ def test_a_file_without_a_header_row_is_refused_without_repeating_it(tmp_path: P
             "record_id,given_name,surname,dob\nr1,Ana,Pop,1990-06-23\nr2,Ana,Pop,23/06/1990\n",
             "row 3, column dob: not a date as YYYY-MM-DD",
         ),
+        ("record_id,given_name,record_id\nr1,Ana,x1\n", "the column record_id appears twice"),
+        (
+            "record_id,given_name,estimated_age\nr1,Ana,200\n",
+            "row 2, column estimated_age: more than 120 years",
+        ),
+        (
+            "record_id,given_name,estimated_age,age_on\n"
+            f"r1,Ana,30,{date.today() + timedelta(days=1)}\n",
+            "row 2, column age_on: after today",
+        ),
     ],
-    ids=["quote-left-open", "semicolons", "tabs", "superscript-age", "name-too-long", "day-first"],
+    ids=[
+        "quote-left-open",
+        "semicolons",
+        "tabs",
+        "superscript-age",
+        "name-too-long",
+        "day-first",
+        "two-id-columns",
+        "age-200",
+        "age-given-tomorrow",
+    ],
 )
 def test_a_malformed_file_is_refused_by_name(tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "bad.csv"
@@ -172,6 +192,11 @@ def test_a_long_value_in_a_column_that_is_not_read_is_allowed(tmp_path: Path) ->
     source = _write(tmp_path / "in.csv", rows, [*HEADER, "notes"])
     code, output = _dedupe(str(source), "--out", str(tmp_path / "c.csv"))
     assert code == 0, output
+
+
+def test_a_folder_is_not_a_person_file(tmp_path: Path) -> None:
+    code, output = _dedupe(str(tmp_path), "--out", str(tmp_path / "c.csv"))
+    assert code == 1 and "not a file" in output
 
 
 def test_a_workbook_is_refused_as_one(tmp_path: Path) -> None:

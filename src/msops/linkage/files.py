@@ -16,6 +16,7 @@ _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 # A name or address longer than this is no name: comparing spellings costs the square of the
 # length, and one value of 10,000 characters stalled a run for minutes.
 MAX_VALUE_LENGTH = 500
+MAX_AGE = 120  # an estimated age above this is a slip (as prepare.estimated_birth_when says)
 
 PERSON_FIELDS = (
     "source",
@@ -33,8 +34,10 @@ PERSON_FIELDS = (
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     """The file's rows as they are read (a million records are never all in memory as text),
     with unreadable files refused by name."""
-    if not path.is_file():
+    if not path.exists():
         raise InvalidInput(f"{path}: no such file")
+    if not path.is_file():
+        raise InvalidInput(f"{path}: not a file")
     with path.open("rb") as raw:
         if raw.read(4) in _WORKBOOK_SIGNATURES:
             raise InvalidInput(
@@ -79,6 +82,9 @@ def _people_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[PersonInpu
     header = [h.strip() for h in next(reader, [])]
     if "record_id" not in header:
         raise InvalidInput(f"{path}: {_no_record_id(header)}")
+    for name in ("record_id", *PERSON_FIELDS, "estimated_age", "age_on"):
+        if header.count(name) > 1:  # which of the two holds the value is anybody's guess
+            raise InvalidInput(f"{path}: the column {name} appears twice in the first row")
     at = {name: i for i, name in reversed(list(enumerate(header)))}  # first of a repeated name
     # where each PersonInput field is read (None: not a column of the file, or not read from one)
     take = [at.get(f) if f in PERSON_FIELDS else None for f in PersonInput._fields]
@@ -145,12 +151,16 @@ def _estimated_age(path: Path, number: int, raw: str, when: str) -> tuple[int, d
     """The optional `estimated_age` (whole years) and `age_on` (YYYY-MM-DD, default today)."""
     if not (raw.isascii() and raw.isdigit()):
         raise InvalidInput(f"{path}, row {number}, column estimated_age: not a whole number")
+    if int(raw) > MAX_AGE:
+        raise InvalidInput(f"{path}, row {number}, column estimated_age: more than {MAX_AGE} years")
     try:
         age_on = date.fromisoformat(when) if when else date.today()
     except ValueError:
         raise InvalidInput(
             f"{path}, row {number}, column age_on: not a date (YYYY-MM-DD)"
         ) from None
+    if age_on > date.today():
+        raise InvalidInput(f"{path}, row {number}, column age_on: after today")
     return int(raw), age_on
 
 
