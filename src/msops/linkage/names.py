@@ -47,7 +47,7 @@ def clean_name(raw: str | None) -> str | None:
 # Unknown" records are not one person by their names.
 PLACEHOLDERS = frozenset(
     {"unknown", "not known", "nk", "n k", "unk", "unnamed", "no name", "noname", "tbc", "n a"}
-    | {"x", "xx", "xxx", "anon", "anonymous", "fnu", "lnu", "none", "null"}
+    | {"x", "xx", "xxx", "anonymous", "none", "null"}  # not "anon": a Thai given name
 )
 
 
