@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -292,8 +293,10 @@ def test_a_killed_run_leaves_no_records_behind(tmp_path: Path) -> None:
             time.sleep(0.05)
         assert run.poll() is None, "the run ended before it could be stopped"
         run.terminate()
-        assert run.wait(timeout=60) == 143
+        status = run.wait(timeout=60)
     finally:
         run.kill()
     assert list(spill.iterdir()) == []
-    assert not (tmp_path / "c.csv").exists()
+    assert status != -signal.SIGTERM, "killed outright: nothing was cleaned up"
+    # stopped (143), unless the signal came as the run was ending and it finished its work
+    assert status == 143 or (tmp_path / "c.csv").exists()

@@ -64,11 +64,21 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             errors.print("interrupted")
             sys.exit(130)
+        except Exception:
+            # the exit raised on SIGTERM may land inside a library's callback (DuckDB reading
+            # an Arrow table) and come out as that library's error: still a termination
+            if _TERMINATING.is_set():
+                sys.exit(143)
+            raise
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
 
     return wrapper
+
+
+# Set once SIGTERM has arrived (see `_exit_on_terminate`).
+_TERMINATING = threading.Event()
 
 
 def _exit_on_terminate() -> signal.Handlers | Callable[..., object] | int | None:
@@ -80,6 +90,7 @@ def _exit_on_terminate() -> signal.Handlers | Callable[..., object] | int | None
         return None
 
     def terminated(_signum: int, _frame: object) -> None:
+        _TERMINATING.set()
         errors.print("terminated")
         sys.exit(143)
 
