@@ -9,14 +9,13 @@ from pathlib import Path
 
 from msops.domain.errors import InvalidInput
 from msops.linkage.clusters import Link
-from msops.linkage.prepare import PersonInput, written_as_date
+from msops.linkage.prepare import MAX_AGE, PersonInput, written_as_date
 
 # the first bytes of an .xlsx (a zip) and of an old .xls (an OLE2 compound file)
 _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 # A name or address longer than this is no name: comparing spellings costs the square of the
 # length, and one value of 10,000 characters stalled a run for minutes.
 MAX_VALUE_LENGTH = 500
-MAX_AGE = 120  # an estimated age above this is a slip (as prepare.estimated_birth_when says)
 
 PERSON_FIELDS = (
     "source",

@@ -21,6 +21,8 @@ _DATE_RE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})\s*$")
 _GENDERS = {"f": "f", "female": "f", "w": "f", "m": "m", "male": "m"}
 _ADDRESS_JUNK = re.compile(r"[^a-z0-9 ]+")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+# an estimated age above this is a slip, not an age
+MAX_AGE = 120
 _T = TypeVar("_T")
 _U = TypeVar("_U")
 
@@ -128,7 +130,7 @@ def estimated_birth_when(age: int | None, age_on: date | None) -> float | None:
     """When someone said to be `age` (whole years) on `age_on` was likeliest born, as a
     decimal year: halfway through the year of ages that `age` covers. Comparing these, rather
     than whole years, keeps the rounding of two calendar years out of the comparison."""
-    if age is None or age_on is None or not 0 <= age <= 120:
+    if age is None or age_on is None or not 0 <= age <= MAX_AGE:
         return None
     return decimal_year(age_on) - age - 0.5
 
