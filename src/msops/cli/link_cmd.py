@@ -20,6 +20,7 @@ from msops.linkage.explain import describe_link
 from msops.linkage.export import FORMATS, write_export
 from msops.linkage.files import iter_people, read_clusters, read_truth, write_clusters, write_pairs
 from msops.linkage.matcher import MatcherConfig
+from msops.linkage.reference import LEARN_FROM
 from msops.linkage.run import RUN_THRESHOLD, run_linkage
 from msops.store import linkage_repo as repo
 from msops.store.scope import organisation_id
@@ -103,17 +104,15 @@ def dedupe_cmd(
         write_pairs(pairs, result.links)
     n_clusters = len(set(result.clusters.values()))
     n_records = len(result.clusters)
-    console.print(f"{n_records:,} records, {n_clusters:,} people; clusters written to {out}")
-    if 0 < n_records < SMALL_FILE:
+    records = "record" if n_records == 1 else "records"
+    people = "person" if n_clusters == 1 else "people"
+    console.print(f"{n_records:,} {records}, {n_clusters:,} {people}; clusters written to {out}")
+    if 1 < n_records < LEARN_FROM:
         console.print(
-            f"note: the model learns how much each field counts from the file itself; with"
-            f" fewer than {SMALL_FILE:,} records that is rough, and a record may stay alone"
-            " even beside an exact copy"
+            f"note: fewer than {LEARN_FROM:,} records are too few to learn from: each field was"
+            " weighed as msops learnt it on a reference population, and a common name counts"
+            " as much as a rare one (docs/linkage.md)"
         )
-
-
-# Below this many records the weights learnt from the file are rough (a word to the user).
-SMALL_FILE = 1_000
 
 
 def _check_writable(path: Path, source: Path) -> None:

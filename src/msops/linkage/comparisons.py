@@ -207,8 +207,11 @@ def address_comparison() -> Comparison:
     }
 
 
-def comparisons(present: set[str]) -> list[Comparison]:
-    """The comparisons worth making on data with these (non-empty) prepared columns."""
+def comparisons(present: set[str], name_frequencies: bool = True) -> list[Comparison]:
+    """The comparisons worth making on data with these (non-empty) prepared columns. Without
+    `name_frequencies`, the name levels weigh by their own m and u: a file too small to say
+    which names are common (`reference`). Identifiers keep theirs: a phone that many records
+    of a small file hold is still a shared phone."""
     out = [name_comparison(with_alias="alias" in present)]
     if "birth_year" in present:
         out.append(dob_comparison())
@@ -224,6 +227,10 @@ def comparisons(present: set[str]) -> list[Comparison]:
         out.append(postcode_comparison(with_phone="phone" in present))
     if "address" in present:
         out.append(address_comparison())
+    if not name_frequencies:
+        for level in out[0]["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
     return out
 
 

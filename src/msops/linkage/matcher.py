@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from msops.linkage import comparisons as cmp
-from msops.linkage import training
+from msops.linkage import reference, training
 from msops.linkage.prepare import COLUMNS
 
 Progress = Callable[[str], None]
@@ -76,6 +76,7 @@ class MatchResult:
     pairs: list[ScoredPair]
     parameters: dict[str, dict[int, str]]  # comparison -> gamma -> level label
     present: set[str]
+    weights: reference.Model = field(default_factory=dict)  # the m and u the pairs were scored by
 
 
 def present_columns(columns: dict[str, list[Any]]) -> set[str]:
@@ -83,11 +84,11 @@ def present_columns(columns: dict[str, list[Any]]) -> set[str]:
     return {c for c in _OPTIONAL if sum(v is not None for v in columns[c]) >= 2}
 
 
-def settings(present: set[str], evidence: bool) -> dict[str, Any]:
+def settings(present: set[str], evidence: bool, name_frequencies: bool = True) -> dict[str, Any]:
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
-        "comparisons": cmp.comparisons(present),
+        "comparisons": cmp.comparisons(present, name_frequencies),
         "blocking_rules_to_generate_predictions": cmp.prediction_blocking_rules(present),
         "retain_intermediate_calculation_columns": evidence,
         # gamma (level) columns come out only with the matching columns; evidence needs them
@@ -188,12 +189,49 @@ def _match(
     table = _with_name_roles(_with_block_columns(_arrow(columns)))
     columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
     sdf = db.register(table, dataset_display_name="people")
+    people = sdf.physical_name
+    small = table.num_rows < reference.LEARN_FROM
+    # the reference model has no alias level (`reference`)
+    model = present - {"alias"} if small else present
     # validate_settings only logs warnings about the settings, which are fixed in this module
     linker = Linker(
-        sdf, settings(present, config.evidence), log_level=logging.ERROR, validate_settings=False
+        sdf,
+        settings(model, config.evidence, name_frequencies=not small),
+        log_level=logging.ERROR,
+        validate_settings=False,
     )
+    if small:
+        say(
+            f"fewer than {reference.LEARN_FROM} records, too few to learn from:"
+            " fields weighed as learnt on a reference population"
+        )
+        reference.apply(linker)
+        training.prior(linker, model)
+    else:
+        _learn(linker, db, connection, people, present, config, say)
+    training.cap_prior(linker, table.num_rows)
+    say("scoring candidate pairs")
+    predicted = linker.inference.predict(
+        threshold_match_probability=config.keep_pairs_from, warning_mode="never"
+    )
+    labels = _level_labels(linker)
+    scored = _with_names(connection, predicted.physical_name, people, config.evidence)
+    pairs = _pairs(scored, labels, config.evidence)
+    predicted.drop_table_from_database_and_remove_from_cache()
+    return MatchResult(pairs, labels, present, reference.parameters(linker))
+
+
+def _learn(
+    linker: Any,
+    db: Any,
+    connection: Any,
+    people: str,
+    present: set[str],
+    config: MatcherConfig,
+    say: Progress,
+) -> None:
+    """Train the model on the file itself: prior, u, term frequencies counted in people, m."""
     say("estimating how often records agree by chance (u)")
-    people = sdf.physical_name
     training.prior(linker, present)
     training.random_u(linker, config.u_max_pairs, config.u_name_max_pairs, config.seed)
     training.namesake_u(linker, connection, people, present)
@@ -209,25 +247,14 @@ def _match(
     say("learning how often true matches agree (m, expectation maximisation)")
     for rule in cmp.training_blocking_rules(present):
         if not _any_pair(connection, people, rule):
-            # a small file, or one with ages but no dates, may hold no pair for a pass to
-            # learn from (Splink would raise, and leave its settings half changed): the fields
-            # it would have taught keep the model's starting values
+            # a file with ages but no dates, or a few people no two alike, may hold no pair
+            # for a pass to learn from (Splink would raise, and leave its settings half
+            # changed): the fields it would have taught keep the model's starting values
             say("too few likely matches to learn from in one pass: starting values kept")
             continue
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=config.em_max_pairs
-        )
+        if not training.em_pass(linker, rule, config.em_max_pairs):
+            say("one pass's estimate failed (a field whose records never disagree): undone")
     training.prior_from_dates(linker)
-    training.cap_prior(linker, table.num_rows)
-    say("scoring candidate pairs")
-    predicted = linker.inference.predict(
-        threshold_match_probability=config.keep_pairs_from, warning_mode="never"
-    )
-    labels = _level_labels(linker)
-    scored = _with_names(connection, predicted.physical_name, people, config.evidence)
-    pairs = _pairs(scored, labels, config.evidence)
-    predicted.drop_table_from_database_and_remove_from_cache()
-    return MatchResult(pairs, labels, present)
 
 
 def _any_pair(connection: Any, people: str, rule: str) -> bool:

@@ -8,6 +8,7 @@ linker's settings or registers term-frequency lookups; none imports Splink (`mat
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import pyarrow as pa
@@ -83,6 +84,42 @@ def prior_from_dates(linker: Any) -> None:
         return
     odds = block / (1.0 - block) / (m / u)
     linker._settings_obj._probability_two_random_records_match = odds / (1.0 + odds)
+
+
+def em_pass(linker: Any, rule: str, max_pairs: float) -> bool:
+    """One pass of expectation maximisation on the pairs `rule` blocks. False, with the model
+    as it was before the pass, when the estimate fails even in a few iterations.
+
+    Where one person's records never disagree on a field (nobody in the evaluation population
+    has two phones), EM drives that level's m towards 0, a dozen orders of magnitude an
+    iteration on some files of a few hundred records, until it is below what a float holds.
+    Splink then raises, with its settings half changed (comparisons filtered for the pass,
+    prior replaced). The pass is undone and run again in half as many iterations: the other
+    parameters settle in a few, and the collapsing m stays a number."""
+    settings = linker._settings_obj
+    original = settings.training_settings
+    iterations = original.max_iterations
+    try:
+        while True:
+            before = settings.core_model_settings.copy()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True, max_pairs=max_pairs
+                )
+                return True
+            except ValueError as err:
+                settings.core_model_settings = before
+                log.info("an EM pass in %d iterations failed: %s", iterations, err)
+                if iterations <= EM_ITERATIONS_MIN:
+                    return False
+                iterations //= 2
+                settings.training_settings = replace(original, max_iterations=iterations)
+    finally:
+        settings.training_settings = original
+
+
+# Fewest iterations an EM pass is tried in (`em_pass`); Splink's own default is 25.
+EM_ITERATIONS_MIN = 3
 
 
 # A guard for small files: two random records of n are one person's at most
