@@ -225,3 +225,14 @@ def test_a_shared_phone_does_not_join_people_whose_birth_dates_differ(
     with engine.connect() as conn:
         lan = repo.thread_detail(conn, NATIONAL, found[LAN_ORGS]["thread"])
     assert "Kent" not in {m["label"].split("/")[0] for m in lan.members}
+
+
+def test_a_database_of_a_few_nominals_is_linked_by_the_reference_model(
+    engine: Engine, operator: Principal
+) -> None:
+    """The planted people alone (a pilot's first returns): too few nominals to learn from, so
+    the reference model weighs them, and the same threads are found."""
+    load(engine, operator, national_picture(with_background=False))
+    summary = link(engine, operator)
+    assert summary.n_records < 100
+    assert sorted(threads(engine)) == [LAN_ORGS, ANDREI_ORGS]
