@@ -236,3 +236,11 @@ def test_a_database_of_a_few_nominals_is_linked_by_the_reference_model(
     summary = link(engine, operator)
     assert summary.n_records < 100
     assert sorted(threads(engine)) == [LAN_ORGS, ANDREI_ORGS]
+    # the evidence is explained field by field, as on a large database
+    with engine.connect() as conn:
+        detail = repo.thread_detail(conn, NATIONAL, threads(engine)[LAN_ORGS]["thread"])
+    model = [x for x in detail.links if x["kind"] == "model"]
+    assert model
+    for x in model:
+        lines = describe_link(x["kind"], x["probability"], x["match_weight"], x["evidence"])
+        assert any(line.startswith("name: ") for line in lines)
