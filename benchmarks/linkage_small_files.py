@@ -38,20 +38,27 @@ from msops.synthetic.names import draw_name
 MODES = {"learnt from the file": 0, "reference model": 10**9}
 
 
-def samples(path: Path, truth: dict[str, str], size: int, count: int) -> list[list[dict[str, str]]]:
+def by_person(path: Path, truth: dict[str, str]) -> dict[str, list[dict[str, str]]]:
+    """The file's records grouped by their true person."""
+    out: dict[str, list[dict[str, str]]] = defaultdict(list)
     with path.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    by_person: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
-        by_person[truth[row["record_id"]]].append(row)
-    people = sorted(by_person)
+        for row in csv.DictReader(handle):
+            out[truth[row["record_id"]]].append(row)
+    return out
+
+
+def samples(
+    records: dict[str, list[dict[str, str]]], size: int, count: int
+) -> list[list[dict[str, str]]]:
+    """`count` samples of whole people, each stopped once it holds `size` records."""
+    people = sorted(records)
     out = []
     for i in range(count):
         picked: list[dict[str, str]] = []
         for person in random.Random(f"{size}-{i}").sample(people, len(people)):
             if len(picked) >= size:
                 break
-            picked.extend(by_person[person])
+            picked.extend(records[person])
         out.append(picked)
     return out
 
@@ -120,15 +127,14 @@ def main() -> None:
         parser.error("a PREFIX, or --shared-phone")
     truth = read_truth(Path(f"{args.prefix}_truth.csv"))
     print(f"{Path(args.prefix).name}: mean F1 (lowest) of {args.samples} samples per size")
+    records = by_person(Path(f"{args.prefix}.csv"), truth)
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
             line = [f"{size:>5}"]
+            picked = samples(records, size, args.samples)
             for mode, learn_from in MODES.items():
                 reference.LEARN_FROM = learn_from
-                scores = [
-                    f1(rows, truth, Path(folder))
-                    for rows in samples(Path(f"{args.prefix}.csv"), truth, size, args.samples)
-                ]
+                scores = [f1(rows, truth, Path(folder)) for rows in picked]
                 stopped = sum(s is None for s in scores)
                 values = [s or 0.0 for s in scores]
                 cell = f"{mode}: {statistics.mean(values):.3f} ({min(values):.2f})"

@@ -14,13 +14,13 @@ from sqlalchemy import Engine
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.errors import InvalidInput
+from msops.linkage import reference
 from msops.linkage.dedupe import dedupe
 from msops.linkage.evaluation import pairwise_score
 from msops.linkage.explain import describe_link
 from msops.linkage.export import FORMATS, write_export
 from msops.linkage.files import iter_people, read_clusters, read_truth, write_clusters, write_pairs
 from msops.linkage.matcher import MatcherConfig
-from msops.linkage.reference import LEARN_FROM
 from msops.linkage.run import RUN_THRESHOLD, run_linkage
 from msops.store import linkage_repo as repo
 from msops.store.scope import organisation_id
@@ -107,11 +107,11 @@ def dedupe_cmd(
     records = "record" if n_records == 1 else "records"
     people = "person" if n_clusters == 1 else "people"
     console.print(f"{n_records:,} {records}, {n_clusters:,} {people}; clusters written to {out}")
-    if 1 < n_records < LEARN_FROM:
+    if reference.weighs(n_records):
         console.print(
-            f"note: fewer than {LEARN_FROM:,} records are too few to learn from: each field was"
-            " weighed as msops learnt it on a reference population, and a common name counts"
-            " as much as a rare one (docs/linkage.md)"
+            f"note: fewer than {reference.LEARN_FROM:,} records are too few to learn from:"
+            " each field was weighed as msops learnt it on a reference population, and a"
+            " common name counts as much as a rare one (docs/linkage.md)"
         )
 
 

@@ -190,13 +190,13 @@ def _match(
     columns.clear()  # the records are in Arrow now: free the lists (a third of the memory at 1M)
     sdf = db.register(table, dataset_display_name="people")
     people = sdf.physical_name
-    small = table.num_rows < reference.LEARN_FROM
+    small = reference.weighs(table.num_rows)
     # the reference model has no alias level (`reference`)
-    model = present - {"alias"} if small else present
+    compared = present - {"alias"} if small else present
     # validate_settings only logs warnings about the settings, which are fixed in this module
     linker = Linker(
         sdf,
-        settings(model, config.evidence, name_frequencies=not small),
+        settings(compared, config.evidence, name_frequencies=not small),
         log_level=logging.ERROR,
         validate_settings=False,
     )
@@ -206,7 +206,7 @@ def _match(
             " fields weighed as learnt on a reference population"
         )
         reference.apply(linker)
-        training.prior(linker, model)
+        training.prior(linker, compared)
     else:
         _learn(linker, db, connection, people, present, config, say)
     training.cap_prior(linker, table.num_rows)

@@ -28,6 +28,13 @@ LEARN_FROM = 100
 
 REFERENCE_FILE = Path(__file__).with_name("reference_model.json")
 
+
+def weighs(n_records: int) -> bool:
+    """Whether a batch of this many records is matched with the reference model (one record
+    is matched with nothing)."""
+    return 1 < n_records < LEARN_FROM
+
+
 # comparison -> level label -> (m, u)
 Model = dict[str, dict[str, tuple[float, float]]]
 
