@@ -23,7 +23,7 @@ from msops.linkage.evaluation import pairwise_score
 from msops.linkage.matcher import MatcherConfig
 from msops.linkage.run import run_linkage
 from msops.store import linkage_repo as repo
-from msops.store.schema_linkage import link_cluster, link_member
+from msops.store.schema.linkage import link_cluster, link_member
 from msops.synthetic import generate_history, ground_truth
 
 

@@ -22,7 +22,7 @@ from msops.domain.errors import AccessDenied
 from msops.domain.principal import Principal, Role
 from msops.store.nrm_repo import ImportOutcome, referral_counts
 from msops.store.schema import audit_event
-from msops.store.schema_nrm import nrm_import, nrm_referral
+from msops.store.schema.nrm import nrm_import, nrm_referral
 from tests.conftest import SHARED_DATA, row_counts, shared_file
 
 NRM_DIR = SHARED_DATA / "nrm"

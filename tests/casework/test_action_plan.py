@@ -12,18 +12,17 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from msops.analytics.casework_position import position_summary, to_html, to_markdown
-from msops.cli.casework_reviews import action_plan as action_plan_cli
-from msops.cli.casework_reviews import position
-from msops.domain.action_plan import Movement, Rag, action_plan, parse_rag
+from msops.analytics.casework.action_plan import position_summary, to_html, to_markdown
+from msops.cli.casework.action_plan import action_plan as action_plan_cli
+from msops.cli.casework.action_plan import position
+from msops.domain.casework.action_plan import Movement, Rag, action_plan, parse_rag
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal, Role
-from msops.store.casework_plan import assess, history
+from msops.store.casework.action_plan import assess, history
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.schema import audit_event
-from msops.store.schema_casework import casework_change
-from msops.store.schema_casework2 import casework_plan_assessment
+from msops.store.schema.casework import casework_change, casework_plan_assessment
 from tests.conftest import row_counts
 
 # 43 territorial forces of England and Wales, BTP, Police Scotland and PSNI.

@@ -9,14 +9,20 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from msops.cli.casework_debrief import debrief
-from msops.domain.debriefs import Method
+from msops.cli.casework.debriefs import debrief
+from msops.domain.casework.debriefs import Method
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal
-from msops.store.casework_amend import LessonChange, amend_debrief, amend_lesson
-from msops.store.casework_common import record_history
-from msops.store.casework_lessons import add_debrief, add_lesson, search_lessons
-from msops.store.casework_reviews import add_review, amend_review, show_review
+from msops.store.casework.common import record_history
+from msops.store.casework.debriefs import (
+    LessonChange,
+    add_debrief,
+    add_lesson,
+    amend_debrief,
+    amend_lesson,
+    search_lessons,
+)
+from msops.store.casework.peer_reviews import add_review, amend_review, show_review
 from msops.store.schema import audit_event
 from tests.casework.test_peer_reviews import CRITERIA, NORTH_EAST, cli_db, review, run
 from tests.conftest import row_counts

@@ -10,13 +10,13 @@ import typer
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from msops.analytics.casework_debrief import debrief_candidates, load_rules
-from msops.cli.casework_debrief import lessons
-from msops.domain.debriefs import Method, Quarter
+from msops.analytics.casework.debriefs import debrief_candidates, load_rules
+from msops.cli.casework.debriefs import lessons
+from msops.domain.casework.debriefs import Method, Quarter
 from msops.domain.errors import AccessDenied, InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, system_principal
-from msops.store.casework_lessons import add_debrief, add_lesson, search_lessons
+from msops.store.casework.debriefs import add_debrief, add_lesson, search_lessons
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from tests.casework.conftest import FEB, load

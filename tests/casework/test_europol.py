@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from msops.cli.casework_europol import europol
+from msops.analytics.casework.europol import annual
+from msops.cli.casework.europol import europol
+from msops.domain.casework.europol import CheckOutcome, EventKind
 from msops.domain.errors import InvalidInput
-from msops.domain.europol import CheckOutcome, EventKind
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, system_principal
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
-from msops.store.casework_europol import annual, prompts, record_event
+from msops.store.casework.europol import prompts, record_event
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from tests.builders import valid_return

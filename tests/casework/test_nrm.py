@@ -7,25 +7,26 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from msops.analytics.casework_nrm import compliance
-from msops.domain.errors import AccessDenied, InvalidInput, NotFound
-from msops.domain.nrm_referrals import (
+from msops.analytics.casework.nrm_referrals import compliance
+from msops.domain.casework.nrm_referrals import (
     AgeGroup,
     Gender,
     Outcome,
     Stage,
     add_working_days,
 )
+from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal
-from msops.store.casework_nrm import (
+from msops.store.casework.nrm_referrals import (
     Referral,
     add_duty_to_notify,
     add_referral,
     list_referrals,
     record_crime,
     record_decision,
+    set_setting,
+    settings,
 )
-from msops.store.casework_settings import set_setting, settings
 from tests.conftest import row_counts
 
 MONDAY = datetime(2018, 2, 5, 10, 0)

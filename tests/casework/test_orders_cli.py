@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from msops.cli.casework_orders import orders
+from msops.cli.casework.orders import orders
 from msops.domain.principal import system_principal
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from msops.domain.orders import (
+from msops.domain.casework.orders import (
     OrderRuleBroken,
     OrderTerms,
     OrderType,

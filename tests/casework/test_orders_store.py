@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, select
 
+from msops.analytics.casework.orders import library
+from msops.domain.casework.orders import BreachOutcome, OrderTerms, OrderType, VariationKind
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
-from msops.domain.orders import BreachOutcome, OrderTerms, OrderType, VariationKind
 from msops.domain.principal import Principal
-from msops.store.casework_orders import (
+from msops.store.casework.orders import (
     Subject,
     TermChanges,
     add_order,
     expiring_orders,
-    library,
     list_orders,
     order_detail,
     record_breach,

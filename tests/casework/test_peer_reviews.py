@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from msops.analytics.casework_reviews import review_summary, to_markdown
+from msops.analytics.casework.peer_reviews import review_summary, to_markdown
 from msops.analytics.tables import Audience
-from msops.cli.casework_reviews import peer_review
-from msops.domain.errors import AccessDenied, InvalidInput, NotFound
-from msops.domain.peer_reviews import (
+from msops.cli.casework.peer_reviews import peer_review
+from msops.domain.casework.peer_reviews import (
     CriteriaSet,
     Redactions,
     ReviewInput,
@@ -24,8 +23,9 @@ from msops.domain.peer_reviews import (
     criteria_set,
     review_input,
 )
+from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal, Role, system_principal
-from msops.store.casework_reviews import add_review, list_reviews, show_review
+from msops.store.casework.peer_reviews import add_review, list_reviews, show_review
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.schema import audit_event

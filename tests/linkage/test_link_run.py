@@ -14,7 +14,7 @@ from msops.linkage.matcher import MatcherConfig
 from msops.linkage.run import RUN_THRESHOLD, RunSummary, run_linkage
 from msops.store import linkage_repo as repo
 from msops.store.schema import audit_event
-from msops.store.schema_linkage import link_alert, link_run
+from msops.store.schema.linkage import link_alert, link_run
 from tests.linkage.people_returns import ident, load, national_picture, org_return, person
 
 NATIONAL = Principal("insight.lead", Role.NATIONAL_ANALYST)

@@ -19,7 +19,7 @@ from msops.linkage.run import RUN_THRESHOLD, run_linkage
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
 from msops.store import linkage_repo as repo
-from msops.store.schema_linkage import link_alert, link_cluster, link_member
+from msops.store.schema.linkage import link_alert, link_cluster, link_member
 from msops.synthetic import generate_history, ground_truth
 
 FIRST, LAST = Period(2016, 12), Period(2017, 1)

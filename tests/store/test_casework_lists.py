@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, func, select
 
-from msops.domain.debriefs import Method
+from msops.domain.casework.debriefs import Method
+from msops.domain.casework.europol import CheckOutcome, EventKind
 from msops.domain.errors import AccessDenied
-from msops.domain.europol import CheckOutcome, EventKind
 from msops.domain.principal import Principal, Role
-from msops.store.casework_europol import list_events, record_event
-from msops.store.casework_lessons import add_debrief, add_lesson, list_debriefs, recent_lessons
+from msops.store.casework.debriefs import add_debrief, add_lesson, list_debriefs, recent_lessons
+from msops.store.casework.europol import list_events, record_event
 from msops.store.schema import audit_event
 from tests.casework.conftest import load
 

@@ -16,7 +16,7 @@ from msops.domain.principal import Principal
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
 from msops.store.migrate import current_revision, head_revision, upgrade
-from msops.store.schema_summary import month_summary
+from msops.store.schema.summary import month_summary
 from tests.builders import nationalities, operation
 from tests.conftest import row_counts
 

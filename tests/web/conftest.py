@@ -12,13 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from msops.domain.orders import OrderTerms, OrderType
+from msops.domain.casework.orders import OrderTerms, OrderType
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.returns.files import write_return
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
-from msops.store.casework_orders import Subject, add_order
+from msops.store.casework.orders import Subject, add_order
 from msops.store.users_repo import add_user
 from msops.web import create_app
 from tests.builders import Rows, valid_return

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from msops.domain.nrm_referrals import AgeGroup, Gender
+from msops.domain.casework.nrm_referrals import AgeGroup, Gender
 from msops.domain.principal import Principal, Role
-from msops.store.casework_nrm import Referral, add_referral
+from msops.store.casework.nrm_referrals import Referral, add_referral
 from tests.conftest import row_counts
 from tests.web.conftest import Site, csrf_of
 

@@ -19,12 +19,12 @@ from typer.testing import CliRunner
 
 from msops.cli import context
 from msops.cli.main import app as cli
-from msops.domain.debriefs import Method
-from msops.domain.europol import CheckOutcome, EventKind
+from msops.domain.casework.debriefs import Method
+from msops.domain.casework.europol import CheckOutcome, EventKind
 from msops.domain.principal import Principal, Role
-from msops.store.casework_europol import record_event
-from msops.store.casework_lessons import add_debrief, add_lesson
-from msops.store.casework_settings import settings
+from msops.store.casework.debriefs import add_debrief, add_lesson
+from msops.store.casework.europol import record_event
+from msops.store.casework.nrm_referrals import settings
 from msops.store.schema import audit_event
 from tests.conftest import row_counts
 from tests.web.conftest import Site, csrf_of

@@ -6,12 +6,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from msops.domain.action_plan import Rag
-from msops.domain.peer_reviews import review_input
+from msops.domain.casework.action_plan import Rag
+from msops.domain.casework.peer_reviews import review_input
 from msops.domain.principal import Principal, Role
-from msops.store.casework_lessons import add_lesson
-from msops.store.casework_plan import assess
-from msops.store.casework_reviews import add_review
+from msops.store.casework.action_plan import assess
+from msops.store.casework.debriefs import add_lesson
+from msops.store.casework.peer_reviews import add_review
 from msops.store.schema import audit_event
 from tests.web.conftest import Site
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from msops.analytics.casework_nrm import Compliance
-from msops.domain.orders import OrderTerms, OrderType
+from msops.analytics.casework.nrm_referrals import Compliance
+from msops.domain.casework.orders import OrderTerms, OrderType
 from msops.domain.principal import Principal, Role
-from msops.store.casework_orders import Subject, add_order
+from msops.store.casework.orders import Subject, add_order
 from msops.store.schema import audit_event
 from msops.web.casework import compliance_rows
 from tests.web.conftest import Site, csrf_of

@@ -26,7 +26,7 @@ from msops.analytics.headline import (
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.store import schema as s
-from msops.store.schema_summary import month_summary
+from msops.store.schema.summary import month_summary
 from msops.store.scope import visible_organisations
 
 Synthetic = Literal["none", "some", "all"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, exists, func, or_
+from sqlalchemy import ColumnElement, Connection, func
 
 from msops.analytics.headline import (
     LEAD,
@@ -24,6 +24,7 @@ from msops.domain.principal import Principal
 from msops.domain.reference import REGIONS, code_lists, typology
 from msops.domain.return_spec import CUMULATIVE_COLUMNS, LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
+from msops.store.casework.europol import due_a_check
 
 Counts = dict[str, int]
 Cells = dict[tuple[str, str], int]
@@ -33,8 +34,6 @@ LEAD_TYPES = (LOCAL_FORCE, ROCU, PARTNER)
 NO_REGION = "No region (BTP, partner agencies)"
 REGION_ORDER = (*REGIONS, "Scotland", "Northern Ireland", NO_REGION)
 TYPE_NOT_KNOWN = "Type not yet known"
-# Nationalities that do not make an operation foreign for the Europol check.
-NOT_FOREIGN = ("UK", "Unknown")
 OUTCOME_LABELS: dict[str, str] = {
     "arrests": "Arrests",
     "charges": "People charged",
@@ -194,22 +193,12 @@ def europol_coverage(
 ) -> EuropolCoverage:
     """How many eligible live operations have a Europol (SIENA) check date."""
     om = s.operation_month
-    eligible = or_(om.c.international_dimension == "yes", foreign_nationals())
+    eligible = due_a_check()
     query = months_in_scope(
         who, area, count_if(eligible), count_if(eligible & om.c.europol_check_date.is_not(None))
     ).where(_in_month(period), _live())
     n_eligible, n_checked = conn.execute(query).one()
     return EuropolCoverage(int(n_eligible), int(n_checked))
-
-
-def foreign_nationals() -> ColumnElement[bool]:
-    """The operation month lists a victim or suspect whose nationality is neither UK nor unknown."""
-    om, nat = s.operation_month, s.operation_nationality
-    return exists().where(
-        nat.c.operation_month_id == om.c.id,
-        nat.c.nationality.not_in(NOT_FOREIGN),
-        nat.c.count > 0,
-    )
 
 
 def ordered(labels: Iterable[str], order: Iterable[str]) -> list[str]:

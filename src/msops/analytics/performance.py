@@ -20,12 +20,12 @@ from sqlalchemy import Connection, func
 
 from msops.analytics.headline import NATIONAL, count_if, months_in_scope, sum_if
 from msops.analytics.overview import Synthetic, synthetic_returns
-from msops.analytics.overview_breakdowns import foreign_nationals
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import Organisation, find_organisation, organisations
 from msops.domain.return_spec import LIVE_STATUSES
 from msops.store import schema as s
+from msops.store.casework.europol import due_a_check
 
 POPULATION_FILE = "population_england_police_force_areas_2009_2019.csv"
 MIN_BASE = 5  # operations, suspects or eligible operations below which a rate is not flagged
@@ -143,7 +143,7 @@ def force_figures(
     """The figures of each territorial force in scope, from its returns for `period`."""
     om, org = s.operation_month, s.organisation
     live = om.c.status.in_(LIVE_STATUSES)
-    eligible = live & ((om.c.international_dimension == "yes") | foreign_nationals())
+    eligible = live & due_a_check()
     query = months_in_scope(
         principal,
         NATIONAL,

@@ -8,11 +8,6 @@ import typer
 
 from msops.cli import (
     audit_cmd,
-    casework_debrief,
-    casework_europol,
-    casework_nrm,
-    casework_orders,
-    casework_reviews,
     db_cmd,
     demo_cmd,
     estimate_cmd,
@@ -23,6 +18,14 @@ from msops.cli import (
     returns_cmd,
     serve_cmd,
     users_cmd,
+)
+from msops.cli.casework import (
+    action_plan,
+    debriefs,
+    europol,
+    nrm_referrals,
+    orders,
+    peer_reviews,
 )
 from msops.cli.output import OutputFormat, emit
 from msops.domain.reference import organisations
@@ -39,15 +42,16 @@ app.add_typer(estimate_cmd.app, name="estimate")
 app.add_typer(link_cmd.app, name="link")
 app.add_typer(nrm_cmd.app, name="nrm")
 report_cmd.app.command("nrm-profile")(nrm_cmd.profile_cmd)
-report_cmd.app.command("lessons")(casework_debrief.lessons)
-report_cmd.app.command("position")(casework_reviews.position)
+report_cmd.app.command("lessons")(debriefs.lessons)
+report_cmd.app.command("position")(action_plan.position)
 app.add_typer(report_cmd.app, name="report")
-app.add_typer(casework_orders.orders, name="orders")
-app.add_typer(casework_nrm.nrm_referrals, name="nrm-referrals")
-app.add_typer(casework_europol.europol, name="europol")
-app.add_typer(casework_debrief.debrief, name="debrief")
-app.add_typer(casework_reviews.peer_review, name="peer-review")
-app.add_typer(casework_reviews.action_plan, name="action-plan")
+# The casework registers: one line each.
+app.add_typer(orders.orders, name="orders")
+app.add_typer(nrm_referrals.nrm_referrals, name="nrm-referrals")
+app.add_typer(europol.europol, name="europol")
+app.add_typer(debriefs.debrief, name="debrief")
+app.add_typer(peer_reviews.peer_review, name="peer-review")
+app.add_typer(action_plan.action_plan, name="action-plan")
 app.command("demo")(demo_cmd.demo_cmd)
 app.command("serve")(serve_cmd.serve_cmd)
 app.add_typer(users_cmd.app, name="users")

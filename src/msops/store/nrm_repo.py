@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from msops.domain.errors import AccessDenied
 from msops.domain.principal import Principal
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.schema_nrm import nrm_import, nrm_referral
+from msops.store.schema.nrm import nrm_import, nrm_referral
 
 
 class ImportOutcome(StrEnum):

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Connection, String, cast, delete, func, in
 from msops.domain.periods import Period
 from msops.domain.return_spec import LIVE_STATUSES
 from msops.store import schema as s
-from msops.store.schema_summary import month_summary
+from msops.store.schema.summary import month_summary
 
 SUMMARY_COLUMNS = (
     "period",

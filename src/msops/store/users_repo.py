@@ -20,7 +20,7 @@ from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import REGIONS, find_organisation
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.schema_web import sign_in_throttle, web_session, web_user
+from msops.store.schema.web import sign_in_throttle, web_session, web_user
 
 MIN_PASSWORD_LENGTH = 12
 FREE_FAILURES = 5  # failures allowed before the first lockout

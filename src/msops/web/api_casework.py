@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from msops.analytics.casework_debrief import debrief_candidates, load_rules
-from msops.analytics.casework_nrm import compliance
+from msops.analytics.casework.debriefs import debrief_candidates, load_rules
+from msops.analytics.casework.nrm_referrals import compliance
 from msops.analytics.tables import Audience
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Role
 from msops.store.audit import Action
-from msops.store.casework_europol import prompts
-from msops.store.casework_orders import expiring_orders, list_orders, order_detail
+from msops.store.casework.europol import prompts
+from msops.store.casework.orders import expiring_orders, list_orders, order_detail
 from msops.store.operations_repo import latest_period
 from msops.store.web_reads import audit_search
 from msops.web.casework import compliance_rows, compliance_window

@@ -12,17 +12,17 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel
 
-from msops.analytics import casework_position as cp
-from msops.analytics import casework_reviews as cr
+from msops.analytics.casework import action_plan as cp
+from msops.analytics.casework import peer_reviews as cr
 from msops.analytics.tables import Audience
-from msops.domain.action_plan import action_plan
+from msops.domain.casework.action_plan import action_plan
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
-from msops.store.casework_europol import list_events
-from msops.store.casework_lessons import list_debriefs, recent_lessons, search_lessons
-from msops.store.casework_nrm import list_notifications, list_referrals
-from msops.store.casework_plan import history
-from msops.store.casework_reviews import list_reviews, show_review
+from msops.store.casework.action_plan import history
+from msops.store.casework.debriefs import list_debriefs, recent_lessons, search_lessons
+from msops.store.casework.europol import list_events
+from msops.store.casework.nrm_referrals import list_notifications, list_referrals
+from msops.store.casework.peer_reviews import list_reviews, show_review
 from msops.web import casework_input as ci
 from msops.web.api_casework import ERRORS, jsonable
 from msops.web.pages_plan import PLANNERS, chosen_force

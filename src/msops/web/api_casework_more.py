@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from msops.store.casework_europol import annual
-from msops.store.casework_settings import setting_history
+from msops.analytics.casework.europol import annual
+from msops.store.casework.nrm_referrals import setting_history
 from msops.web import casework_more as cm
 from msops.web.api_casework import ERRORS, jsonable
 from msops.web.api_casework_forms import Changed

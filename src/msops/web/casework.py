@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from msops.analytics.casework_nrm import Compliance
+from msops.analytics.casework.nrm_referrals import Compliance
 from msops.analytics.disclosure import SUPPRESSED, round_half_up
 from msops.domain.errors import InvalidInput
 

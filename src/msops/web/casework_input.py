@@ -12,39 +12,39 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import Connection
 
-from msops.domain.action_plan import parse_rag
-from msops.domain.debriefs import Method
-from msops.domain.errors import InvalidInput
-from msops.domain.europol import CheckOutcome, EventKind
-from msops.domain.nrm_referrals import AgeGroup, Gender, Outcome, Stage, clean_enum
-from msops.domain.orders import (
+from msops.domain.casework.action_plan import parse_rag
+from msops.domain.casework.debriefs import Method
+from msops.domain.casework.europol import CheckOutcome, EventKind
+from msops.domain.casework.nrm_referrals import AgeGroup, Gender, Outcome, Stage, clean_enum
+from msops.domain.casework.orders import (
     BreachOutcome,
     OrderTerms,
     VariationKind,
     clean_countries,
     parse_order_type,
 )
-from msops.domain.peer_reviews import review_input
+from msops.domain.casework.peer_reviews import review_input
+from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
 from msops.domain.typed_text import parse_date, require_date, require_datetime
-from msops.store.casework_europol import record_event
-from msops.store.casework_lessons import add_debrief, add_lesson
-from msops.store.casework_nrm import (
+from msops.store.casework.action_plan import assess
+from msops.store.casework.debriefs import add_debrief, add_lesson
+from msops.store.casework.europol import record_event
+from msops.store.casework.nrm_referrals import (
     Referral,
     add_duty_to_notify,
     add_referral,
     record_crime,
     record_decision,
 )
-from msops.store.casework_orders import (
+from msops.store.casework.orders import (
     Subject,
     TermChanges,
     add_order,
     record_breach,
     vary_order,
 )
-from msops.store.casework_plan import assess
-from msops.store.casework_reviews import add_review
+from msops.store.casework.peer_reviews import add_review
 
 
 def _lines(value: Any) -> Any:

@@ -11,19 +11,19 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection
 
-from msops.analytics import casework_lessons as cl
-from msops.domain.debriefs import Quarter
-from msops.domain.nrm_referrals import (
+from msops.analytics.casework import debriefs as cl
+from msops.analytics.casework.orders import LIBRARY_COLUMNS, LIBRARY_MARKING, library
+from msops.domain.casework.debriefs import Quarter
+from msops.domain.casework.nrm_referrals import (
     CRIME_RECORDING_HOURS,
     DEFAULT_SETTINGS,
     RG_TARGET_WORKING_DAYS,
 )
-from msops.domain.peer_reviews import criteria_set
+from msops.domain.casework.peer_reviews import criteria_set
 from msops.domain.principal import Principal
 from msops.reports.rows import rows_bytes
-from msops.store.casework_common import require_text
-from msops.store.casework_orders import LIBRARY_COLUMNS, LIBRARY_MARKING, library
-from msops.store.casework_settings import settings
+from msops.store.casework.common import require_text
+from msops.store.casework.nrm_referrals import settings
 from msops.store.operations_repo import latest_period
 from msops.store.web_reads import record_report_disclosure
 from msops.web.casework import Column

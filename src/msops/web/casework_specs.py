@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from msops.domain.debriefs import THEMES, Method
-from msops.domain.europol import CheckOutcome, EventKind
-from msops.domain.nrm_referrals import FIRST_RESPONDERS, AgeGroup, Gender, Outcome
-from msops.domain.orders import BreachOutcome, VariationKind
+from msops.domain.casework.debriefs import THEMES, Method
+from msops.domain.casework.europol import CheckOutcome, EventKind
+from msops.domain.casework.nrm_referrals import FIRST_RESPONDERS, AgeGroup, Gender, Outcome
+from msops.domain.casework.orders import BreachOutcome, VariationKind
 from msops.domain.reference import code_lists
 from msops.web import casework_input as ci
 from msops.web.casework_forms import Choices, FormSpec, Input, choices

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from msops.store.schema_web import web_user
+from msops.store.schema.web import web_user
 from msops.store.users_repo import (
     SignInRefused,
     SignInThrottled,

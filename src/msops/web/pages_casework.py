@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from msops.analytics.casework_debrief import debrief_candidates, load_rules
-from msops.analytics.casework_nrm import compliance
+from msops.analytics.casework.debriefs import debrief_candidates, load_rules
+from msops.analytics.casework.nrm_referrals import compliance
 from msops.domain.principal import Role
 from msops.domain.reference import organisations
-from msops.store.casework_europol import prompts
-from msops.store.casework_orders import expiring_orders, list_orders, order_detail
+from msops.store.casework.europol import prompts
+from msops.store.casework.orders import expiring_orders, list_orders, order_detail
 from msops.store.operations_repo import latest_period
 from msops.web.casework import (
     COMPLIANCE_COLUMNS,

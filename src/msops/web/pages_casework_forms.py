@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from msops.store.casework_europol import list_events
-from msops.store.casework_lessons import list_debriefs, recent_lessons, search_lessons
-from msops.store.casework_nrm import list_notifications, list_referrals
+from msops.store.casework.debriefs import list_debriefs, recent_lessons, search_lessons
+from msops.store.casework.europol import list_events
+from msops.store.casework.nrm_referrals import list_notifications, list_referrals
 from msops.web import casework_specs as specs
 from msops.web.casework import (
     DEBRIEF_RECORD_COLUMNS,

@@ -17,11 +17,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import Connection
 
+from msops.analytics.casework.europol import annual
+from msops.domain.casework.nrm_referrals import DEFAULT_SETTINGS
 from msops.domain.errors import AccessDenied, MsopsError, NotFound
-from msops.domain.nrm_referrals import DEFAULT_SETTINGS
 from msops.domain.principal import Principal, Role
-from msops.store.casework_europol import annual
-from msops.store.casework_settings import set_setting, setting_history
+from msops.store.casework.nrm_referrals import set_setting, setting_history
 from msops.web import casework_more as cm
 from msops.web.casework_forms import FormSpec, Input, choices, show_form, submit_form
 from msops.web.pages_casework import table_page

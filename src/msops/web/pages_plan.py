@@ -10,11 +10,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from msops.analytics import casework_position as cp
-from msops.domain.action_plan import Rag, action_plan
+from msops.analytics.casework import action_plan as cp
+from msops.domain.casework.action_plan import Rag, action_plan
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Role
-from msops.store.casework_plan import history, record_position_disclosure
+from msops.store.casework.action_plan import history, record_position_disclosure
 from msops.web import casework_input as ci
 from msops.web.casework_forms import FormSpec, Input, choices, show_form, submit_form
 from msops.web.pages_reviews import forces_in_scope

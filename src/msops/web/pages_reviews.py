@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
-from msops.analytics import casework_reviews as cr
+from msops.analytics.casework import peer_reviews as cr
 from msops.analytics.tables import Audience
-from msops.domain.action_plan import FORCE_KINDS
-from msops.domain.peer_reviews import criteria_set
+from msops.domain.casework.action_plan import FORCE_KINDS
+from msops.domain.casework.peer_reviews import criteria_set
 from msops.domain.principal import Role
 from msops.domain.reference import organisations
-from msops.store.casework_reviews import list_reviews, show_review
+from msops.store.casework.peer_reviews import list_reviews, show_review
 from msops.web import casework_input as ci
 from msops.web.casework_forms import FormSpec, Input, choices, show_form, submit_form
 from msops.web.pages_casework import table_page

@@ -15,7 +15,7 @@ from msops.domain.errors import AccessDenied, NotFound
 from msops.domain.principal import Principal
 from msops.store import schema as s
 from msops.store.linkage_repo.runs import Row
-from msops.store.schema_linkage import link_alert, link_cluster, link_member, link_thread
+from msops.store.schema.linkage import link_alert, link_cluster, link_member, link_thread
 from msops.store.scope import organisation_id, require_read, visible_organisations
 
 UNREVIEWED = "new"

@@ -15,7 +15,7 @@ from msops.domain.errors import AccessDenied
 from msops.domain.principal import Principal, Role
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.schema_linkage import (
+from msops.store.schema.linkage import (
     link_alert,
     link_cluster,
     link_judgement,

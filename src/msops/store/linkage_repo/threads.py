@@ -15,7 +15,7 @@ from msops.domain.principal import Principal
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.linkage_repo.runs import JUDGEMENTS, STATUSES, Row, member_key, set_thread, utc_now
-from msops.store.schema_linkage import (
+from msops.store.schema.linkage import (
     link_alert,
     link_cluster,
     link_judgement,

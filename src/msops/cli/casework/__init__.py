@@ -1,0 +1,1 @@
+"""The casework registers' command groups: one module per register."""

@@ -1,0 +1,1 @@
+"""The casework registers' reads and writes, scoped and audited: one module per register."""
