@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -12,6 +12,7 @@ from msops.domain.errors import InvalidInput
 from msops.store.operations_repo import OperationFilter, latest_period, return_status
 from msops.store.users_repo import end_session, sign_in, start_session
 from msops.store.web_reads import consult_operation
+from msops.web.gates import ERRORS, Anyone, Csrf, Operational, Submitter
 from msops.web.pages_auth import client_address
 from msops.web.security import check_csrf
 from msops.web.services import (
@@ -21,27 +22,9 @@ from msops.web.services import (
     search_operations,
     submit_upload,
 )
-from msops.web.session import (
-    COOKIE,
-    EVERYONE,
-    OPERATIONAL,
-    SUBMITTERS,
-    Viewer,
-    allow,
-    engine_of,
-    set_cookie,
-)
+from msops.web.session import COOKIE, engine_of, set_cookie
 
 router = APIRouter(prefix="/api", tags=["api"])
-Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
-Anyone = Annotated[Viewer, Depends(allow(EVERYONE))]
-Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Bad input"},
-    401: {"description": "Not signed in"},
-    403: {"description": "Outside the account's scope"},
-    404: {"description": "No such thing in scope"},
-}
 
 
 class Credentials(BaseModel):
@@ -228,7 +211,7 @@ def api_status(request: Request, viewer: Operational, period: str | None = None)
 @router.post("/returns", response_model=SubmitOut, responses=ERRORS)
 def api_submit(
     request: Request,
-    viewer: Annotated[Viewer, Depends(allow(SUBMITTERS))],
+    viewer: Submitter,
     org: Annotated[str, Form(max_length=120)],
     period: Annotated[str, Form(max_length=7)],
     file: Annotated[UploadFile, File()],

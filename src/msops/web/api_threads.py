@@ -5,20 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from msops.store.linkage_repo import list_threads, review_thread, thread_detail
 from msops.store.linkage_repo.alerts import list_alerts
 from msops.store.linkage_repo.threads import ThreadDetail
-from msops.web.api import ERRORS, Purpose
+from msops.web.api import Purpose
+from msops.web.gates import ERRORS, Csrf, Operational
 from msops.web.pages_threads import explained
 from msops.web.security import check_csrf
-from msops.web.session import OPERATIONAL, Viewer, allow, engine_of
+from msops.web.session import engine_of
 
 router = APIRouter(prefix="/api/threads", tags=["threads"])
-Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
-Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
 Key = Annotated[str, Path(max_length=20)]
 Status = Literal["new", "confirmed", "dismissed", "unsure"]
 

@@ -11,23 +11,24 @@ from sqlalchemy import Engine
 from msops.store.engine import make_engine
 from msops.web import (
     api,
-    api_casework,
-    api_casework_forms,
-    api_casework_more,
     api_threads,
     errors,
     pages_account,
     pages_admin,
     pages_auth,
-    pages_casework,
-    pages_casework_forms,
-    pages_casework_more,
     pages_ops,
-    pages_plan,
     pages_reports,
     pages_returns,
-    pages_reviews,
     pages_threads,
+)
+from msops.web.casework import (
+    action_plan,
+    common,
+    debriefs,
+    europol,
+    nrm_referrals,
+    orders,
+    peer_reviews,
 )
 from msops.web.security import SecurityMiddleware
 from msops.web.services import FiguresCache
@@ -66,18 +67,18 @@ def create_app(engine: Engine, *, secure_cookies: bool = False) -> FastAPI:
         pages_returns.router,
         pages_admin.router,
         pages_reports.router,
-        # before the registers: their /{id} routes would take "library" or "criteria" for an id
-        pages_casework_more.router,
-        pages_casework.router,
-        pages_casework_forms.router,
-        pages_reviews.router,
-        pages_plan.router,
+        pages_reports.api_router,
         pages_threads.router,
-        api_casework_more.router,
         api.router,
-        api_casework.router,
-        api_casework_forms.router,
         api_threads.router,
+        # the casework registers: one line each (pages and API)
+        *common.routers,
+        *orders.routers,
+        *nrm_referrals.routers,
+        *europol.routers,
+        *debriefs.routers,
+        *peer_reviews.routers,
+        *action_plan.routers,
     ):
         app.include_router(router)
     errors.install(app)

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from msops.domain.errors import InvalidInput
 from msops.store.users_repo import MIN_PASSWORD_LENGTH, change_password
-from msops.web.api import ERRORS
+from msops.web.gates import ERRORS, Anyone
 from msops.web.render import page
 from msops.web.security import check_csrf
-from msops.web.session import EVERYONE, Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["api"])
-Anyone = Annotated[Viewer, Depends(allow(EVERYONE))]
 Secret = Annotated[str, Form(max_length=1000)]
 
 

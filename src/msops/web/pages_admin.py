@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from msops.domain.errors import InvalidInput
@@ -17,12 +17,12 @@ from msops.store.users_repo import (
     list_users,
     reset_password,
 )
+from msops.web.gates import Admin
 from msops.web.render import page
 from msops.web.security import check_csrf
-from msops.web.session import ADMINS, Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
-Admin = Annotated[Viewer, Depends(allow(ADMINS))]
 
 
 def _accounts_page(

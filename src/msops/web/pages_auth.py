@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -17,9 +17,10 @@ from msops.store.users_repo import (
     sign_in,
     start_session,
 )
+from msops.web.gates import Anyone
 from msops.web.render import page
 from msops.web.security import check_csrf
-from msops.web.session import COOKIE, EVERYONE, SIGN_IN_COOKIE, Viewer, allow, engine_of, set_cookie
+from msops.web.session import COOKIE, SIGN_IN_COOKIE, engine_of, set_cookie
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,7 +80,7 @@ def sign_in_submit(
 @router.post("/sign-out")
 def sign_out(
     request: Request,
-    viewer: Annotated[Viewer, Depends(allow(EVERYONE))],
+    viewer: Anyone,
     csrf_token: Annotated[str, Form()],
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)

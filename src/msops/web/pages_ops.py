@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from msops.domain.principal import Role
@@ -14,6 +14,7 @@ from msops.store.linkage_repo.alerts import count_unreviewed, operation_threads
 from msops.store.operations_repo import OperationFilter, OperationHistory, return_status
 from msops.store.users_repo import list_users
 from msops.store.web_reads import consult_operation
+from msops.web.gates import ADMINS, Anyone, Operational
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import (
@@ -21,16 +22,15 @@ from msops.web.services import (
     operations_page,
     parse_period,
 )
-from msops.web.session import ADMINS, EVERYONE, OPERATIONAL, Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
-Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
 
 
 @router.get("/")
 def dashboard(
     request: Request,
-    viewer: Annotated[Viewer, Depends(allow(EVERYONE))],
+    viewer: Anyone,
     period: str | None = None,
 ) -> Response:
     engine = engine_of(request)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from msops.analytics.tables import Audience
 from msops.domain.errors import InvalidInput
@@ -16,16 +17,14 @@ from msops.domain.reference import REGIONS, organisations
 from msops.store.audit import Action
 from msops.store.operations_repo import latest_period
 from msops.store.web_reads import audit_search
+from msops.web.gates import ERRORS, Auditor, Csrf, Reader, Rows, jsonable
 from msops.web.render import page
 from msops.web.reports import ReportKind, ReportRequest, produce_report
 from msops.web.security import check_csrf
-from msops.web.session import OPERATIONAL, Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
-REPORT_READERS = OPERATIONAL | {Role.PCC}
-AUDIT_READERS = frozenset({Role.ADMIN, Role.NATIONAL_ANALYST})
-Reader = Annotated[Viewer, Depends(allow(REPORT_READERS))]
-Auditor = Annotated[Viewer, Depends(allow(AUDIT_READERS))]
+api_router = APIRouter(prefix="/api", tags=["api"])
 
 
 @router.get("/reports")
@@ -110,4 +109,57 @@ def audit_page(
         rows=rows,
         form=form,
         actions=[a.value for a in Action],
+    )
+
+
+@api_router.get("/audit", response_model=Rows, responses=ERRORS)
+def api_audit(
+    request: Request,
+    viewer: Auditor,
+    user: Annotated[str | None, Query(max_length=120)] = None,
+    since: Annotated[str | None, Query(max_length=20)] = None,
+    action: Annotated[Action | None, Query()] = None,
+    ref: Annotated[str | None, Query(max_length=200)] = None,
+) -> Any:
+    """The audit trail, newest first (200 at most); the search itself is recorded."""
+    with engine_of(request).begin() as conn:
+        rows = audit_search(
+            conn, viewer.principal, user, parse_since(since), action.value if action else None, ref
+        )
+    return jsonable(rows)
+
+
+class ReportIn(BaseModel):
+    period: str = Field(pattern=r"^\d{4}-\d{2}$")
+    kind: ReportKind
+    audience: Audience = Audience.PUBLIC
+    region: str | None = Field(default=None, max_length=40)
+    org: str | None = Field(default=None, max_length=120)
+    purpose: str = Field(min_length=1, max_length=500)
+    recipient: str = Field(min_length=1, max_length=200)
+
+
+@api_router.post("/reports", responses={**ERRORS, 200: {"description": "The file"}})
+def api_report(
+    request: Request,
+    viewer: Reader,
+    body: ReportIn,
+    csrf: Csrf = None,
+) -> Response:
+    """The overview (HTML or PDF) or its tables (ZIP of CSV); recorded as a disclosure."""
+    check_csrf(viewer.csrf_token, csrf)
+    req = ReportRequest(
+        Period.parse(body.period),
+        body.kind,
+        body.audience,
+        body.region,
+        body.org,
+        body.purpose,
+        body.recipient,
+    )
+    found = produce_report(engine_of(request), viewer.principal, req)
+    return Response(
+        found.data,
+        media_type=found.media_type,
+        headers={"content-disposition": f'attachment; filename="{found.filename}"'},
     )

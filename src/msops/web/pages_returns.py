@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from msops.domain.periods import Period
@@ -12,14 +12,13 @@ from msops.domain.principal import Role
 from msops.domain.reference import organisations
 from msops.returns.submit import SubmitResult
 from msops.store.operations_repo import latest_period, return_status
+from msops.web.gates import Operational, Submitter
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import MAX_UPLOAD_BYTES, export_file, parse_period, submit_upload
-from msops.web.session import OPERATIONAL, SUBMITTERS, Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
-Submitter = Annotated[Viewer, Depends(allow(SUBMITTERS))]
-Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
 
 
 def submit_choices(viewer: Viewer) -> list[str]:

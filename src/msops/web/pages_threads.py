@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from msops.domain.errors import InvalidInput
@@ -14,12 +14,12 @@ from msops.store.linkage_repo import JUDGEMENTS, STATUSES, list_threads, review_
 from msops.store.linkage_repo import thread_detail as load_thread
 from msops.store.linkage_repo.alerts import list_alerts
 from msops.store.linkage_repo.threads import ThreadDetail
+from msops.web.gates import Operational
 from msops.web.render import page
 from msops.web.security import check_csrf
-from msops.web.session import OPERATIONAL, Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
-Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
 Key = Annotated[str, Path(max_length=20)]
 Token = Annotated[str, Form()]
 

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from msops.domain.principal import Role
-from msops.web.session import ADMINS, OPERATIONAL, SUBMITTERS, Viewer
+from msops.web.gates import ADMINS, OPERATIONAL, SUBMITTERS
+from msops.web.session import Viewer
 
 MARKING = "OFFICIAL-SENSITIVE"
 

@@ -1,4 +1,5 @@
-"""Who is signed in: the session cookie, looked up server-side, and role gates for routes."""
+"""Who is signed in: the session cookie, looked up server-side, and `allow`, the dependency the
+role gates (`msops.web.gates`) are made of."""
 
 from __future__ import annotations
 
@@ -14,13 +15,6 @@ from msops.store.users_repo import SESSION_LIFETIME, User, find_session
 
 COOKIE = "msops_session"
 SIGN_IN_COOKIE = "msops_sign_in"  # CSRF token of the sign-in form, before any session exists
-
-OPERATIONAL = frozenset(
-    {Role.NATIONAL_ANALYST, Role.REGIONAL_ANALYST, Role.FORCE_USER, Role.PARTNER_USER}
-)
-SUBMITTERS = frozenset({Role.NATIONAL_ANALYST, Role.FORCE_USER, Role.PARTNER_USER})
-ADMINS = frozenset({Role.ADMIN})
-EVERYONE = frozenset(r for r in Role if r != Role.SYSTEM)
 
 
 class NotSignedIn(Exception):

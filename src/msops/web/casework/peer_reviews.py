@@ -1,34 +1,60 @@
-"""Peer reviews of investigations: the list in scope, one review, the add form and the
-summary of anonymised findings. Confidentiality is the register's (store): a review is seen
-by the force reviewed, its region's analysts and national roles."""
+"""Peer reviews of investigations in the browser and the API: the list in scope, one review,
+the add form, the criteria in force and the summary of anonymised findings. Confidentiality
+is the register's (store): a review is seen by the force reviewed, its region and national roles."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 
 from msops.analytics.casework import peer_reviews as cr
 from msops.analytics.tables import Audience
 from msops.domain.casework.action_plan import FORCE_KINDS
-from msops.domain.casework.peer_reviews import criteria_set
-from msops.domain.principal import Role
+from msops.domain.casework.peer_reviews import criteria_set, review_input
+from msops.domain.principal import Principal
 from msops.domain.reference import organisations
-from msops.store.casework.peer_reviews import list_reviews, show_review
-from msops.web import casework_input as ci
-from msops.web.casework_forms import FormSpec, Input, choices, show_form, submit_form
-from msops.web.pages_casework import table_page
+from msops.domain.typed_text import require_date
+from msops.store.casework.peer_reviews import add_review, list_reviews, show_review
+from msops.web.casework.common import (
+    Code,
+    Created,
+    Day,
+    Lines,
+    Org,
+    Prose,
+    Ref,
+    created,
+    table_page,
+)
+from msops.web.forms import FormSpec, Input, choices, show_form, submit_form
+from msops.web.gates import (
+    ERRORS,
+    REVIEWERS,
+    Csrf,
+    Operational,
+    OrgQuery,
+    RecordId,
+    Reviewer,
+    Rows,
+    jsonable,
+)
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import organisation_name
-from msops.web.session import OPERATIONAL, Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
-router = APIRouter(include_in_schema=False)
-REVIEWERS = frozenset({Role.NATIONAL_ANALYST, Role.REGIONAL_ANALYST})
-Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
-Reviewer = Annotated[Viewer, Depends(allow(REVIEWERS))]
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/casework", tags=["casework"])
+routers = (pages, api)
+
+
 BACK = (("/casework", "Casework"), ("/casework/peer-reviews", "Peer reviews"))
+
+
 COLUMNS = [
     ("id", "Review"),
     ("organisation", "Force"),
@@ -37,6 +63,39 @@ COLUMNS = [
     ("reviewers", "Reviewers"),
     ("ratings", "Ratings"),
 ]
+
+
+class ReviewIn(BaseModel):
+    org: Org = ""
+    operation: Ref = ""
+    date: Day = ""
+    reviewers: Lines = []
+    ratings: dict[Code, Code] = Field({}, description="criterion code -> rating code")
+    findings: dict[Code, Prose] = Field({}, description="criterion code -> findings")
+
+
+def review_from(conn: Connection, principal: Principal, body: ReviewIn) -> int:
+    def given(pairs: dict[str, str]) -> dict[str, str]:
+        return {k.strip().casefold(): v for k, v in pairs.items() if v.strip()}
+
+    review = review_input(
+        require_date(body.date, "date"),
+        body.reviewers,
+        given(body.ratings),
+        given(body.findings),
+    )
+    return add_review(conn, principal, body.org, body.operation, review)
+
+
+def criteria_in_force() -> dict[str, Any]:
+    """The peer-review criteria and rating scale reviews are made against."""
+    c = criteria_set()
+    return {
+        "version": c.version,
+        "status": c.status,
+        "scale": [r.__dict__ for r in c.scale],
+        "criteria": [x.__dict__ for x in c.criteria],
+    }
 
 
 def forces_in_scope(viewer: Viewer) -> list[str]:
@@ -82,8 +141,8 @@ def review_spec(viewer: Viewer) -> FormSpec:
             Input("reviewers", "Reviewers, one per line", "lines", max_length=2000),
             *per_criterion,
         ),
-        model=ci.ReviewIn,
-        apply=ci.review_from,
+        model=ReviewIn,
+        apply=review_from,
         done=lambda _body, review_id: f"/casework/peer-reviews/{review_id}",
         note=f"Criteria {c.version} ({c.status}). Rate every criterion; requires improvement"
         " and inadequate need findings. Write findings without names.",
@@ -93,7 +152,7 @@ def review_spec(viewer: Viewer) -> FormSpec:
     )
 
 
-@router.get("/casework/peer-reviews")
+@pages.get("/casework/peer-reviews")
 def reviews_page(
     request: Request, viewer: Operational, org: Annotated[str | None, Query(max_length=120)] = None
 ) -> Response:
@@ -118,24 +177,24 @@ def reviews_page(
     )
 
 
-@router.get("/casework/peer-reviews/new")
+@pages.get("/casework/peer-reviews/new")
 def review_form(request: Request, viewer: Reviewer) -> Response:
     return show_form(request, viewer, review_spec(viewer))
 
 
-@router.post("/casework/peer-reviews/new")
+@pages.post("/casework/peer-reviews/new")
 async def review_add(request: Request, viewer: Reviewer) -> Response:
     return await submit_form(request, viewer, review_spec(viewer))
 
 
-@router.get("/casework/peer-reviews/summary")
+@pages.get("/casework/peer-reviews/summary")
 def summary_page(request: Request, viewer: Operational) -> Response:
     with engine_of(request).begin() as conn:
         summary = cr.review_summary(conn, viewer.principal, Audience.INTERNAL)
     return page(request, "reviews_summary.html", viewer, summary=summary, back=BACK)
 
 
-@router.post("/casework/peer-reviews/summary")
+@pages.post("/casework/peer-reviews/summary")
 def summary_download(
     request: Request,
     viewer: Operational,
@@ -158,7 +217,18 @@ def summary_download(
     )
 
 
-@router.get("/casework/peer-reviews/{review_id}")
+@pages.get("/casework/peer-reviews/criteria")
+def criteria_page(request: Request, viewer: Operational) -> Response:
+    return page(
+        request,
+        "review_criteria.html",
+        viewer,
+        criteria=criteria_in_force(),
+        back=(("/casework", "Casework"), ("/casework/peer-reviews", "Peer reviews")),
+    )
+
+
+@pages.get("/casework/peer-reviews/{review_id}")
 def review_page(
     request: Request, viewer: Operational, review_id: Annotated[int, Path(ge=1, le=2**31)]
 ) -> Response:
@@ -170,3 +240,43 @@ def review_page(
     return page(
         request, "review.html", viewer, review=review, labels=labels, titles=titles, back=BACK
     )
+
+
+@api.get("/peer-reviews", response_model=Rows, responses=ERRORS)
+def api_reviews(request: Request, viewer: Operational, org: OrgQuery = None) -> Any:
+    """Peer reviews in scope (confidential to the force reviewed)."""
+    with engine_of(request).begin() as conn:
+        return jsonable(list_reviews(conn, viewer.principal, organisation_name(org)))
+
+
+@api.post("/peer-reviews", response_model=Created, status_code=201, responses=ERRORS)
+def api_add_review(request: Request, viewer: Reviewer, body: ReviewIn, csrf: Csrf = None) -> Any:
+    """Record a peer review: a rating (and findings where needed) for every criterion."""
+    return created(request, viewer, csrf, review_from, body)
+
+
+@api.get("/peer-reviews/summary", response_model=dict[str, Any], responses=ERRORS)
+def api_review_summary(request: Request, viewer: Operational) -> Any:
+    """Ratings per criterion over the reviews in scope, and their anonymised findings."""
+    with engine_of(request).begin() as conn:
+        s = cr.review_summary(conn, viewer.principal, Audience.INTERNAL)
+    return {
+        "scope": s.scope,
+        "criteria_version": s.criteria.version,
+        "reviews": s.reviews,
+        "rows": s.rows(),
+        "findings": [f.__dict__ for f in s.findings],
+    }
+
+
+@api.get("/peer-reviews/criteria", response_model=dict[str, Any], responses=ERRORS)
+def api_review_criteria(viewer: Operational) -> Any:
+    """The peer-review criteria and rating scale in force, with their version."""
+    return criteria_in_force()
+
+
+@api.get("/peer-reviews/{review_id}", response_model=dict[str, Any], responses=ERRORS)
+def api_review(request: Request, viewer: Operational, review_id: RecordId) -> Any:
+    """One review with its ratings, findings and versions."""
+    with engine_of(request).begin() as conn:
+        return jsonable(show_review(conn, viewer.principal, review_id))

@@ -1,31 +1,37 @@
-"""The national action plan: its items, a force's RAG assessments over time and its position
-(movement and national comparison), the assess form, and the position summary download that
-`msops report position` writes (a disclosure in the audit trail)."""
+"""The national action plan in the browser and the API: its items, a force's RAG assessments
+over time and its position (movement and national comparison), the assess form, and the
+position summary download that `msops report position` writes (a disclosure)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 
 from msops.analytics.casework import action_plan as cp
-from msops.domain.casework.action_plan import Rag, action_plan
+from msops.domain.casework.action_plan import Rag, action_plan, parse_rag
 from msops.domain.errors import InvalidInput
-from msops.domain.principal import Role
-from msops.store.casework.action_plan import history, record_position_disclosure
-from msops.web import casework_input as ci
-from msops.web.casework_forms import FormSpec, Input, choices, show_form, submit_form
-from msops.web.pages_reviews import forces_in_scope
+from msops.domain.principal import Principal
+from msops.domain.typed_text import require_date
+from msops.store.casework.action_plan import assess, history, record_position_disclosure
+from msops.web.casework.common import Code, Created, Day, Org, Prose, Text, created
+from msops.web.casework.peer_reviews import forces_in_scope
+from msops.web.forms import FormSpec, Input, choices, show_form, submit_form
+from msops.web.gates import ERRORS, Csrf, OrgQuery, Planner, Rows, jsonable
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import organisation_name
-from msops.web.session import Viewer, allow, engine_of
+from msops.web.session import Viewer, engine_of
 
-router = APIRouter(include_in_schema=False)
-PLANNERS = frozenset({Role.NATIONAL_ANALYST, Role.REGIONAL_ANALYST, Role.FORCE_USER})
-Planner = Annotated[Viewer, Depends(allow(PLANNERS))]
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/casework", tags=["casework"])
+routers = (pages, api)
+
+
 HISTORY_COLUMNS = [
     ("item_id", "Item"),
     ("assessed_on", "Assessed"),
@@ -33,6 +39,21 @@ HISTORY_COLUMNS = [
     ("assessor", "Assessor"),
     ("evidence", "Evidence"),
 ]
+
+
+class AssessmentIn(BaseModel):
+    org: Org = ""
+    item: Code = ""
+    rag: Code = Field("", description="red, amber or green")
+    date: Day = ""
+    assessor: Text = ""
+    evidence: Prose = ""
+
+
+def assessment_from(conn: Connection, principal: Principal, body: AssessmentIn) -> int:
+    rag = parse_rag(body.rag)
+    on = require_date(body.date, "date")
+    return assess(conn, principal, body.org, body.item, rag, on, body.assessor, body.evidence)
 
 
 def chosen_force(viewer: Viewer, org: str | None) -> str | None:
@@ -55,8 +76,8 @@ def assess_spec(viewer: Viewer) -> FormSpec:
             Input("assessor", "Assessor", max_length=120),
             Input("evidence", "Evidence", "textarea", max_length=5000),
         ),
-        model=ci.AssessmentIn,
-        apply=ci.assessment_from,
+        model=AssessmentIn,
+        apply=assessment_from,
         done=lambda body, _id: f"/casework/action-plan?org={quote(getattr(body, 'org', ''))}",
         note=f"Action plan {plan.version} ({plan.status}). Earlier assessments are kept: the"
         " latest by date is the force's current position.",
@@ -66,7 +87,7 @@ def assess_spec(viewer: Viewer) -> FormSpec:
     )
 
 
-@router.get("/casework/action-plan")
+@pages.get("/casework/action-plan")
 def plan_page(
     request: Request, viewer: Planner, org: Annotated[str | None, Query(max_length=120)] = None
 ) -> Response:
@@ -92,17 +113,17 @@ def plan_page(
     )
 
 
-@router.get("/casework/action-plan/assess")
+@pages.get("/casework/action-plan/assess")
 def assess_form(request: Request, viewer: Planner) -> Response:
     return show_form(request, viewer, assess_spec(viewer))
 
 
-@router.post("/casework/action-plan/assess")
+@pages.post("/casework/action-plan/assess")
 async def assess_item(request: Request, viewer: Planner) -> Response:
     return await submit_form(request, viewer, assess_spec(viewer))
 
 
-@router.post("/casework/action-plan/position")
+@pages.post("/casework/action-plan/position")
 def position_download(
     request: Request,
     viewer: Planner,
@@ -135,3 +156,36 @@ def position_download(
         media_type=f"{media}; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
+
+
+@api.get("/action-plan/items", response_model=Rows, responses=ERRORS)
+def api_plan_items(viewer: Planner) -> Any:
+    """The action plan's items (the version shipped)."""
+    plan = action_plan()
+    return [{"version": plan.version, **i.__dict__} for i in plan.items]
+
+
+@api.get("/action-plan/assessments", response_model=Rows, responses=ERRORS)
+def api_assessments(request: Request, viewer: Planner, org: OrgQuery = None) -> Any:
+    """A force's RAG assessments, per item oldest first (a force user: their own force)."""
+    force = chosen_force(viewer, org)
+    if force is None:
+        raise InvalidInput("org: say which force's assessments to list")
+    with engine_of(request).begin() as conn:
+        return jsonable(history(conn, viewer.principal, force))
+
+
+@api.post("/action-plan/assessments", response_model=Created, status_code=201, responses=ERRORS)
+def api_assess(request: Request, viewer: Planner, body: AssessmentIn, csrf: Csrf = None) -> Any:
+    """Record a force's RAG assessment of one item (earlier ones are kept)."""
+    return created(request, viewer, csrf, assessment_from, body)
+
+
+@api.get("/action-plan/position", response_model=Rows, responses=ERRORS)
+def api_position(request: Request, viewer: Planner, org: OrgQuery = None) -> Any:
+    """A force's position per item: current RAG, movement and the national comparison."""
+    force = chosen_force(viewer, org)
+    if force is None:
+        raise InvalidInput("org: say which force's position to show")
+    with engine_of(request).begin() as conn:
+        return jsonable(cp.table_rows(cp.position_summary(conn, viewer.principal, force)))

@@ -1,0 +1,497 @@
+"""Slavery and trafficking prevention and risk orders in the browser and the API: the list,
+one order, orders ending soon, adding, varying, breaches, and the anonymised reference library
+(a download recorded as a disclosure). Scope and audit are the register's own (store)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection
+
+from msops.analytics.casework.orders import LIBRARY_COLUMNS, LIBRARY_MARKING, library
+from msops.domain.casework.nrm_referrals import (
+    clean_enum,
+)
+from msops.domain.casework.orders import (
+    BreachOutcome,
+    OrderTerms,
+    VariationKind,
+    clean_countries,
+    parse_order_type,
+)
+from msops.domain.errors import InvalidInput
+from msops.domain.principal import Principal
+from msops.domain.typed_text import parse_date, require_date
+from msops.reports.rows import rows_bytes
+from msops.store.casework.orders import (
+    Subject,
+    TermChanges,
+    add_order,
+    expiring_orders,
+    list_orders,
+    order_detail,
+    record_breach,
+    vary_order,
+)
+from msops.web.casework.common import (
+    FILE,
+    NO_NAMES,
+    Changed,
+    Code,
+    Column,
+    Created,
+    Day,
+    DownloadPage,
+    Lines,
+    Org,
+    Prose,
+    Ref,
+    Text,
+    api_store,
+    attachment,
+    created,
+    deliver,
+    download_form,
+    enum_choices,
+    org_defaults,
+    org_input,
+    purpose_and_recipient,
+    table_page,
+    writes,
+)
+from msops.web.forms import FormSpec, Input, show_form, submit_form
+from msops.web.gates import (
+    ERRORS,
+    Csrf,
+    FormCsrf,
+    Operational,
+    OrgQuery,
+    Purpose,
+    Recipient,
+    RecordId,
+    Rows,
+    Submitter,
+    jsonable,
+)
+from msops.web.render import page
+from msops.web.reports import Download
+from msops.web.security import check_csrf
+from msops.web.services import organisation_name
+from msops.web.session import Viewer, engine_of
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/casework", tags=["casework"])
+routers = (pages, api)
+
+
+ORDER_COLUMNS: list[Column] = [
+    ("organisation", "Organisation"),
+    ("operation_ref", "Operation"),
+    ("nominal_ref", "Subject"),
+    ("order_type", "Type"),
+    ("court", "Court"),
+    ("made_on", "Made"),
+    ("expires", "Expires"),
+    ("travel_countries", "Travel ban"),
+    ("status", "Status"),
+    ("version", "Version"),
+    ("breaches", "Breaches"),
+]
+
+
+EXPIRING_COLUMNS: list[Column] = [
+    ("organisation", "Organisation"),
+    ("operation_ref", "Operation"),
+    ("nominal_ref", "Subject"),
+    ("order_type", "Type"),
+    ("ending", "Ending"),
+    ("ends_on", "Ends on"),
+    ("days_left", "Days left"),
+]
+
+
+ORDERS = ("/casework/orders", "Orders")
+
+
+class OrderIn(BaseModel):
+    org: Org = ""
+    operation: Ref = ""
+    nominal: Ref = Field("", description="The subject's nominal reference (never a name)")
+    order_type: Code = Field("", description="STPO or STRO")
+    court: Text = ""
+    made: Day = ""
+    expires: Day = ""
+    until_further_order: bool = False
+    prohibitions: Lines = []
+    travel_countries: Lines = Field([], description="Country codes or names, or ALL")
+    travel_ban_ends: Day = ""
+    notification: Prose = ""
+
+
+def add_order_from(conn: Connection, principal: Principal, body: OrderIn) -> int:
+    terms = OrderTerms(
+        order_type=parse_order_type(body.order_type),
+        court=body.court,
+        made_on=require_date(body.made, "made"),
+        expires_on=parse_date(body.expires, "expires"),
+        until_further_order=body.until_further_order,
+        prohibitions=tuple(body.prohibitions),
+        travel_countries=clean_countries(tuple(body.travel_countries)),
+        travel_ban_ends=parse_date(body.travel_ban_ends, "travel ban end"),
+        notification_requirements=body.notification.strip() or None,
+    )
+    subject = Subject(body.org, body.operation, body.nominal)
+    return add_order(conn, principal, subject, terms)
+
+
+class VariationIn(BaseModel):
+    kind: Code = Field("variation", description="variation, renewal or discharge")
+    date: Day = ""
+    court: Text = ""
+    summary: Prose = ""
+    expires: Day = ""
+    until_further_order: bool = False
+    prohibitions: Lines = Field([], description="Replace the prohibitions (empty: keep them)")
+    travel_countries: Lines = Field([], description="Replace the countries (empty: keep them)")
+    no_travel_ban: bool = False
+    travel_ban_ends: Day = ""
+    notification: Prose = ""
+
+
+def vary_order_from(
+    conn: Connection, principal: Principal, order_id: int, body: VariationIn
+) -> int:
+    """Record the variation; returns the order's new version."""
+    if body.no_travel_ban and body.travel_countries:
+        raise InvalidInput("travel countries: give the countries or 'no travel ban', not both")
+    countries: tuple[str, ...] | None = () if body.no_travel_ban else None
+    if body.travel_countries:
+        countries = clean_countries(tuple(body.travel_countries))
+    changes = TermChanges(
+        expires_on=parse_date(body.expires, "expires"),
+        until_further_order=body.until_further_order or None,
+        prohibitions=tuple(body.prohibitions) if body.prohibitions else None,
+        travel_countries=countries,
+        travel_ban_ends=parse_date(body.travel_ban_ends, "travel ban end"),
+        notification_requirements=body.notification.strip() or None,
+    )
+    kind = clean_enum(VariationKind, body.kind, "kind")
+    on = require_date(body.date, "date")
+    return vary_order(conn, principal, order_id, kind, on, body.court, body.summary, changes)
+
+
+class BreachIn(BaseModel):
+    date: Day = ""
+    summary: Prose = ""
+    outcome: Code = Field("pending", description=", ".join(o.value for o in BreachOutcome))
+    outcome_date: Day = ""
+
+
+def breach_from(conn: Connection, principal: Principal, order_id: int, body: BreachIn) -> int:
+    """Record the breach; returns the order's new version."""
+    return record_breach(
+        conn,
+        principal,
+        order_id,
+        require_date(body.date, "date"),
+        body.summary,
+        clean_enum(BreachOutcome, body.outcome or "pending", "outcome"),
+        parse_date(body.outcome_date, "outcome date"),
+    )
+
+
+def order_spec(viewer: Viewer) -> FormSpec:
+    return FormSpec(
+        title="Add a prevention or risk order",
+        action="/casework/orders/new",
+        fields=(
+            org_input(viewer),
+            Input("operation", "Operation reference", max_length=80),
+            Input("nominal", "Subject's nominal reference", hint=NO_NAMES, max_length=80),
+            Input("order_type", "Type", "select", (("STPO", "STPO"), ("STRO", "STRO"))),
+            Input("court", "Court"),
+            Input("made", "Made on", "date", max_length=10),
+            Input("expires", "Expires on", "date", max_length=10),
+            Input("until_further_order", "Until further order (no expiry date)", "checkbox"),
+            Input("prohibitions", "Prohibitions, one per line", "lines", max_length=5000),
+            Input(
+                "travel_countries",
+                "Foreign travel ban: countries, one per line (code, name or ALL)",
+                "lines",
+                max_length=2000,
+            ),
+            Input("travel_ban_ends", "Travel ban ends on", "date", max_length=10),
+            Input("notification", "Notification requirements", "textarea", max_length=2000),
+        ),
+        model=OrderIn,
+        apply=add_order_from,
+        done=lambda _body, order_id: f"/casework/orders/{order_id}",
+        note="A prevention order (STPO) lasts at least 5 years, a risk order (STRO) at least 2,"
+        " or until further order; a foreign travel ban at most 5 years.",
+        submit="Add the order",
+        back=(("/casework", "Casework"), ORDERS),
+        defaults=org_defaults(viewer),
+    )
+
+
+def vary_spec(order_id: int) -> FormSpec:
+    return FormSpec(
+        title=f"Order {order_id}: record a variation, renewal or discharge",
+        action=f"/casework/orders/{order_id}/vary",
+        fields=(
+            Input("kind", "Kind", "select", enum_choices(VariationKind)),
+            Input("date", "Date of the court's decision", "date", max_length=10),
+            Input("court", "Court"),
+            Input("summary", "What the court decided", "textarea", max_length=2000),
+            Input("expires", "New expiry date", "date", max_length=10),
+            Input("until_further_order", "Now until further order", "checkbox"),
+            Input(
+                "prohibitions",
+                "New prohibitions, one per line (empty: unchanged)",
+                "lines",
+                max_length=5000,
+            ),
+            Input(
+                "travel_countries",
+                "New travel ban countries (empty: unchanged)",
+                "lines",
+                max_length=2000,
+            ),
+            Input("no_travel_ban", "Remove the foreign travel ban", "checkbox"),
+            Input("travel_ban_ends", "Travel ban ends on", "date", max_length=10),
+            Input("notification", "New notification requirements", "textarea", max_length=2000),
+        ),
+        model=VariationIn,
+        apply=lambda conn, who, body: vary_order_from(conn, who, order_id, body),
+        done=lambda _body, _version: f"/casework/orders/{order_id}",
+        note="The varied terms must still keep the Act's rules; earlier versions are kept.",
+        submit="Record",
+        back=(ORDERS, (f"/casework/orders/{order_id}", f"Order {order_id}")),
+        defaults={"kind": "variation"},
+    )
+
+
+def breach_spec(order_id: int) -> FormSpec:
+    return FormSpec(
+        title=f"Order {order_id}: record a breach",
+        action=f"/casework/orders/{order_id}/breach",
+        fields=(
+            Input("date", "Date of the breach", "date", max_length=10),
+            Input("summary", "What happened", "textarea", hint=NO_NAMES, max_length=2000),
+            Input("outcome", "Outcome", "select", enum_choices(BreachOutcome)),
+            Input("outcome_date", "Outcome date", "date", max_length=10),
+        ),
+        model=BreachIn,
+        apply=lambda conn, who, body: breach_from(conn, who, order_id, body),
+        done=lambda _body, _version: f"/casework/orders/{order_id}",
+        submit="Record the breach",
+        back=(ORDERS, (f"/casework/orders/{order_id}", f"Order {order_id}")),
+        defaults={"outcome": "pending"},
+    )
+
+
+LibraryFormat = Literal["csv", "json"]
+
+
+LIBRARY_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def library_file(
+    conn: Connection, principal: Principal, fmt: LibraryFormat, purpose: str, recipient: str
+) -> Download:
+    """The anonymised orders library as a file; the register records the export as a
+    disclosure with its purpose and recipient."""
+    purpose, recipient = purpose_and_recipient(purpose, recipient)
+    rows = library(conn, principal, purpose, recipient)
+    data = rows_bytes(rows, LIBRARY_COLUMNS, LIBRARY_MARKING, fmt)  # as `msops orders library`
+    return Download(data, f"orders-library.{fmt}", LIBRARY_MEDIA[fmt])
+
+
+LIBRARY_PAGE = DownloadPage(
+    "Reference library of prevention and risk orders",
+    "/casework/orders/library",
+    "The anonymised library of the orders in your scope: type, court, prohibitions, travel"
+    " terms, notification requirements, numbers of variations and breaches, status. No subject,"
+    " force or operation; dates as quarters, durations in whole years (OFFICIAL). The download"
+    " is a disclosure: it is recorded in the audit trail with its purpose and recipient.",
+    (("csv", "CSV"), ("json", "JSON")),
+    back=(("/casework", "Casework"), ("/casework/orders", "Orders")),
+)
+
+
+@pages.get("/casework/orders")
+def orders_page(request: Request, viewer: Operational, org: OrgQuery = None) -> Response:
+    with engine_of(request).begin() as conn:
+        rows = list_orders(conn, viewer.principal, organisation_name(org))
+    return table_page(
+        request,
+        viewer,
+        title="Prevention and risk orders",
+        columns=ORDER_COLUMNS,
+        rows=rows,
+        link=("id", "/casework/orders/"),
+        note="Slavery and trafficking prevention (STPO) and risk (STRO) orders in your scope.",
+        actions=[("/casework/orders/new", "Add an order")] if writes(viewer) else [],
+    )
+
+
+# Declared before /casework/orders/{order_id}, which would otherwise take "new" for an id.
+@pages.get("/casework/orders/new")
+def order_form(request: Request, viewer: Submitter) -> Response:
+    return show_form(request, viewer, order_spec(viewer))
+
+
+@pages.post("/casework/orders/new")
+async def order_add(request: Request, viewer: Submitter) -> Response:
+    return await submit_form(request, viewer, order_spec(viewer))
+
+
+@pages.get("/casework/orders/expiring")
+def expiring_page(
+    request: Request,
+    viewer: Operational,
+    within: Annotated[int, Query(ge=0, le=3650)] = 90,
+) -> Response:
+    today = datetime.now(UTC).date()
+    with engine_of(request).begin() as conn:
+        rows = expiring_orders(conn, viewer.principal, today, within)
+    return table_page(
+        request,
+        viewer,
+        title=f"Orders or travel bans ending within {within} days of {today}",
+        columns=EXPIRING_COLUMNS,
+        rows=rows,
+        link=("id", "/casework/orders/"),
+        form={"action": "/casework/orders/expiring", "fields": [("within", "Days", within)]},
+    )
+
+
+@pages.get("/casework/orders/library")
+def library_form(request: Request, viewer: Operational) -> Response:
+    values = {"purpose": "reference library of orders", "format": "csv"}
+    return download_form(request, viewer, LIBRARY_PAGE, values)
+
+
+@pages.post("/casework/orders/library")
+def library_download(
+    request: Request,
+    viewer: Operational,
+    csrf_token: FormCsrf,
+    purpose: Purpose = "",
+    recipient: Recipient = "",
+    fmt: Annotated[LibraryFormat, Form(alias="format")] = "csv",
+) -> Response:
+    check_csrf(viewer.csrf_token, csrf_token)
+    values = {"purpose": purpose, "recipient": recipient, "format": fmt}
+
+    def make(conn: Connection, who: Principal) -> Download:
+        return library_file(conn, who, fmt, purpose, recipient)
+
+    return deliver(request, viewer, LIBRARY_PAGE, values, make)
+
+
+@pages.get("/casework/orders/{order_id}")
+def order_page(
+    request: Request, viewer: Operational, order_id: Annotated[int, Path(ge=1, le=2**31)]
+) -> Response:
+    with engine_of(request).begin() as conn:
+        detail = order_detail(conn, viewer.principal, order_id)
+    columns = [c for c in ORDER_COLUMNS if c[0] in detail]
+    return page(request, "order.html", viewer, order=detail, columns=columns, writes=writes(viewer))
+
+
+@pages.get("/casework/orders/{order_id}/vary")
+def vary_form(request: Request, viewer: Submitter, order_id: RecordId) -> Response:
+    return show_form(request, viewer, vary_spec(order_id))
+
+
+@pages.post("/casework/orders/{order_id}/vary")
+async def vary(request: Request, viewer: Submitter, order_id: RecordId) -> Response:
+    return await submit_form(request, viewer, vary_spec(order_id))
+
+
+@pages.get("/casework/orders/{order_id}/breach")
+def breach_form(request: Request, viewer: Submitter, order_id: RecordId) -> Response:
+    return show_form(request, viewer, breach_spec(order_id))
+
+
+@pages.post("/casework/orders/{order_id}/breach")
+async def breach(request: Request, viewer: Submitter, order_id: RecordId) -> Response:
+    return await submit_form(request, viewer, breach_spec(order_id))
+
+
+@api.get("/orders", response_model=Rows, responses=ERRORS)
+def api_orders(request: Request, viewer: Operational, org: OrgQuery = None) -> Any:
+    """Prevention and risk orders in scope with their current terms (audited)."""
+    with engine_of(request).begin() as conn:
+        return jsonable(list_orders(conn, viewer.principal, organisation_name(org)))
+
+
+@api.get("/orders/expiring", response_model=Rows, responses=ERRORS)
+def api_expiring(
+    request: Request, viewer: Operational, within: Annotated[int, Query(ge=0, le=3650)] = 90
+) -> Any:
+    """Orders in force whose term or travel ban ends within `within` days of today (audited)."""
+    today = datetime.now(UTC).date()
+    with engine_of(request).begin() as conn:
+        return jsonable(expiring_orders(conn, viewer.principal, today, within))
+
+
+class LibraryIn(BaseModel):
+    purpose: str = Field("", max_length=500, description="Why (recorded in the audit trail)")
+    recipient: str = Field("", max_length=200, description="Who will receive it")
+    format: LibraryFormat = "csv"
+
+
+@api.post("/orders/library", responses=FILE)
+def api_library(
+    request: Request, viewer: Operational, body: LibraryIn, csrf: Csrf = None
+) -> Response:
+    """The anonymised reference library of the orders in scope (CSV or JSON); a disclosure."""
+    check_csrf(viewer.csrf_token, csrf)
+    with engine_of(request).begin() as conn:
+        found = library_file(conn, viewer.principal, body.format, body.purpose, body.recipient)
+    return attachment(found)
+
+
+@api.get("/orders/{order_id}", response_model=dict[str, Any], responses=ERRORS)
+def api_order(
+    request: Request, viewer: Operational, order_id: Annotated[int, Path(ge=1, le=2**31)]
+) -> Any:
+    """One order with its variations, breaches and versions (audited)."""
+    with engine_of(request).begin() as conn:
+        return jsonable(order_detail(conn, viewer.principal, order_id))
+
+
+@api.post("/orders", response_model=Created, status_code=201, responses=ERRORS)
+def api_add_order(request: Request, viewer: Submitter, body: OrderIn, csrf: Csrf = None) -> Any:
+    """Add a prevention (STPO) or risk (STRO) order; the Act's minimums are enforced."""
+    return created(request, viewer, csrf, add_order_from, body)
+
+
+@api.post("/orders/{order_id}/variations", response_model=Changed, responses=ERRORS)
+def api_vary_order(
+    request: Request, viewer: Submitter, order_id: RecordId, body: VariationIn, csrf: Csrf = None
+) -> Any:
+    """Record a variation, renewal or discharge; returns the order's new version."""
+
+    def apply(conn: Any, who: Principal, b: VariationIn) -> int:
+        return vary_order_from(conn, who, order_id, b)
+
+    return Changed(version=api_store(request, viewer, csrf, apply, body))
+
+
+@api.post("/orders/{order_id}/breaches", response_model=Changed, responses=ERRORS)
+def api_breach(
+    request: Request, viewer: Submitter, order_id: RecordId, body: BreachIn, csrf: Csrf = None
+) -> Any:
+    """Record a breach of an order and its outcome; returns the order's new version."""
+
+    def apply(conn: Any, who: Principal, b: BreachIn) -> int:
+        return breach_from(conn, who, order_id, b)
+
+    return Changed(version=api_store(request, viewer, csrf, apply, body))
