@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck check postgres clean
+.PHONY: demo test lint format typecheck layers check postgres clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,12 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-check: lint typecheck test
+## The import contracts in pyproject.toml: each layer of msops imports only the layers below it.
+## (No cache: it would be written into the checkout, and the graph builds in under a second.)
+layers: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
+check: lint typecheck layers test
 
 ## Start a local PostgreSQL for the tests (Debian's package; needs root to install).
 postgres:

@@ -13,18 +13,16 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
+from rigour.text.phonetics import soundex as soundex
 from unidecode import unidecode
+
+# `soundex(token)`: the American Soundex code of one token (nguyen -> N250, "" -> ""), cached.
+# Every token it is given here is a token of `clean_name`'s output, lower-case ASCII letters
+# only: other scripts and diacritics are transliterated by `clean_name` first, never coded
+# directly (tests/linkage/test_soundex.py pins the codes msops relies on).
 
 _NON_LETTERS = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
-_SOUNDEX_CODES = {
-    **dict.fromkeys("bfpv", "1"),
-    **dict.fromkeys("cgjkqsxz", "2"),
-    **dict.fromkeys("dt", "3"),
-    "l": "4",
-    **dict.fromkeys("mn", "5"),
-    "r": "6",
-}
 
 
 @lru_cache(maxsize=200_000)
@@ -70,23 +68,6 @@ def name_key(*names: str | None) -> str | None:
     """All tokens of the cleaned names, sorted: equal whatever order the names were written."""
     tokens = sorted({t for n in names if n for t in n.split()})
     return " ".join(tokens) or None
-
-
-@lru_cache(maxsize=200_000)
-def soundex(token: str) -> str:
-    """The American Soundex code of one cleaned token (nguyen -> N250)."""
-    if not token:
-        return ""
-    first = token[0]
-    digits = []
-    previous = _SOUNDEX_CODES.get(first, "")
-    for char in token[1:]:
-        code = _SOUNDEX_CODES.get(char, "")
-        if code and code != previous:
-            digits.append(code)
-        if char not in "hw":
-            previous = code
-    return (first.upper() + "".join(digits) + "000")[:4]
 
 
 def phonetic_key(*names: str | None) -> str | None:
