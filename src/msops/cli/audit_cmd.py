@@ -63,6 +63,6 @@ def search_cmd(
     if action and action not in {a.value for a in Action}:
         raise InvalidInput(f"--action must be one of: {', '.join(a.value for a in Action)}")
     engine = open_database()
-    with engine.connect() as conn:
+    with engine.begin() as conn:  # the search is itself recorded
         rows = search_audit(conn, current_principal(), user, _since(since), action, ref)
     emit(rows, COLUMNS, fmt, title="Audit trail")

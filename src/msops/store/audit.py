@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
+from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
 from msops.store.schema import audit_event
 
@@ -91,3 +92,26 @@ def record(conn: Connection, principal: Principal, entry: AuditEntry) -> None:
     values["prev_hash"] = prev_hash
     values["hash"] = row_hash(prev_hash, values)
     conn.execute(insert(audit_event).values(values))
+
+
+def record_report_disclosure(
+    conn: Connection,
+    principal: Principal,
+    ref: str,
+    audience: str,
+    purpose: str,
+    recipient: str,
+    filename: str,
+) -> None:
+    """A report downloaded from the web application, recorded as a disclosure (s.62)."""
+    if not purpose.strip() or not recipient.strip():
+        raise InvalidInput("say why the report is produced and who will receive it")
+    entry = AuditEntry(
+        Action.DISCLOSURE,
+        "report",
+        ref,
+        purpose=purpose.strip(),
+        recipient=recipient.strip(),
+        detail=f"audience {audience}; file {filename}",
+    )
+    record(conn, principal, entry)

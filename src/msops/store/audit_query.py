@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 
 from msops.domain.errors import AccessDenied
 from msops.domain.principal import Principal, Role
-from msops.store.audit import GENESIS, row_hash
+from msops.store.audit import GENESIS, Action, AuditEntry, record, row_hash
 from msops.store.schema import audit_event
 
 # Administrators keep the system; national analysts oversee the use of operational data.
@@ -86,7 +86,9 @@ def search_audit(
     object_ref: str | None = None,
     limit: int = 1000,
 ) -> list[dict[str, Any]]:
-    """Entries, newest first, by actor, time (naive UTC), action and object (prefix match)."""
+    """ "Who looked at what?": entries, newest first, by actor, time (naive UTC), action and
+    object (prefix match), for an administrator or a national analyst. The search is itself
+    recorded as a consultation of the audit trail."""
     if principal.role not in AUDIT_READERS:
         raise AccessDenied(f"{principal.describe()} may not search the audit trail")
     a = audit_event
@@ -99,4 +101,14 @@ def search_audit(
         query = query.where(a.c.action == action)
     if object_ref:
         query = query.where(a.c.object_ref.startswith(object_ref, autoescape=True))
-    return [dict(r) for r in conn.execute(query).mappings()]
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    asked = ", ".join(
+        f"{k}={v}"
+        for k, v in (("user", user), ("since", since), ("action", action), ("ref", object_ref))
+        if v
+    )
+    entry = AuditEntry(
+        Action.CONSULTATION, "audit_trail", asked or "all", detail=f"{len(rows)} entries listed"
+    )
+    record(conn, principal, entry)
+    return rows

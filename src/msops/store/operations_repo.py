@@ -321,3 +321,28 @@ def return_status(conn: Connection, principal: Principal, period: Period) -> lis
         )
         for r in rows
     ]
+
+
+def consult_operation(
+    conn: Connection,
+    principal: Principal,
+    org_name: str,
+    ref: str,
+    nominals_purpose: str | None = None,
+) -> OperationHistory:
+    """One operation month by month, its view recorded as a consultation (s.62)."""
+    if not principal.may_see_personal_data and not principal.sees_everything:
+        # PCC and admin: operation detail (free text, dates, nationalities) is not aggregate.
+        raise AccessDenied(f"{principal.describe()} may not see an operation's detail")
+    history = operation_history(conn, principal, org_name, ref, nominals_purpose)
+    record(
+        conn,
+        principal,
+        AuditEntry(
+            Action.CONSULTATION,
+            "operation",
+            f"{history.organisation}/{ref}",
+            detail=f"{len(history.months)} months viewed",
+        ),
+    )
+    return history

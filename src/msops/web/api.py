@@ -9,9 +9,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from msops.domain.errors import InvalidInput
-from msops.store.operations_repo import OperationFilter, latest_period, return_status
+from msops.store.operations_repo import (
+    OperationFilter,
+    consult_operation,
+    latest_period,
+    return_status,
+)
 from msops.store.users_repo import end_session, sign_in, start_session
-from msops.store.web_reads import consult_operation
 from msops.web.gates import ERRORS, Anyone, Csrf, Operational, Submitter
 from msops.web.pages_auth import client_address
 from msops.web.security import check_csrf

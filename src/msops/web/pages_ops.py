@@ -11,9 +11,13 @@ from msops.domain.principal import Role
 from msops.domain.reference import REGIONS, exploitation_categories, organisations
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
 from msops.store.linkage_repo.alerts import count_unreviewed, operation_threads
-from msops.store.operations_repo import OperationFilter, OperationHistory, return_status
+from msops.store.operations_repo import (
+    OperationFilter,
+    OperationHistory,
+    consult_operation,
+    return_status,
+)
 from msops.store.users_repo import list_users
-from msops.store.web_reads import consult_operation
 from msops.web.gates import ADMINS, Anyone, Operational
 from msops.web.render import page
 from msops.web.security import check_csrf

@@ -15,8 +15,8 @@ from msops.domain.periods import Period
 from msops.domain.principal import Role
 from msops.domain.reference import REGIONS, organisations
 from msops.store.audit import Action
+from msops.store.audit_query import search_audit
 from msops.store.operations_repo import latest_period
-from msops.store.web_reads import audit_search
 from msops.web.gates import ERRORS, Auditor, Csrf, Reader, Rows, jsonable
 from msops.web.render import page
 from msops.web.reports import ReportKind, ReportRequest, produce_report
@@ -25,6 +25,7 @@ from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["api"])
+PAGE_LIMIT = 200  # audit entries listed at most, newest first
 
 
 @router.get("/reports")
@@ -98,8 +99,14 @@ def audit_page(
     if action and action not in {a.value for a in Action}:
         raise InvalidInput(f"action must be one of: {', '.join(a.value for a in Action)}")
     with engine_of(request).begin() as conn:
-        rows = audit_search(
-            conn, viewer.principal, user or None, parse_since(since), action or None, ref or None
+        rows = search_audit(
+            conn,
+            viewer.principal,
+            user or None,
+            parse_since(since),
+            action or None,
+            ref or None,
+            limit=PAGE_LIMIT,
         )
     form = {"user": user or "", "since": since or "", "action": action or "", "ref": ref or ""}
     return page(
@@ -123,8 +130,9 @@ def api_audit(
 ) -> Any:
     """The audit trail, newest first (200 at most); the search itself is recorded."""
     with engine_of(request).begin() as conn:
-        rows = audit_search(
-            conn, viewer.principal, user, parse_since(since), action.value if action else None, ref
+        what = action.value if action else None
+        rows = search_audit(
+            conn, viewer.principal, user, parse_since(since), what, ref, limit=PAGE_LIMIT
         )
     return jsonable(rows)
 

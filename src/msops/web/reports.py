@@ -23,7 +23,8 @@ from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.reports.html import render_overview
-from msops.store.web_reads import aggregate_scope, record_report_disclosure
+from msops.store.aggregate_scope import aggregate_scope
+from msops.store.audit import record_report_disclosure
 
 
 class ReportKind(StrEnum):

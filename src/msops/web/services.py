@@ -23,6 +23,7 @@ from msops.domain.principal import Principal, Role
 from msops.domain.reference import find_organisation
 from msops.returns.exchange import Format, export_return
 from msops.returns.submit import SubmitResult, submit_file
+from msops.store.aggregate_scope import aggregate_scope
 from msops.store.operations_repo import (
     OperationFilter,
     count_operations,
@@ -30,7 +31,6 @@ from msops.store.operations_repo import (
     list_operations,
 )
 from msops.store.schema import return_version
-from msops.store.web_reads import aggregate_scope
 
 MAX_UPLOAD_BYTES = 20 * 2**20
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")

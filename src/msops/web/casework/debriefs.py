@@ -20,6 +20,7 @@ from msops.domain.casework.nrm_referrals import (
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
 from msops.domain.typed_text import require_date
+from msops.store.audit import record_report_disclosure
 from msops.store.casework.debriefs import (
     add_debrief,
     add_lesson,
@@ -28,7 +29,6 @@ from msops.store.casework.debriefs import (
     search_lessons,
 )
 from msops.store.operations_repo import latest_period
-from msops.store.web_reads import record_report_disclosure
 from msops.web.casework.common import (
     FILE,
     NO_NAMES,
