@@ -1,5 +1,7 @@
 """Server-rendered casework forms: a form is data (its fields, input model and register call).
 
+`form_routes` gives a form its two routes (GET shows it, POST stores it) behind one role gate.
+
 `show_form` renders it (prefilled from the query string, e.g. a link "record a check for this
 operation"); `submit_form` checks the CSRF token, builds the input model from the posted
 fields, calls the register in one transaction and redirects to a page that shows the entry.
@@ -8,13 +10,11 @@ when a named operation, order or referral is not found in scope, as the API answ
 transaction is rolled back, so nothing is stored or audited. Refusals of scope stay 403.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
@@ -22,10 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from msops.domain.errors import AccessDenied, MsopsError, NotFound
-from msops.domain.principal import Principal
+from msops.domain.principal import Principal, Role
 from msops.web.render import page
 from msops.web.security import check_csrf
-from msops.web.session import Viewer, engine_of
+from msops.web.session import Viewer, allow, engine_of
 
 Choices = tuple[tuple[str, str], ...]  # (value sent, label shown)
 Apply = Callable[[Any, Principal, Any], int]  # (connection, principal, input model) -> result
@@ -141,3 +141,24 @@ async def submit_form(request: Request, viewer: Viewer, spec: FormSpec) -> Respo
     except MsopsError as err:  # bad input: say so on the form
         return render_form(request, viewer, spec, values, str(err), 422)
     return RedirectResponse(spec.done(body, result), status_code=303)
+
+
+SpecFor = Callable[[Viewer], FormSpec]
+
+
+def form_routes(router: APIRouter, path: str, roles: frozenset[Role], spec_for: SpecFor) -> None:
+    """Add a form's page at `path`: GET shows it, POST stores it, both for `roles` only.
+
+    This module does not use postponed annotations, so that the gate below is a real type
+    FastAPI reads from the closures' signatures."""
+    gate = Annotated[Viewer, Depends(allow(roles))]
+
+    def show(request: Request, viewer: gate) -> Response:
+        return show_form(request, viewer, spec_for(viewer))
+
+    async def store(request: Request, viewer: gate) -> Response:
+        return await submit_form(request, viewer, spec_for(viewer))
+
+    name = path.strip("/").replace("/", "_").replace("-", "_")
+    router.add_api_route(path, show, methods=["GET"], name=f"{name}_form")
+    router.add_api_route(path, store, methods=["POST"], name=f"{name}_store")

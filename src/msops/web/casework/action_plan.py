@@ -20,8 +20,8 @@ from msops.domain.typed_text import require_date
 from msops.store.casework.action_plan import assess, history, record_position_disclosure
 from msops.web.casework.common import Code, Created, Day, Org, Prose, Text, created
 from msops.web.casework.peer_reviews import forces_in_scope
-from msops.web.forms import FormSpec, Input, choices, show_form, submit_form
-from msops.web.gates import ERRORS, Csrf, OrgQuery, Planner, Rows, jsonable
+from msops.web.forms import FormSpec, Input, choices, form_routes
+from msops.web.gates import ERRORS, PLANNERS, Csrf, OrgQuery, Planner, Rows, jsonable
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import organisation_name
@@ -113,14 +113,7 @@ def plan_page(
     )
 
 
-@pages.get("/casework/action-plan/assess")
-def assess_form(request: Request, viewer: Planner) -> Response:
-    return show_form(request, viewer, assess_spec(viewer))
-
-
-@pages.post("/casework/action-plan/assess")
-async def assess_item(request: Request, viewer: Planner) -> Response:
-    return await submit_form(request, viewer, assess_spec(viewer))
+form_routes(pages, "/casework/action-plan/assess", PLANNERS, assess_spec)
 
 
 @pages.post("/casework/action-plan/position")

@@ -55,9 +55,10 @@ from msops.web.casework.common import (
     today_year_month,
     writes,
 )
-from msops.web.forms import FormSpec, Input, choices, show_form, submit_form
+from msops.web.forms import FormSpec, Input, choices, form_routes
 from msops.web.gates import (
     ERRORS,
+    SUBMITTERS,
     Csrf,
     FormCsrf,
     MonthQuery,
@@ -300,14 +301,7 @@ def debrief_records(request: Request, viewer: Operational) -> Response:
     )
 
 
-@pages.get("/casework/debriefs/new")
-def debrief_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, debrief_spec(viewer))
-
-
-@pages.post("/casework/debriefs/new")
-async def debrief_add(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, debrief_spec(viewer))
+form_routes(pages, "/casework/debriefs/new", SUBMITTERS, debrief_spec)
 
 
 def lesson_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -346,14 +340,7 @@ def lessons_page(
     )
 
 
-@pages.get("/casework/lessons/new")
-def lesson_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, lesson_spec(viewer))
-
-
-@pages.post("/casework/lessons/new")
-async def lesson_add(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, lesson_spec(viewer))
+form_routes(pages, "/casework/lessons/new", SUBMITTERS, lesson_spec)
 
 
 @pages.get("/casework/lessons/summary")

@@ -38,9 +38,10 @@ from msops.web.casework.common import (
     today_year_month,
     writes,
 )
-from msops.web.forms import FormSpec, Input, show_form, submit_form
+from msops.web.forms import FormSpec, Input, form_routes
 from msops.web.gates import (
     ERRORS,
+    SUBMITTERS,
     Csrf,
     MonthQuery,
     Operational,
@@ -190,14 +191,7 @@ def events_page(request: Request, viewer: Operational, org: OrgQuery = None) -> 
     )
 
 
-@pages.get("/casework/europol/record")
-def europol_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, europol_spec(viewer))
-
-
-@pages.post("/casework/europol/record")
-async def europol_record(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, europol_spec(viewer))
+form_routes(pages, "/casework/europol/record", SUBMITTERS, europol_spec)
 
 
 @pages.get("/casework/europol/annual")

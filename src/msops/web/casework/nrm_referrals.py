@@ -63,10 +63,11 @@ from msops.web.casework.common import (
     table_page,
     writes,
 )
-from msops.web.forms import FormSpec, Input, choices, show_form, submit_form
+from msops.web.forms import FormSpec, Input, choices, form_routes
 from msops.web.gates import (
     ERRORS,
     SETTERS,
+    SUBMITTERS,
     Csrf,
     Operational,
     OrgQuery,
@@ -451,34 +452,13 @@ def referrals_page(request: Request, viewer: Operational, org: OrgQuery = None) 
     )
 
 
-@pages.get("/casework/nrm-referrals/new")
-def referral_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, referral_spec(viewer))
+form_routes(pages, "/casework/nrm-referrals/new", SUBMITTERS, referral_spec)
 
 
-@pages.post("/casework/nrm-referrals/new")
-async def referral_add(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, referral_spec(viewer))
+form_routes(pages, "/casework/nrm-referrals/decision", SUBMITTERS, decision_spec)
 
 
-@pages.get("/casework/nrm-referrals/decision")
-def decision_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, decision_spec(viewer))
-
-
-@pages.post("/casework/nrm-referrals/decision")
-async def decision(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, decision_spec(viewer))
-
-
-@pages.get("/casework/nrm-referrals/crime")
-def crime_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, crime_spec(viewer))
-
-
-@pages.post("/casework/nrm-referrals/crime")
-async def crime(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, crime_spec(viewer))
+form_routes(pages, "/casework/nrm-referrals/crime", SUBMITTERS, crime_spec)
 
 
 @pages.get("/casework/duty-to-notify")
@@ -496,14 +476,7 @@ def notifications_page(request: Request, viewer: Operational) -> Response:
     )
 
 
-@pages.get("/casework/duty-to-notify/new")
-def notify_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, notify_spec(viewer))
-
-
-@pages.post("/casework/duty-to-notify/new")
-async def notify(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, notify_spec(viewer))
+form_routes(pages, "/casework/duty-to-notify/new", SUBMITTERS, notify_spec)
 
 
 @pages.get("/casework/nrm-compliance")
@@ -549,14 +522,7 @@ def settings_page(request: Request, viewer: Operational) -> Response:
     )
 
 
-@pages.get(f"{SETTINGS_URL}/change")
-def setting_form(request: Request, viewer: Setter) -> Response:
-    return show_form(request, viewer, SETTING_SPEC)
-
-
-@pages.post(f"{SETTINGS_URL}/change")
-async def setting_change(request: Request, viewer: Setter) -> Response:
-    return await submit_form(request, viewer, SETTING_SPEC)
+form_routes(pages, f"{SETTINGS_URL}/change", SETTERS, lambda _viewer: SETTING_SPEC)
 
 
 @api.get("/nrm-compliance", response_model=Rows, responses=ERRORS)

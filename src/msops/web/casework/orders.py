@@ -63,9 +63,10 @@ from msops.web.casework.common import (
     table_page,
     writes,
 )
-from msops.web.forms import FormSpec, Input, show_form, submit_form
+from msops.web.forms import FormSpec, Input, form_routes, show_form, submit_form
 from msops.web.gates import (
     ERRORS,
+    SUBMITTERS,
     Csrf,
     FormCsrf,
     Operational,
@@ -340,14 +341,7 @@ def orders_page(request: Request, viewer: Operational, org: OrgQuery = None) -> 
 
 
 # Declared before /casework/orders/{order_id}, which would otherwise take "new" for an id.
-@pages.get("/casework/orders/new")
-def order_form(request: Request, viewer: Submitter) -> Response:
-    return show_form(request, viewer, order_spec(viewer))
-
-
-@pages.post("/casework/orders/new")
-async def order_add(request: Request, viewer: Submitter) -> Response:
-    return await submit_form(request, viewer, order_spec(viewer))
+form_routes(pages, "/casework/orders/new", SUBMITTERS, order_spec)
 
 
 @pages.get("/casework/orders/expiring")

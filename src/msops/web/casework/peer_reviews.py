@@ -30,7 +30,7 @@ from msops.web.casework.common import (
     created,
     table_page,
 )
-from msops.web.forms import FormSpec, Input, choices, show_form, submit_form
+from msops.web.forms import FormSpec, Input, choices, form_routes
 from msops.web.gates import (
     ERRORS,
     REVIEWERS,
@@ -177,14 +177,7 @@ def reviews_page(
     )
 
 
-@pages.get("/casework/peer-reviews/new")
-def review_form(request: Request, viewer: Reviewer) -> Response:
-    return show_form(request, viewer, review_spec(viewer))
-
-
-@pages.post("/casework/peer-reviews/new")
-async def review_add(request: Request, viewer: Reviewer) -> Response:
-    return await submit_form(request, viewer, review_spec(viewer))
+form_routes(pages, "/casework/peer-reviews/new", REVIEWERS, review_spec)
 
 
 @pages.get("/casework/peer-reviews/summary")
