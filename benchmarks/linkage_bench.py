@@ -6,8 +6,8 @@
 Each method runs in its own process (time and peak memory are its own) on the same CSV; the
 clusters are scored with msops.linkage.evaluation (pairwise precision, recall, F1). `--people`
 sets carry common names at the shares real name statistics give them, with a long tail of
-rarer names; `--dense` sets put half of every community on the common names (the set of the
-first four linkage steps); `--narrow` sets give everyone a common name (the stress set).
+rarer names; `--dense` sets put half of every community on the common names (the harder
+evaluation set); `--narrow` sets give everyone a common name (the stress set).
 `--before SRC` also runs the msops matcher of another source tree (e.g. `git archive HEAD src |
 tar -x -C /tmp/old`) as "msops_before", on the same files.
 """

@@ -17,7 +17,7 @@ not tell apart, with every other pair assumed right.
   alone", judged on the class's true outcomes: the ceiling's matcher knows, per class, how
   often that pick is right. A matcher may see more than these classes hold: at 1M msops does
   slightly better than the ceiling's pick on two classes (two people fitting a name of 4-15
-  records), while losing about 12% more over all of them (docs/benchmarks.md, sixth step). So
+  records), while losing about 12% more over all of them (see the ceiling in docs/benchmarks.md). So
   read the figure as an estimate of the bound, not a proof.
 - **Twins.** Full-date records of two people with the same order-free name, the same date and
   nothing contradicting: any matcher links them.

@@ -156,7 +156,7 @@ FAMILY_SHARE = {"vn": 0.95, "cn": 0.45, "uk": 0.10, "pl": 0.03, "ro": 0.06}
 # Public Security, 2019), so the 12 names together are a few per cent.
 GIVEN_SHARE = {"cn": 0.05}
 SHARE_DEFAULT = 0.5
-# The evaluation set of the first four linkage steps (`--dense`): half of every group, 85% of
+# The harder evaluation set (`--dense`): half of every group, 85% of
 # Chinese and 95% of Vietnamese family names, on the short lists.
 DENSE_FAMILY_SHARE = {"vn": 0.95, "cn": 0.85}
 # (family name shares, given name shares) of each set but "narrow" (everyone on the lists)
@@ -296,7 +296,7 @@ def people_rows(
     """About `n_records` records and the truth (record id -> person id).
 
     `names`: "people" (common names at the shares real name statistics give them), "dense" (half
-    of every community on the common names: the set of the first four linkage steps) or
+    of every community on the common names: the harder evaluation set) or
     "narrow" (everyone on them: the stress set; far more namesakes than a real population has,
     see docs/benchmarks.md)."""
     rng = Random(f"msops-linkage-eval:{seed}")
@@ -361,7 +361,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=0, help="records of synthetic people")
     parser.add_argument("--febrl3", action="store_true", help="also write FEBRL3 as a person file")
     variant = parser.add_mutually_exclusive_group()
-    variant.add_argument("--dense", action="store_true", help="half on common names (steps 1-4)")
+    variant.add_argument("--dense", action="store_true", help="half on common names (the harder set)")
     variant.add_argument("--narrow", action="store_true", help="common names only (stress set)")
     parser.add_argument("--seed", type=int, default=4, help="another seed: another population")
     parser.add_argument("--out", type=Path, required=True)

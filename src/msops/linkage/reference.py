@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-# Records below which a file is matched with the reference model (docs/benchmarks.md, ninth step)
+# Records below which a file is matched with the reference model (docs/benchmarks.md, small files)
 LEARN_FROM = 100
 
 REFERENCE_FILE = Path(__file__).with_name("reference_model.json")

@@ -23,7 +23,7 @@ from msops.store.linkage_repo import ClusterRow, NominalRecord, PairRow, ThreadS
 
 # Match probability at which two nominals are one person in `link run`: the matcher's own
 # (one person likelier than two). On the demo history against its ground truth
-# (docs/benchmarks.md): F1 0.982 at 0.5, 0.980 at 0.8, 0.977 at 0.95.
+# (docs/benchmarks.md): F1 0.984 at 0.5, 0.982 at 0.8, 0.977 at 0.95.
 RUN_THRESHOLD = DEFAULT_THRESHOLD
 STRONG_KINDS = ("phone", "email", "vehicle", "passport", "bank_account", "advert_handle")
 

@@ -119,7 +119,7 @@ def owned_number(owner: str) -> str:
 
 def _keep_stream(rng: Random, numbered: float = 0.6) -> None:
     """The draws of the old name-derived number, kept so that every later draw of the same
-    generator (and so the whole synthetic history) is the same as before this change."""
+    generator (and so the whole synthetic history, which the tests pin) stays the same."""
     if rng.random() < numbered:
         rng.randint(1, 99)
 

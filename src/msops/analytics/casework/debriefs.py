@@ -122,7 +122,7 @@ def _details(conn: Connection, month_ids: list[int]) -> dict[int, dict[str, list
 def _threaded(conn: Connection, rules: Rules, notes: list[str]) -> set[tuple[int, str]] | None:
     name = str(rules["golden_thread"].get("table", ""))
     if not name or not inspect(conn).has_table(name):
-        notes.append(f"golden thread rule skipped: the linkage table {name!r} does not exist yet")
+        notes.append(f"golden thread rule skipped: the database has no table {name!r}")
         return None
     table = Table(name, MetaData(), autoload_with=conn)
     orgs: dict[Any, set[int]] = defaultdict(set)

@@ -1,4 +1,4 @@
-"""casework step 5: peer reviews of investigations and the action plan's RAG assessments
+"""Casework: peer reviews of investigations and the action plan's RAG assessments
 
 Revision ID: 0007
 Revises: 0001
