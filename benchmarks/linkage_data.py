@@ -361,7 +361,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=0, help="records of synthetic people")
     parser.add_argument("--febrl3", action="store_true", help="also write FEBRL3 as a person file")
     variant = parser.add_mutually_exclusive_group()
-    variant.add_argument("--dense", action="store_true", help="half on common names (the harder set)")
+    variant.add_argument("--dense", action="store_true", help="half on common names (harder)")
     variant.add_argument("--narrow", action="store_true", help="common names only (stress set)")
     parser.add_argument("--seed", type=int, default=4, help="another seed: another population")
     parser.add_argument("--out", type=Path, required=True)
