@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from msops.domain.principal import Principal, Role
+from msops.returns.raw import RawReturn
+from msops.returns.submit import Outcome, submit_raw
 from msops.store.schema import audit_event
 from tests.builders import operation, valid_return
-from tests.web.conftest import PASSWORD, Site, csrf_of, return_file
+from tests.web.conftest import PASSWORD, PERIOD, Site, csrf_of, return_file
 
+SYSTEM = Principal("seed", Role.SYSTEM)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -154,3 +160,27 @@ def test_upload_with_errors_shows_the_problems_and_stores_nothing(
     assert "Sleeping" in answer.text and "nothing was stored" in answer.text
     status = client.get("/api/returns/status", params={"period": "2018-02"}).json()
     assert [s["version"] for s in status] == [None]
+
+
+ODD_REFS = ("MPS/2018/001", "OP 7 #2", "100% BLUE", "Opération Été")
+
+
+def test_operations_whose_reference_has_any_character_open(site: Site) -> None:
+    """A reference with a slash (the Met's, the NCA's), a space, '#', '%' or an accent opens
+    from the list's link, as a page and through the API."""
+    raw = RawReturn.from_rows("odd.csv", valid_return(*ODD_REFS))
+    stored = submit_raw(site.engine, SYSTEM, raw, "Cleveland", PERIOD, "odd")
+    assert stored.outcome == Outcome.ACCEPTED
+    client = site.client("national")
+    listing = client.get("/operations", params={"period": str(PERIOD), "org": "Cleveland"}).text
+    for ref in ODD_REFS:
+        link = f'/operations/Cleveland/{quote(ref)}"'
+        assert link in listing, ref
+        page = client.get(link.rstrip('"'))
+        assert page.status_code == 200 and escape(ref) in page.text, ref
+        answer = client.get(f"/api/operations/Cleveland/{quote(ref)}")
+        assert answer.status_code == 200 and answer.json()["ref"] == ref, ref
+        nominals = client.post(
+            f"/api/operations/Cleveland/{quote(ref)}/nominals", json={"purpose": "test"}
+        )
+        assert nominals.status_code == 200 and nominals.json()["ref"] == ref, ref

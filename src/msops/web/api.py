@@ -184,7 +184,7 @@ def api_operations(
     return [_jsonable(r) for r in rows]
 
 
-@router.get("/operations/{org}/{ref}", response_model=OperationOut, responses=ERRORS)
+@router.get("/operations/{org}/{ref:path}", response_model=OperationOut, responses=ERRORS)
 def api_operation(request: Request, viewer: Operational, org: str, ref: str) -> dict[str, Any]:
     """One operation month by month (recorded in the audit trail as a consultation)."""
     with engine_of(request).begin() as conn:
@@ -192,7 +192,7 @@ def api_operation(request: Request, viewer: Operational, org: str, ref: str) -> 
     return _history(history)
 
 
-@router.post("/operations/{org}/{ref}/nominals", response_model=OperationOut, responses=ERRORS)
+@router.post("/operations/{org}/{ref:path}/nominals", response_model=OperationOut, responses=ERRORS)
 def api_nominals(
     request: Request, viewer: Operational, org: str, ref: str, body: Purpose, csrf: Csrf = None
 ) -> dict[str, Any]:

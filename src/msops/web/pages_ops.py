@@ -113,7 +113,7 @@ def _operation_page(
     )
 
 
-@router.get("/operations/{org}/{ref}")
+@router.get("/operations/{org}/{ref:path}")
 def operation(request: Request, viewer: Operational, org: str, ref: str) -> Response:
     with engine_of(request).begin() as conn:
         history = consult_operation(conn, viewer.principal, org, ref)
@@ -121,7 +121,7 @@ def operation(request: Request, viewer: Operational, org: str, ref: str) -> Resp
     return _operation_page(request, viewer, history, threads)
 
 
-@router.post("/operations/{org}/{ref}/nominals")
+@router.post("/operations/{org}/{ref:path}/nominals")
 def operation_nominals(
     request: Request,
     viewer: Operational,
