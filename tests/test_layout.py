@@ -62,7 +62,8 @@ def test_each_register_has_its_command_group() -> None:
 def test_each_register_has_its_pages_and_api(tmp_path: Path) -> None:
     """Asked anonymously, every register's page sends to the sign-in page and its API answers
     401: the routes exist (an unregistered one would be 404)."""
-    client = TestClient(create_app(make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")))
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    client = TestClient(create_app(engine, hosts=["testserver"]))
     for register in REGISTERS:
         page = client.get(PAGES[register], follow_redirects=False)
         assert page.status_code == 303 and "/sign-in" in page.headers["location"], register

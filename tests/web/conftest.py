@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,9 @@ from msops.store.casework.orders import Subject, add_order
 from msops.store.users_repo import add_user
 from msops.web import create_app
 from tests.builders import Rows, valid_return
+
+# The test client calls itself "testserver"; the e2e server is on 127.0.0.1.
+os.environ.setdefault("MSOPS_TRUSTED_HOSTS", "testserver,localhost,127.0.0.1")
 
 PASSWORD = "a long test password"
 PERIOD = Period(2018, 1)

@@ -13,6 +13,7 @@ from msops.domain.principal import Principal, Role
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
 from msops.store.schema import audit_event
+from msops.web.app import create_app
 from tests.builders import operation, valid_return
 from tests.web.conftest import PASSWORD, PERIOD, Site, csrf_of, return_file
 
@@ -184,3 +185,41 @@ def test_operations_whose_reference_has_any_character_open(site: Site) -> None:
             f"/api/operations/Cleveland/{quote(ref)}/nominals", json={"purpose": "test"}
         )
         assert nominals.status_code == 200 and nominals.json()["ref"] == ref, ref
+
+
+def test_a_request_for_another_host_is_refused_and_never_echoed(site: Site) -> None:
+    client = site.client(None)
+    answer = client.get("/operations/", headers={"host": "evil.example"})
+    assert answer.status_code == 400
+    assert "evil.example" not in answer.headers.get("location", "")
+
+
+def test_head_answers_as_get_without_a_body(site: Site) -> None:
+    client = site.client("national")
+    for path in ("/", "/operations", "/casework/orders", "/static/style.css"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
+    assert client.head("/api/headline").status_code == 200
+
+
+def test_https_deployments_send_hsts(site: Site) -> None:
+    secure = TestClient(create_app(site.engine, secure_cookies=True), base_url="https://testserver")
+    assert "max-age=" in secure.get("/sign-in").headers["strict-transport-security"]
+    plain = site.client(None).get("/sign-in")
+    assert "strict-transport-security" not in plain.headers
+
+
+def test_a_wrong_password_on_the_api_is_401(site: Site) -> None:
+    client = TestClient(site.app)
+    answer = client.post("/api/session", json={"name": "national", "password": "not it at all"})
+    assert answer.status_code == 401
+    assert "not it at all" not in answer.text
+
+
+def test_compliance_dates_far_out_of_range_are_refused_with_a_message(site: Site) -> None:
+    client = site.client("national")
+    for path in ("/casework/nrm-compliance", "/api/casework/nrm-compliance"):
+        answer = client.get(path, params={"from": "0001-01-01", "to": "9999-12-31"})
+        assert answer.status_code == 400, path
+        assert "between 1990-01-01 and 2100-12-31" in answer.text

@@ -7,6 +7,7 @@ import os
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from msops.store.engine import make_engine
 from msops.web import (
@@ -30,7 +31,7 @@ from msops.web.casework import (
     orders,
     peer_reviews,
 )
-from msops.web.security import SecurityMiddleware
+from msops.web.security import HeadMiddleware, SecurityMiddleware
 from msops.web.services import FiguresCache
 
 DESCRIPTION = (
@@ -41,10 +42,26 @@ DESCRIPTION = (
 )
 
 
-def create_app(engine: Engine, *, secure_cookies: bool = False) -> FastAPI:
+TRUSTED_HOSTS_ENV = "MSOPS_TRUSTED_HOSTS"
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def trusted_hosts() -> list[str]:
+    """The host names the application answers to: MSOPS_TRUSTED_HOSTS (comma-separated, e.g.
+    "msops.police.example"), else this machine only. A request naming another host is refused
+    (400), so that no redirect ever echoes a Host header an attacker chose."""
+    given = os.environ.get(TRUSTED_HOSTS_ENV, "")
+    hosts = [h.strip() for h in given.split(",") if h.strip()]
+    return hosts or list(LOCAL_HOSTS)
+
+
+def create_app(
+    engine: Engine, *, secure_cookies: bool = False, hosts: list[str] | None = None
+) -> FastAPI:
     """The web application over `engine` (already migrated).
 
-    `secure_cookies` marks cookies Secure: set it whenever the application is served over HTTPS.
+    `secure_cookies` marks cookies Secure and sends HSTS: set it whenever the application is
+    served over HTTPS. `hosts`: the host names it answers to (default `trusted_hosts()`).
     """
     app = FastAPI(
         title="msops",
@@ -57,7 +74,9 @@ def create_app(engine: Engine, *, secure_cookies: bool = False) -> FastAPI:
     app.state.engine = engine
     app.state.secure_cookies = secure_cookies
     app.state.figures = FiguresCache()
-    app.add_middleware(SecurityMiddleware)
+    app.add_middleware(HeadMiddleware)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or trusted_hosts())
+    app.add_middleware(SecurityMiddleware, https_only=secure_cookies)
     app.mount("/static", StaticFiles(packages=[("msops.web", "static")]), name="static")
     for router in (
         pages_auth.router,

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
-from msops.store.users_repo import SignInThrottled
+from msops.store.users_repo import SignInRefused, SignInThrottled
 from msops.web.render import page
 from msops.web.session import NotSignedIn
 
@@ -35,6 +35,8 @@ def _status(err: MsopsError) -> int:
         return 403
     if isinstance(err, SignInThrottled):
         return 429
+    if isinstance(err, SignInRefused):
+        return 401
     return 400  # InvalidInput and every other refusal of bad input
 
 

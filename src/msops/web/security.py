@@ -34,14 +34,21 @@ PLAIN_500 = (
 )
 
 
+HSTS = "max-age=31536000; includeSubDomains"  # with Secure cookies, the site is HTTPS only
+
+
 class SecurityMiddleware:
-    """Adds the security headers; turns an unhandled exception into a plain 500 page.
+    """Adds the security headers (and HSTS when `https_only`); turns an unhandled exception
+    into a plain 500 page.
 
     Only the exception's type and the route are logged: its message may hold personal data.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, https_only: bool = False) -> None:
         self.app = app
+        self.headers = dict(SECURITY_HEADERS)
+        if https_only:
+            self.headers["strict-transport-security"] = HSTS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,7 +61,7 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     if name not in headers:
                         headers[name] = value
             await send(message)
@@ -80,3 +87,27 @@ def server_error(path: str) -> Response:
 def check_csrf(expected: str, given: str | None) -> None:
     if not given or not secrets.compare_digest(expected.encode(), given.encode()):
         raise AccessDenied("the form has expired or did not come from this site: reload and retry")
+
+
+class HeadMiddleware:
+    """HEAD answers as GET would, without the body (RFC 9110 s.9.3.2).
+
+    FastAPI's routes, unlike Starlette's own, do not add HEAD to GET routes; a monitor or a
+    proxy asking HEAD got 405. Written here because no installed library does it: the request
+    runs as a GET (so it is scoped and audited as one) and only the body is dropped.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)

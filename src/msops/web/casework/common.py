@@ -55,13 +55,21 @@ def casework_index(request: Request, viewer: Overseer) -> Response:
     return page(request, "casework.html", viewer)
 
 
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)  # dates a register can be asked about
+
+
 def parse_day(text: str | None, field: str) -> date | None:
+    """A date given in a query (YYYY-MM-DD), between 1990 and 2100, else InvalidInput naming
+    the field: a date far outside that range only overflows the arithmetic done with it."""
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{field}: give a date as YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(f"{field}: give a date between {EARLIEST} and {LATEST}")
+    return day
 
 
 def _lines(value: Any) -> Any:
