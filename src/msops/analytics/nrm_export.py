@@ -10,7 +10,7 @@ from pathlib import Path
 
 from msops.analytics.nrm_profile import NrmProfile
 from msops.domain.errors import InvalidInput
-from msops.domain.return_spec import MARKING
+from msops.domain.marking import OFFICIAL_SENSITIVE as MARKING
 
 CSV_COLUMNS: tuple[str, ...] = (
     "dimension",

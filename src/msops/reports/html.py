@@ -10,10 +10,9 @@ from markupsafe import Markup
 
 from msops.analytics.overview import Overview
 from msops.analytics.tables import TOTAL_PREFIXES, ReportTable, Rule, number
-from msops.domain.return_spec import MARKING
+from msops.domain.marking import OFFICIAL, OFFICIAL_SENSITIVE
 from msops.reports import charts
 
-PUBLIC_MARKING = "OFFICIAL"  # disclosure-controlled aggregates, released outside the police
 SYNTHETIC_NOTICE = {
     "all": "SYNTHETIC DATA: every return behind these figures is synthetic (demonstration"
     " data), not real operations or people.",
@@ -47,7 +46,7 @@ def environment() -> Environment:
 
 
 def marking(rule: Rule) -> str:
-    return MARKING if rule.exact else PUBLIC_MARKING
+    return OFFICIAL_SENSITIVE if rule.exact else OFFICIAL  # public: disclosure-controlled
 
 
 def page_context(

@@ -18,7 +18,8 @@ from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 from zipfile import ZIP_DEFLATED, BadZipFile, ZipFile, ZipInfo
 
-from msops.domain.return_spec import MARKING, OPERATIONS, PARTS, Part
+from msops.domain.marking import OFFICIAL_SENSITIVE
+from msops.domain.return_spec import OPERATIONS, PARTS, Part
 from msops.returns.files import (
     FORMULA_STARTS,
     Rows,
@@ -203,7 +204,7 @@ def _text(value: object) -> str:
 
 
 def _readme(organisation: str, period: str, synthetic: bool) -> str:
-    lines = [MARKING, ""]
+    lines = [OFFICIAL_SENSITIVE, ""]
     if synthetic:
         lines += [SYNTHETIC, ""]
     lines += [

@@ -24,10 +24,9 @@ from msops.domain.casework.action_plan import (
     movement,
     national_position,
 )
+from msops.domain.marking import OFFICIAL_SENSITIVE as MARKING
 from msops.domain.principal import Principal
 from msops.store.casework.action_plan import PositionData, position_data
-
-MARKING = "OFFICIAL-SENSITIVE"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, MetaData, Table, inspect, select
 
 from msops.domain.casework.debriefs import Quarter
 from msops.domain.errors import InvalidInput
+from msops.domain.marking import OFFICIAL_SENSITIVE as MARKING
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
@@ -199,7 +200,6 @@ def _score(
 
 
 # The quarterly lessons summary: the quarter's lessons and debriefs in scope, as a document.
-MARKING = "OFFICIAL-SENSITIVE"
 
 
 @dataclass(frozen=True)

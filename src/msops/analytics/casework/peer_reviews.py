@@ -21,13 +21,13 @@ from msops.analytics.disclosure import protect_series
 from msops.analytics.tables import Audience
 from msops.domain.casework.peer_reviews import CriteriaSet, Redactions, anonymise, criteria_set
 from msops.domain.errors import InvalidInput
+from msops.domain.marking import OFFICIAL as PUBLIC_MARKING
+from msops.domain.marking import OFFICIAL_SENSITIVE as MARKING
 from msops.domain.principal import Principal
 from msops.domain.reference import REGIONS, organisations
 from msops.store.audit import Action
 from msops.store.casework.peer_reviews import reviews_for_summary
 
-MARKING = "OFFICIAL-SENSITIVE"
-PUBLIC_MARKING = "OFFICIAL"
 # Regions of the devolved forces, which the Home Office list of regions does not hold.
 _OTHER_REGIONS = ("Scotland", "Northern Ireland")
 
