@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -21,8 +22,10 @@ SYNTHETIC_NOTICE = {
 
 
 def _css_string(value: str) -> Markup:
-    """A CSS string literal (quoted) for the @page margin boxes."""
+    """A CSS string literal (quoted) for the @page margin boxes; `<` as a CSS escape, so that no
+    text can close the <style> element it is inlined in."""
     text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    text = text.replace("<", "\\3c ")
     return Markup(f'"{text}"')
 
 
@@ -31,7 +34,9 @@ def _figure(cell: str) -> str:
     return f"{int(cell):,}" if cell.isdigit() else cell
 
 
+@cache
 def environment() -> Environment:
+    """One environment per process: each template is compiled once."""
     env = Environment(
         loader=PackageLoader("msops.reports", "templates"),
         autoescape=select_autoescape(("html", "j2")),
@@ -49,17 +54,24 @@ def marking(rule: Rule) -> str:
     return OFFICIAL_SENSITIVE if rule.exact else OFFICIAL  # public: disclosure-controlled
 
 
-def page_context(
-    title: str, subtitle: str, rule: Rule, synthetic: str, footer: str = ""
+def base_context(
+    title: str, subtitle: str, mark: str, footer: str = "", synthetic: str = ""
 ) -> dict[str, Any]:
-    """What the base template needs: titles, marking and the synthetic-data notice."""
-    mark = marking(rule)
+    """What the base template needs: titles, marking, page footer and the synthetic notice."""
     return {
         "title": title,
         "subtitle": subtitle,
         "marking": mark,
         "footer": f"msops {footer}",
         "synthetic_notice": SYNTHETIC_NOTICE.get(synthetic, ""),
+    }
+
+
+def page_context(
+    title: str, subtitle: str, rule: Rule, synthetic: str, footer: str = ""
+) -> dict[str, Any]:
+    """The base template's context for a report of released tables, with the rule's notes."""
+    return base_context(title, subtitle, marking(rule), footer, synthetic) | {
         "public": not rule.exact,
         "threshold": rule.threshold,
         "base": rule.base,

@@ -21,6 +21,7 @@ from msops.domain.casework.nrm_referrals import (
 )
 from msops.domain.casework.peer_reviews import criteria_set
 from msops.domain.principal import Principal
+from msops.reports.documents import render_lessons
 from msops.reports.rows import rows_bytes
 from msops.store.casework.common import require_text
 from msops.store.casework.nrm_referrals import settings
@@ -82,7 +83,7 @@ def lessons_file(
     purpose, recipient = _purpose_and_recipient(purpose, recipient)
     name = f"lessons-{q}.{fmt}"
     summary = cl.lessons_summary(conn, principal, q)
-    body = cl.to_html(summary) if fmt == "html" else cl.to_markdown(summary)
+    body = render_lessons(summary, fmt)
     record_report_disclosure(
         conn, principal, f"lessons summary {q}", "internal", purpose, recipient, name
     )

@@ -14,6 +14,7 @@ from msops.analytics.casework import action_plan as cp
 from msops.domain.casework.action_plan import Rag, action_plan
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Role
+from msops.reports.documents import render_position
 from msops.store.casework.action_plan import history, record_position_disclosure
 from msops.web import casework_input as ci
 from msops.web.casework_forms import FormSpec, Input, choices, show_form, submit_form
@@ -128,7 +129,7 @@ def position_download(
             recipient or None,
             f"download {name}",
         )
-    body = cp.to_html(summary) if fmt == "html" else cp.to_markdown(summary)
+    body = render_position(summary, fmt)
     media = "text/html" if fmt == "html" else "text/markdown"
     return Response(
         body,

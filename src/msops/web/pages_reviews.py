@@ -15,6 +15,7 @@ from msops.domain.casework.action_plan import FORCE_KINDS
 from msops.domain.casework.peer_reviews import criteria_set
 from msops.domain.principal import Role
 from msops.domain.reference import organisations
+from msops.reports.documents import render_reviews
 from msops.store.casework.peer_reviews import list_reviews, show_review
 from msops.web import casework_input as ci
 from msops.web.casework_forms import FormSpec, Input, choices, show_form, submit_form
@@ -152,7 +153,7 @@ def summary_download(
         )
     name = f"peer-reviews-{summary.scope}-{audience.value}.html".replace(" ", "-")
     return Response(
-        cr.to_html(summary),
+        render_reviews(summary, "html"),
         media_type="text/html; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )

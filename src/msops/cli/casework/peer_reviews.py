@@ -14,6 +14,7 @@ from msops.cli.context import console, current_principal, friendly, open_databas
 from msops.cli.output import OutputFormat, emit
 from msops.domain.casework.peer_reviews import criteria_set, parse_pairs, review_input
 from msops.domain.typed_text import require_date
+from msops.reports.documents import render_reviews
 from msops.store.casework.peer_reviews import add_review, amend_review, list_reviews, show_review
 
 peer_review = typer.Typer(
@@ -128,7 +129,7 @@ def summary_cmd(
             conn, current_principal(), audience, threshold, purpose, recipient
         )
     if out is not None:
-        text = cr.to_html(summary) if suffix == ".html" else cr.to_markdown(summary)
+        text = render_reviews(summary, "html" if suffix == ".html" else "md")
         out.write_text(text, encoding="utf-8")
         console.print(f"peer review summary written to {out} ({summary.audience.value})")
         return
