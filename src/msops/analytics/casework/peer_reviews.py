@@ -17,7 +17,7 @@ from functools import cache
 
 from sqlalchemy import Connection
 
-from msops.analytics.disclosure import protect_series
+from msops.analytics.disclosure import ROUNDING_BASE, THRESHOLD, protect_series
 from msops.analytics.tables import Audience
 from msops.domain.casework.peer_reviews import CriteriaSet, Redactions, anonymise, criteria_set
 from msops.domain.errors import InvalidInput
@@ -46,8 +46,8 @@ class ReviewSummary:
     other_versions: int  # reviews made under an earlier criteria version, not counted
     counts: dict[str, dict[str, int]]  # criterion -> rating -> exact count
     findings: tuple[Finding, ...]  # empty for the public audience
-    threshold: int = 10
-    base: int = 5
+    threshold: int = THRESHOLD
+    base: int = ROUNDING_BASE
 
     def rows(self) -> list[dict[str, str]]:
         """One row per criterion: the count per rating and the total, as released."""
@@ -85,7 +85,7 @@ def review_summary(
     conn: Connection,
     principal: Principal,
     audience: Audience = Audience.INTERNAL,
-    threshold: int = 10,
+    threshold: int = THRESHOLD,
     purpose: str | None = None,
     recipient: str | None = None,
 ) -> ReviewSummary:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from msops.analytics.casework import peer_reviews as cr
+from msops.analytics.disclosure import THRESHOLD
 from msops.analytics.tables import Audience
 from msops.cli.casework.common import FmtOpt, OrgOpt, out_suffix, shown
 from msops.cli.context import console, current_principal, friendly, open_database
@@ -116,7 +117,7 @@ def show_cmd(review_id: Annotated[int, typer.Argument()]) -> None:
 @friendly
 def summary_cmd(
     audience: Annotated[Audience, typer.Option("--audience")] = Audience.INTERNAL,
-    threshold: Annotated[int, typer.Option("--threshold", min=1)] = 10,
+    threshold: Annotated[int, typer.Option("--threshold", min=1)] = THRESHOLD,
     purpose: Annotated[str | None, typer.Option("--purpose")] = None,
     recipient: Annotated[str | None, typer.Option("--recipient")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="FILE.md or FILE.html")] = None,
