@@ -22,6 +22,7 @@ from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.return_spec import OPERATIONS, PARTS, Part
 from msops.returns.files import (
     FORMULA_STARTS,
+    SYNTHETIC,
     Rows,
     TableBuilder,
     file_issue,
@@ -32,7 +33,6 @@ from msops.returns.raw import Issue, RawReturn, RawTable
 
 README = "README.txt"
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a zip member larger than this is refused, unread
-SYNTHETIC = "SYNTHETIC DATA – NOT REAL PEOPLE OR OPERATIONS"
 _UNGUARD = frozenset(FORMULA_STARTS)
 _SAVE_AS = "in Excel use File > Save As and choose 'CSV UTF-8 (Comma delimited) (*.csv)'"
 

@@ -44,6 +44,8 @@ Rows = Mapping[str, Sequence[Mapping[str, object]]]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 FORMULA_STARTS = ("=", "+", "-", "@")
+# Written into every file made from synthetic (demonstration) data, CSV and workbook alike.
+SYNTHETIC = "SYNTHETIC DATA – NOT REAL PEOPLE OR OPERATIONS"
 FORMULA_MESSAGE = "cell holds a formula; msops never evaluates formulas: type the value instead"
 
 

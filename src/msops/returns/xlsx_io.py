@@ -42,6 +42,7 @@ from msops.domain.reference import code_lists
 from msops.domain.return_spec import DETAIL_CODES, DETAILS, PARTS, Column, Part
 from msops.returns.files import (
     FORMULA_STARTS,
+    SYNTHETIC,
     Rows,
     TableBuilder,
     file_issue,
@@ -54,7 +55,6 @@ ABOUT = "About"
 DICTIONARY = "Data dictionary"
 LISTS = "Lists"
 OWN_SHEETS = frozenset(s.casefold() for s in (ABOUT, DICTIONARY, LISTS))
-SYNTHETIC = "SYNTHETIC DATA – NOT REAL PEOPLE OR OPERATIONS"
 FIRST_DATA_ROW = 3
 VALIDATED_ROWS = 2000  # dropdowns cover rows 3..2000, or further when there are more rows
 DATE_FORMAT = "yyyy-mm-dd"
