@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from msops.analytics.overview import Overview
 from msops.analytics.tables import TOTAL_PREFIXES, ReportTable, Rule, number
+from msops.analytics.tables_release import DETAILS, NATIONALITIES
 from msops.domain.marking import OFFICIAL, OFFICIAL_SENSITIVE
 from msops.reports import charts
 
@@ -153,9 +154,9 @@ def _overview_charts(t: dict[str, ReportTable]) -> dict[str, Markup]:
             "Live operations by primary exploitation type",
         ),
     }
-    for name in ("sectors", "recruitment_methods", "control_methods"):
+    for name in DETAILS:
         out[name] = charts.bar_chart(t[name].column("Operations")[:12], t[name].title)
-    for name in ("victim_nationalities", "suspect_nationalities"):
+    for name in NATIONALITIES:
         out[name] = charts.bar_chart(t[name].column("People"), t[name].title, width=330)
     return {k: Markup(v) for k, v in out.items()}
 

@@ -13,11 +13,10 @@ from msops.analytics.casework.debriefs import (
     lessons_summary,
     load_rules,
 )
-from msops.cli.casework.common import FmtOpt, OrgOpt
+from msops.cli.casework.common import FmtOpt, OrgOpt, out_suffix
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.casework.debriefs import Method, Quarter
-from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.typed_text import parse_date, require_date
 from msops.reports.documents import render_lessons
@@ -170,9 +169,7 @@ def lessons(
 ) -> None:
     """Write the quarterly lessons summary."""
     q = Quarter.parse(quarter)
-    suffix = out.suffix.lower()
-    if suffix not in (".md", ".html"):
-        raise InvalidInput(f"out: {out.name} must end in .md or .html")
+    suffix = out_suffix(out)
     with open_database().begin() as conn:
         summary = lessons_summary(conn, current_principal(), q)
     out.write_text(render_lessons(summary, "html" if suffix == ".html" else "md"), encoding="utf-8")
