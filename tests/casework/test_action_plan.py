@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from msops.analytics.casework.action_plan import position_summary, to_html, to_markdown
+from msops.analytics.casework.action_plan import position_summary
 from msops.cli.casework.action_plan import action_plan as action_plan_cli
 from msops.cli.casework.action_plan import position
 from msops.domain.casework.action_plan import Movement, Rag, action_plan, parse_rag
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal, Role
+from msops.reports.documents import render_position
 from msops.store.casework.action_plan import assess, history
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
@@ -146,7 +147,7 @@ def test_position_documents_never_name_other_forces(engine: Engine, operator: Pr
     _scenario(engine, operator)
     with engine.begin() as conn:
         summary = position_summary(conn, operator, "Cleveland")
-    for text in (to_markdown(summary), to_html(summary)):
+    for text in (render_position(summary, "md"), render_position(summary, "html")):
         assert "OFFICIAL-SENSITIVE" in text and "Cleveland" in text
         assert "Durham" not in text and "Northumbria" not in text
         assert "evidence amber" in text

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from msops.analytics.casework.peer_reviews import review_summary, to_markdown
+from msops.analytics.casework.peer_reviews import review_summary
 from msops.analytics.tables import Audience
 from msops.cli.casework.peer_reviews import peer_review
 from msops.domain.casework.peer_reviews import (
@@ -25,6 +25,7 @@ from msops.domain.casework.peer_reviews import (
 )
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal, Role, system_principal
+from msops.reports.documents import render_reviews
 from msops.store.casework.peer_reviews import add_review, list_reviews, show_review
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
@@ -232,7 +233,7 @@ def test_summary_counts_ratings_and_strips_names_from_findings(
         "[force] ran [operation] (ref [operation]) with [force] and the GLAA;"
         " [region] ROCU support was late.",
     ]
-    document = to_markdown(summary)
+    document = render_reviews(summary, "md")
     for name in ("Cleveland", "Durham", "C1", "D1", "North East"):
         assert name not in document
     # A force user's summary covers its own reviews only.
@@ -269,7 +270,7 @@ def test_public_summary_is_disclosure_controlled_without_findings(
     assert rows["Victim identification and safeguarding"]["good"] == "15"
     assert public.findings == ()
     assert public.reviews_released() == "15"
-    assert "note" not in to_markdown(public)
+    assert "note" not in render_reviews(public, "md")
     assert ("summary", "annual report") in audit_refs(loaded, "disclosure")
 
 

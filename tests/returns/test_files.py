@@ -11,8 +11,9 @@ from typing import Any
 import openpyxl
 import pytest
 
+from msops.domain.marking import OFFICIAL_SENSITIVE as MARKING
 from msops.domain.reference import code_lists
-from msops.domain.return_spec import DETAIL_CODES, MARKING, PARTS, PARTS_BY_NAME
+from msops.domain.return_spec import DETAIL_CODES, PARTS, PARTS_BY_NAME
 from msops.returns.files import Format, Rows, read_return, write_return
 from msops.returns.raw import Issue, RawReturn
 

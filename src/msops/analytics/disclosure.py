@@ -32,6 +32,10 @@ from msops.analytics.disclosure_suppression import (
 
 SUPPRESSED = "[c]"
 TOTAL = "Total"
+# The public rule unless told otherwise: counts below THRESHOLD suppressed, the rest rounded to
+# the nearest ROUNDING_BASE.
+THRESHOLD = 10
+ROUNDING_BASE = 5
 
 
 @dataclass(frozen=True)
@@ -143,8 +147,8 @@ def protect_table(
     *,
     rows: Sequence[str],
     cols: Sequence[str],
-    threshold: int = 10,
-    base: int = 5,
+    threshold: int = THRESHOLD,
+    base: int = ROUNDING_BASE,
     suppress_zeros: bool = False,
     secondary: bool = True,
 ) -> ProtectedTable:
@@ -165,8 +169,8 @@ def protect_series(
     *,
     categories: Sequence[str] | None = None,
     column: str = "Count",
-    threshold: int = 10,
-    base: int = 5,
+    threshold: int = THRESHOLD,
+    base: int = ROUNDING_BASE,
     suppress_zeros: bool = False,
     secondary: bool = True,
 ) -> ProtectedTable:

@@ -31,11 +31,13 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
+from msops.analytics.disclosure import ROUNDING_BASE, THRESHOLD
 from msops.analytics.disclosure_suppression import Grid, Pos, Reason, suppress
 
 Ref = tuple[str, Pos]  # (table name, position in its grid)
 Status = dict[str, dict[Pos, Reason]]
 TRIES = 4  # cells tried per failing count before its table is withheld
+PROTECTION = 2  # least width (greatest - least value) a reader can tell of a suppressed count
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,10 @@ def same(*refs: Ref) -> list[Relation]:
 
 @dataclass(frozen=True)
 class Rules:
-    threshold: int = 10
-    base: int = 5
+    threshold: int = THRESHOLD
+    base: int = ROUNDING_BASE
     suppress_zeros: bool = False
-    protection: int = 2  # least width (greatest - least value) of a suppressed small count
+    protection: int = PROTECTION  # least width (greatest - least value) of a suppressed count
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, Select, Table, exists, func, s
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
-from msops.domain.reference import REGIONS, find_organisation
+from msops.domain.reference import PARTNER_KIND, REGIONS, ROCU_KIND, find_organisation
 from msops.domain.return_spec import LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.scope import visible_organisations
@@ -125,11 +125,11 @@ def headline(
     om = s.operation_month
     live = om.c.status.in_(LIVE_STATUSES)
     lead = LEAD
-    police_lead = lead.c.kind != "partner_agency"
+    police_lead = lead.c.kind != PARTNER_KIND
     columns = (
         count_if(live & police_lead),
-        count_if(live & police_lead & (lead.c.kind != "rocu")),
-        count_if(live & (lead.c.kind == "rocu")),
+        count_if(live & police_lead & (lead.c.kind != ROCU_KIND)),
+        count_if(live & (lead.c.kind == ROCU_KIND)),
         count_if(live & ~police_lead),
         count_if((om.c.opened_date >= period.first_day) & (om.c.opened_date <= period.last_day)),
         count_if(om.c.status == "closed"),
@@ -167,7 +167,7 @@ def held_to_date(
     """
     om, op, org = s.operation_month, s.operation, s.organisation
     police = s.organisation.alias("police_lead")
-    police_leads = select(police.c.id).where(police.c.kind != "partner_agency")
+    police_leads = select(police.c.id).where(police.c.kind != PARTNER_KIND)
     months = select(om.c.id).where(
         om.c.operation_id == op.c.id,
         om.c.is_current,

@@ -33,7 +33,7 @@ from msops.analytics.nrm_stats import DimensionResult, Phrase, compare_counts
 from msops.domain.errors import InvalidInput, NotFound
 from msops.domain.periods import Period, months_between
 from msops.domain.principal import Principal
-from msops.domain.reference import typology
+from msops.domain.reference import PARTNER_KIND, typology
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.nrm_repo import current_import, referral_counts
@@ -101,9 +101,7 @@ def _latest_months(
         .join(op, op.c.id == om.c.operation_id)
         .join(org, org.c.id == op.c.organisation_id)
         .join(lead, lead.c.id == om.c.lead_org_id)
-        .where(
-            om.c.is_current, lead.c.kind != "partner_agency", visible_organisations(principal, org)
-        )
+        .where(om.c.is_current, lead.c.kind != PARTNER_KIND, visible_organisations(principal, org))
         .order_by(om.c.id)
     )
     return [int(i) for i in conn.execute(query).scalars()]

@@ -25,6 +25,7 @@ from msops.analytics.headline import (
 )
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
+from msops.domain.reference import PARTNER_KIND
 from msops.store import schema as s
 from msops.store.schema.summary import month_summary
 from msops.store.scope import visible_organisations
@@ -104,7 +105,7 @@ def trend(
     operations; whether a lead is police or partner is read from `organisation` at query time.
     """
     ms, org = month_summary, s.organisation
-    partner = LEAD.c.kind == "partner_agency"
+    partner = LEAD.c.kind == PARTNER_KIND
     query = (
         select(
             ms.c.period,

@@ -21,7 +21,7 @@ from msops.analytics.headline import (
 )
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
-from msops.domain.reference import REGIONS, code_lists, typology
+from msops.domain.reference import PARTNER_KIND, REGIONS, ROCU_KIND, code_lists, typology
 from msops.domain.return_spec import CUMULATIVE_COLUMNS, LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.casework.europol import due_a_check
@@ -74,7 +74,7 @@ def lead_by_region(conn: Connection, who: Principal, period: Period, area: Area)
 
 
 def _lead_type(kind: str) -> str:
-    return {"rocu": ROCU, "partner_agency": PARTNER}.get(kind, LOCAL_FORCE)
+    return {ROCU_KIND: ROCU, PARTNER_KIND: PARTNER}.get(kind, LOCAL_FORCE)
 
 
 def exploitation(conn: Connection, who: Principal, period: Period, area: Area) -> Cells:
@@ -96,7 +96,7 @@ def exploitation(conn: Connection, who: Principal, period: Period, area: Area) -
 def victims_by_age_gender(conn: Connection, who: Principal, period: Period, area: Area) -> Cells:
     """Potential victims in live police-led operations by age group (rows) and gender."""
     om = s.operation_month
-    police = LEAD.c.kind != "partner_agency"
+    police = LEAD.c.kind != PARTNER_KIND
     sums = [sum_if(_live() & police, om.c[c]) for c in VICTIM_COUNT_COLUMNS]
     values = conn.execute(months_in_scope(who, area, *sums).where(_in_month(period))).one()
     return {AGE_GENDER[c]: int(v) for c, v in zip(VICTIM_COUNT_COLUMNS, values, strict=True)}

@@ -16,8 +16,15 @@ from enum import StrEnum
 from pathlib import Path
 
 from msops.analytics import overview_breakdowns as b
-from msops.analytics.disclosure import SUPPRESSED, ProtectedTable, protect_series, protect_table
-from msops.analytics.disclosure_joint import Rules
+from msops.analytics.disclosure import (
+    ROUNDING_BASE,
+    SUPPRESSED,
+    THRESHOLD,
+    ProtectedTable,
+    protect_series,
+    protect_table,
+)
+from msops.analytics.disclosure_joint import PROTECTION, Rules
 from msops.analytics.overview import Overview
 from msops.analytics.tables_release import WITHHELD_NOTE, Released, release_all
 
@@ -32,9 +39,9 @@ class Rule:
     """How counts are released: exact (internal) or suppressed and rounded (public)."""
 
     audience: Audience
-    threshold: int = 10
-    base: int = 5
-    protection: int = 2  # public: least width of what a reader can tell of a suppressed count
+    threshold: int = THRESHOLD
+    base: int = ROUNDING_BASE
+    protection: int = PROTECTION  # public: least width a reader can tell of a suppressed count
 
     @property
     def exact(self) -> bool:

@@ -12,13 +12,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from msops.analytics.nrm import NrmFileError
-from msops.analytics.nrm_export import title, write_profile
+from msops.analytics.nrm_export import profile_csv, title
 from msops.analytics.nrm_import import NrmImportResult, import_nrm_file
 from msops.analytics.nrm_profile import NrmProfile, nrm_profile
 from msops.analytics.nrm_stats import DimensionResult, format_p
 from msops.cli.context import console, current_principal, errors, friendly, open_database
 from msops.cli.output import OutputFormat, emit
+from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
+from msops.reports.documents import render_nrm_profile
 from msops.store.nrm_repo import current_imports
 
 app = typer.Typer(
@@ -138,6 +140,17 @@ def profile_cmd(
     if out is not None:
         write_profile(profile, out)
         console.print(f"written: {escape(str(out))}")
+
+
+def write_profile(profile: NrmProfile, path: Path) -> None:
+    """Write CSV or HTML, chosen by the file's extension."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        path.write_text(profile_csv(profile), encoding="utf-8")
+    elif suffix in (".html", ".htm"):
+        path.write_text(render_nrm_profile(profile), encoding="utf-8")
+    else:
+        raise InvalidInput(f"--out {path.name}: write a .csv or .html file")
 
 
 def print_profile(profile: NrmProfile) -> None:

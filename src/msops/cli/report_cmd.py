@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import Connection
 
+from msops.analytics.disclosure import THRESHOLD
 from msops.analytics.headline import Area
 from msops.analytics.overview import overview
 from msops.analytics.performance import performance
@@ -78,7 +79,7 @@ def overview_cmd(
     region: Annotated[str | None, typer.Option("--region")] = None,
     org: Annotated[str | None, typer.Option("--org")] = None,
     audience: AudienceOpt = Audience.INTERNAL,
-    threshold: ThresholdOpt = 10,
+    threshold: ThresholdOpt = THRESHOLD,
     purpose: PurposeOpt = DEFAULT_PURPOSE,
     recipient: RecipientOpt = None,
 ) -> None:
@@ -100,7 +101,7 @@ def tables_cmd(
     period: PeriodOpt,
     out: Annotated[Path, typer.Option("--out", help="Folder for the CSV files.")],
     audience: AudienceOpt = Audience.INTERNAL,
-    threshold: ThresholdOpt = 10,
+    threshold: ThresholdOpt = THRESHOLD,
     region: Annotated[str | None, typer.Option("--region")] = None,
     org: Annotated[str | None, typer.Option("--org")] = None,
     purpose: PurposeOpt = DEFAULT_PURPOSE,

@@ -23,12 +23,14 @@ REGIONS: tuple[str, ...] = (
     "Wales",
 )
 
+ROCU_KIND = "rocu"
+PARTNER_KIND = "partner_agency"  # the one kind that is not police: its operations are partner-led
 ORG_KINDS: tuple[str, ...] = (
     "territorial_force",
     "special_force",
     "devolved_force",
-    "rocu",
-    "partner_agency",
+    ROCU_KIND,
+    PARTNER_KIND,
 )
 
 
@@ -42,7 +44,7 @@ class Organisation:
 
     @property
     def is_police(self) -> bool:
-        return self.kind != "partner_agency"
+        return self.kind != PARTNER_KIND
 
 
 @dataclass(frozen=True)

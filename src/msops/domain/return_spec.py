@@ -11,7 +11,6 @@ from typing import Literal
 
 Kind = Literal["text", "int", "date", "code"]
 
-MARKING = "OFFICIAL-SENSITIVE"
 # Stored statuses (the code list's values, lower case) of an operation live in its month.
 LIVE_STATUSES = ("live", "reopened")
 

@@ -1,1 +1,2 @@
-"""Documents made from analytics: SVG charts drawn here, HTML through Jinja2, PDF from the HTML."""
+"""Documents made from analytics: SVG charts drawn here, HTML and Markdown through Jinja2 templates
+(`templates/`), PDF from the HTML."""

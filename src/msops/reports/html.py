@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -10,10 +11,10 @@ from markupsafe import Markup
 
 from msops.analytics.overview import Overview
 from msops.analytics.tables import TOTAL_PREFIXES, ReportTable, Rule, number
-from msops.domain.return_spec import MARKING
+from msops.analytics.tables_release import DETAILS, NATIONALITIES
+from msops.domain.marking import OFFICIAL, OFFICIAL_SENSITIVE
 from msops.reports import charts
 
-PUBLIC_MARKING = "OFFICIAL"  # disclosure-controlled aggregates, released outside the police
 SYNTHETIC_NOTICE = {
     "all": "SYNTHETIC DATA: every return behind these figures is synthetic (demonstration"
     " data), not real operations or people.",
@@ -22,8 +23,10 @@ SYNTHETIC_NOTICE = {
 
 
 def _css_string(value: str) -> Markup:
-    """A CSS string literal (quoted) for the @page margin boxes."""
+    """A CSS string literal (quoted) for the @page margin boxes; `<` as a CSS escape, so that no
+    text can close the <style> element it is inlined in."""
     text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    text = text.replace("<", "\\3c ")
     return Markup(f'"{text}"')
 
 
@@ -32,7 +35,9 @@ def _figure(cell: str) -> str:
     return f"{int(cell):,}" if cell.isdigit() else cell
 
 
+@cache
 def environment() -> Environment:
+    """One environment per process: each template is compiled once."""
     env = Environment(
         loader=PackageLoader("msops.reports", "templates"),
         autoescape=select_autoescape(("html", "j2")),
@@ -47,20 +52,27 @@ def environment() -> Environment:
 
 
 def marking(rule: Rule) -> str:
-    return MARKING if rule.exact else PUBLIC_MARKING
+    return OFFICIAL_SENSITIVE if rule.exact else OFFICIAL  # public: disclosure-controlled
 
 
-def page_context(
-    title: str, subtitle: str, rule: Rule, synthetic: str, footer: str = ""
+def base_context(
+    title: str, subtitle: str, mark: str, footer: str = "", synthetic: str = ""
 ) -> dict[str, Any]:
-    """What the base template needs: titles, marking and the synthetic-data notice."""
-    mark = marking(rule)
+    """What the base template needs: titles, marking, page footer and the synthetic notice."""
     return {
         "title": title,
         "subtitle": subtitle,
         "marking": mark,
         "footer": f"msops {footer}",
         "synthetic_notice": SYNTHETIC_NOTICE.get(synthetic, ""),
+    }
+
+
+def page_context(
+    title: str, subtitle: str, rule: Rule, synthetic: str, footer: str = ""
+) -> dict[str, Any]:
+    """The base template's context for a report of released tables, with the rule's notes."""
+    return base_context(title, subtitle, marking(rule), footer, synthetic) | {
         "public": not rule.exact,
         "threshold": rule.threshold,
         "base": rule.base,
@@ -142,9 +154,9 @@ def _overview_charts(t: dict[str, ReportTable]) -> dict[str, Markup]:
             "Live operations by primary exploitation type",
         ),
     }
-    for name in ("sectors", "recruitment_methods", "control_methods"):
+    for name in DETAILS:
         out[name] = charts.bar_chart(t[name].column("Operations")[:12], t[name].title)
-    for name in ("victim_nationalities", "suspect_nationalities"):
+    for name in NATIONALITIES:
         out[name] = charts.bar_chart(t[name].column("People"), t[name].title, width=330)
     return {k: Markup(v) for k, v in out.items()}
 

@@ -18,9 +18,11 @@ from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 from zipfile import ZIP_DEFLATED, BadZipFile, ZipFile, ZipInfo
 
-from msops.domain.return_spec import MARKING, OPERATIONS, PARTS, Part
+from msops.domain.marking import OFFICIAL_SENSITIVE
+from msops.domain.return_spec import OPERATIONS, PARTS, Part
 from msops.returns.files import (
     FORMULA_STARTS,
+    SYNTHETIC,
     Rows,
     TableBuilder,
     file_issue,
@@ -31,7 +33,6 @@ from msops.returns.raw import Issue, RawReturn, RawTable
 
 README = "README.txt"
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a zip member larger than this is refused, unread
-SYNTHETIC = "SYNTHETIC DATA – NOT REAL PEOPLE OR OPERATIONS"
 _UNGUARD = frozenset(FORMULA_STARTS)
 _SAVE_AS = "in Excel use File > Save As and choose 'CSV UTF-8 (Comma delimited) (*.csv)'"
 
@@ -203,7 +204,7 @@ def _text(value: object) -> str:
 
 
 def _readme(organisation: str, period: str, synthetic: bool) -> str:
-    lines = [MARKING, ""]
+    lines = [OFFICIAL_SENSITIVE, ""]
     if synthetic:
         lines += [SYNTHETIC, ""]
     lines += [

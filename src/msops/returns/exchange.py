@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 from sqlalchemy import Engine
 
@@ -15,11 +14,11 @@ from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import code_lists, find_organisation
 from msops.domain.return_spec import DETAIL_CODES, LIVE_STATUSES, PARTS
+from msops.returns.files import Format as Format  # re-exported for the web layer
 from msops.returns.files import write_return
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.returns_repo import current_version_id, load_content
 
-Format = Literal["xlsx", "csv"]
 Cell = str | int | date | None
 
 

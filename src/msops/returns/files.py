@@ -34,6 +34,7 @@ from typing import Literal
 
 from openpyxl.utils import get_column_letter
 
+from msops.domain.marking import OFFICIAL
 from msops.domain.reference import suggest
 from msops.domain.return_spec import PARTS_BY_NAME, REQUIRED_PARTS, Part
 from msops.returns.raw import Cell, Issue, RawReturn, RawRow, RawTable
@@ -43,7 +44,8 @@ Rows = Mapping[str, Sequence[Mapping[str, object]]]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 FORMULA_STARTS = ("=", "+", "-", "@")
-BANNER_START = "OFFICIAL"
+# Written into every file made from synthetic (demonstration) data, CSV and workbook alike.
+SYNTHETIC = "SYNTHETIC DATA – NOT REAL PEOPLE OR OPERATIONS"
 FORMULA_MESSAGE = "cell holds a formula; msops never evaluates formulas: type the value instead"
 
 
@@ -119,7 +121,8 @@ def file_issue(source: str, message: str, row: int | None = None) -> Issue:
 
 
 def is_banner(first: object) -> bool:
-    return isinstance(first, str) and first.strip().upper().startswith(BANNER_START)
+    """A marking line (OFFICIAL, OFFICIAL-SENSITIVE...) above the column names."""
+    return isinstance(first, str) and first.strip().upper().startswith(OFFICIAL)
 
 
 def header_key(text: str) -> str:

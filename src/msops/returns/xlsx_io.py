@@ -37,10 +37,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.reference import code_lists
-from msops.domain.return_spec import DETAIL_CODES, DETAILS, MARKING, PARTS, Column, Part
+from msops.domain.return_spec import DETAIL_CODES, DETAILS, PARTS, Column, Part
 from msops.returns.files import (
     FORMULA_STARTS,
+    SYNTHETIC,
     Rows,
     TableBuilder,
     file_issue,
@@ -53,7 +55,6 @@ ABOUT = "About"
 DICTIONARY = "Data dictionary"
 LISTS = "Lists"
 OWN_SHEETS = frozenset(s.casefold() for s in (ABOUT, DICTIONARY, LISTS))
-SYNTHETIC = "SYNTHETIC DATA – NOT REAL PEOPLE OR OPERATIONS"
 FIRST_DATA_ROW = 3
 VALIDATED_ROWS = 2000  # dropdowns cover rows 3..2000, or further when there are more rows
 DATE_FORMAT = "yyyy-mm-dd"
@@ -184,8 +185,8 @@ def write_xlsx(path: Path, rows: Rows, organisation: str, period: str, synthetic
     _write_dictionary(workbook.create_sheet(DICTIONARY))
     _write_lists(workbook, workbook.create_sheet(LISTS))
     for sheet in workbook.worksheets:
-        sheet.oddHeader.center.text = MARKING
-        sheet.oddFooter.center.text = MARKING
+        sheet.oddHeader.center.text = OFFICIAL_SENSITIVE
+        sheet.oddFooter.center.text = OFFICIAL_SENSITIVE
         if synthetic:
             sheet.oddFooter.left.text = SYNTHETIC
     workbook.save(path)
@@ -211,7 +212,7 @@ def _put(sheet: Any, row: int, column: int, value: object) -> None:
 
 
 def _banner_and_header(sheet: Any, names: Sequence[str]) -> None:
-    sheet.cell(row=1, column=1, value=MARKING).font = _RED_BOLD
+    sheet.cell(row=1, column=1, value=OFFICIAL_SENSITIVE).font = _RED_BOLD
     if len(names) > 1:
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names))
     for index, name in enumerate(names, start=1):
@@ -323,7 +324,7 @@ def _write_about(sheet: Any, organisation: str, period: str, synthetic: bool) ->
     sheet.title = ABOUT
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 100
-    sheet["A1"] = MARKING
+    sheet["A1"] = OFFICIAL_SENSITIVE
     sheet["A1"].font = _RED_BOLD
     lines: list[tuple[str, str]] = [("", "")]
     if synthetic:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
+from msops.domain.reference import ROCU_KIND
 from msops.synthetic import details, outcomes
 from msops.synthetic.geography import district
 from msops.synthetic.model import OpPlan, VictimSlot
@@ -105,7 +106,8 @@ def _international(rng: Random, plan: OpPlan) -> bool:
 
 
 def _ocg_weights(plan: OpPlan) -> tuple[float, float, float]:
-    organised = plan.org is not None and (plan.org.kind == "rocu" or plan.org.short_name == "NCA")
+    org = plan.org
+    organised = org is not None and (org.kind == ROCU_KIND or org.short_name == "NCA")
     return (0.85, 0.05, 0.1) if organised else OCG[plan.category]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from random import Random
 
-from msops.domain.reference import Organisation, nationalities, organisations
+from msops.domain.reference import ROCU_KIND, Organisation, nationalities, organisations
 from msops.synthetic.geography import forces_of
 from msops.synthetic.labels import label
 from msops.synthetic.model import OpPlan
@@ -127,11 +127,11 @@ def _supporters(rng: Random, plan: OpPlan, international: bool) -> list[str]:
         "Border Force": 0.05 if international else 0.0,
     }
     chosen = [name for name, p in odds.items() if rng.random() < p]
-    if plan.org.kind != "rocu" and plan.org.region is not None and rng.random() < 0.1:
+    if plan.org.kind != ROCU_KIND and plan.org.region is not None and rng.random() < 0.1:
         chosen += [
             o.short_name
             for o in organisations()
-            if o.kind == "rocu" and o.region == plan.org.region
+            if o.kind == ROCU_KIND and o.region == plan.org.region
         ]
     by_short = {o.short_name: o.name for o in organisations()}
     return [by_short[s] for s in chosen if s != plan.org.short_name]

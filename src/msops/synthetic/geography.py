@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from random import Random
 
-from msops.domain.reference import Organisation, organisations
+from msops.domain.reference import ROCU_KIND, Organisation, organisations
 
 Area = tuple[str, int, int]  # postcode area and its usual range of district numbers
 
@@ -82,7 +82,7 @@ def forces_of(org: Organisation) -> list[str]:
     """The force areas an organisation works in: its own, its region's, or (agencies) any."""
     if org.short_name in FORCE_AREAS:
         return [org.short_name]
-    if org.kind == "rocu":
+    if org.kind == ROCU_KIND:
         return [o.short_name for o in organisations() if _local(o) and o.region == org.region]
     return [o.short_name for o in organisations() if _local(o)]
 

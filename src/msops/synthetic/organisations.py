@@ -11,7 +11,7 @@ from collections import Counter
 from random import Random
 
 from msops.domain.periods import Period
-from msops.domain.reference import REGIONS, Organisation, organisations
+from msops.domain.reference import REGIONS, ROCU_KIND, Organisation, organisations
 from msops.synthetic import calibration as cal
 from msops.synthetic.model import OpPlan
 from msops.synthetic.words import CODEWORDS
@@ -42,11 +42,11 @@ PARTNER_WEIGHTS: dict[str, float] = {
 
 
 def local_forces() -> list[Organisation]:
-    return [o for o in organisations() if o.is_police and o.kind != "rocu"]
+    return [o for o in organisations() if o.is_police and o.kind != ROCU_KIND]
 
 
 def rocus() -> list[Organisation]:
-    return [o for o in organisations() if o.kind == "rocu"]
+    return [o for o in organisations() if o.kind == ROCU_KIND]
 
 
 def force_weight(org: Organisation) -> float:
@@ -107,7 +107,7 @@ def _donor(live: list[OpPlan], counts: Counter[str | None]) -> OpPlan:
     return next(
         op
         for op in live
-        if op.org is not None and op.org.region == busiest and op.org.kind != "rocu"
+        if op.org is not None and op.org.region == busiest and op.org.kind != ROCU_KIND
     )
 
 

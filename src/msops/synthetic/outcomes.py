@@ -10,19 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from random import Random
 
+from msops.domain.return_spec import CUMULATIVE_COLUMNS
 from msops.synthetic.model import OpPlan
 
-CUMULATIVE = (
-    "nrm_referrals",
-    "duty_to_notify",
-    "arrests",
-    "charges",
-    "convictions",
-    "stro_applied",
-    "stro_granted",
-    "stpo_applied",
-    "stpo_granted",
-)
 # months each stage lags the start of arrests
 LAGS = {
     "arrests": 0,
@@ -44,13 +34,14 @@ class Schedule:
     pace: int  # months each stage takes from first to final figure
 
     def totals(self, age: int, victims: int) -> dict[str, int]:
+        """Every running total of the return (its CUMULATIVE_COLUMNS, in that order)."""
         out = {
             "nrm_referrals": int(self.nrm_share * victims),
             "duty_to_notify": int(self.dtn_share * victims),
         }
         for stage, lag in LAGS.items():
             out[stage] = int(self.finals[stage] * self._progress(age - lag))
-        return out
+        return {column: out[column] for column in CUMULATIVE_COLUMNS}
 
     def _progress(self, age: int) -> float:
         return min(1.0, max(0.0, (age - self.start + 1) / self.pace))

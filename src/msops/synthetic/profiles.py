@@ -13,6 +13,7 @@ from __future__ import annotations
 from random import Random
 
 from msops.domain.periods import Period
+from msops.domain.reference import ROCU_KIND
 from msops.synthetic.calibration import CALIBRATION_START, months_after
 from msops.synthetic.model import OpPlan
 
@@ -149,7 +150,7 @@ def lead_key(op: OpPlan) -> str:
     assert op.org is not None
     if not op.police:
         return op.org.short_name
-    return "rocu" if op.org.kind == "rocu" else "force"
+    return "rocu" if op.org.kind == ROCU_KIND else "force"
 
 
 def choose_profile(rng: Random, op: OpPlan) -> None:

@@ -9,11 +9,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.principal import Role
 from msops.web.gates import ADMINS, OPERATIONAL, SUBMITTERS
 from msops.web.session import Viewer
 
-MARKING = "OFFICIAL-SENSITIVE"
+MARKING = OFFICIAL_SENSITIVE  # every page carries it
 
 _env = Environment(
     loader=PackageLoader("msops.web", "templates"),

@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from msops.domain.errors import AccessDenied
+from msops.domain.marking import OFFICIAL_SENSITIVE
 
 log = logging.getLogger("msops.web")
 
@@ -28,7 +29,7 @@ SECURITY_HEADERS = {
 
 PLAIN_500 = (
     "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Error</title></head>"
-    "<body><p>OFFICIAL-SENSITIVE</p><h1>Something went wrong</h1>"
+    f"<body><p>{OFFICIAL_SENSITIVE}</p><h1>Something went wrong</h1>"
     "<p>The request could not be completed. Nothing was changed by it. If it happens again,"
     " tell the msops administrator the time it happened.</p></body></html>"
 )

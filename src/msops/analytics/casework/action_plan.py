@@ -1,5 +1,6 @@
 """A force's position against the national action plan: current RAG per item, movement since
-the previous assessment, and the national comparison (as Markdown or HTML, no external assets).
+the previous assessment, and the national comparison (the document, Markdown or HTML, is
+`msops.reports.documents.render_position`).
 
 The national distribution counts every force's current RAG (this force's included) over all
 forces that hold a position; "not assessed" is the rest. The force's place is judged against
@@ -8,7 +9,6 @@ the other forces that are assessed: "ahead" when more of them are worse than bet
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,8 +26,6 @@ from msops.domain.casework.action_plan import (
 )
 from msops.domain.principal import Principal
 from msops.store.casework.action_plan import PositionData, position_data
-
-MARKING = "OFFICIAL-SENSITIVE"
 
 
 @dataclass(frozen=True)
@@ -135,20 +133,7 @@ def _place(i: ItemPosition) -> str:
     return f"{p.label()} ({p.better} better, {p.same} same, {p.worse} worse)"
 
 
-def _heading(summary: PositionSummary) -> list[str]:
-    as_of = summary.as_of.isoformat() if summary.as_of else "latest"
-    return [
-        f"Force position summary: {summary.organisation}",
-        f"Action plan {summary.plan_version} ({summary.plan_status}); assessments as of {as_of};"
-        f" national comparison over {summary.forces} forces.",
-        "Current RAG: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(summary.rags.items()))
-        + ". Movement since the previous assessment: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(summary.movements.items()))
-        + ".",
-    ]
-
-
+# The keys of `table_rows` with their headings, in the order the documents and console show them.
 COLUMNS = [
     ("item", "Item"),
     ("theme", "Theme"),
@@ -162,52 +147,3 @@ COLUMNS = [
     ("national_not_assessed", "Not assessed"),
     ("position", "Against other assessed forces"),
 ]
-
-
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def to_markdown(summary: PositionSummary) -> str:
-    title, plan_line, totals = _heading(summary)
-    lines = [f"<!-- {MARKING} -->", f"# {title}", "", f"**{MARKING}**", "", plan_line, "", totals]
-    lines += ["", "| " + " | ".join(h for _k, h in COLUMNS) + " |"]
-    lines.append("|" + "---|" * len(COLUMNS))
-    for row in table_rows(summary):
-        cells = (_cell(row[k]).replace("|", "/") for k, _h in COLUMNS)
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "## Items and evidence", ""]
-    for i in summary.items:
-        evidence = i.evidence or "not assessed"
-        lines.append(f"- **{i.item.id}** {i.item.text} _Evidence:_ {evidence}")
-    lines += ["", f"**{MARKING}**"]
-    return "\n".join(lines) + "\n"
-
-
-def to_html(summary: PositionSummary) -> str:
-    e = html.escape
-    title, plan_line, totals = _heading(summary)
-    parts = [
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{e(title)}</title><style>td.red{{background:#f4c7c3}}"
-        "td.amber{background:#fce8b2}td.green{background:#b7e1cd}"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}</style>"
-        "</head><body>",
-        f"<p><strong>{MARKING}</strong></p><h1>{e(title)}</h1>",
-        f"<p>{e(plan_line)}</p><p>{e(totals)}</p><table><thead><tr>",
-        "".join(f"<th>{e(h)}</th>" for _k, h in COLUMNS) + "</tr></thead><tbody>",
-    ]
-    for row in table_rows(summary):
-        cells = []
-        for key, _h in COLUMNS:
-            css = f' class="{row["rag"]}"' if key == "rag" else ""
-            cells.append(f"<td{css}>{e(_cell(row[key]))}</td>")
-        parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table><h2>Items and evidence</h2><dl>")
-    for i in summary.items:
-        parts.append(
-            f"<dt>{e(i.item.id)} ({e(i.item.theme)})</dt><dd>{e(i.item.text)}"
-            f"<br><em>Evidence:</em> {e(i.evidence or 'not assessed')}</dd>"
-        )
-    parts.append(f"</dl><p><strong>{MARKING}</strong></p></body></html>")
-    return "\n".join(parts) + "\n"

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from msops.domain.casework.orders import generalise
+from msops.domain.marking import OFFICIAL
 from msops.domain.principal import Principal
 from msops.store.audit import Action
 from msops.store.casework.common import Row, audit_read, require_text
@@ -27,7 +28,7 @@ LIBRARY_COLUMNS = (
     "breaches",
     "status",
 )
-LIBRARY_MARKING = "OFFICIAL: anonymised library of orders"
+LIBRARY_MARKING = f"{OFFICIAL}: anonymised library of orders"
 
 
 def library(

@@ -6,18 +6,18 @@ current criteria version. For the public audience each criterion's counts are re
 finding texts are released: a text filter is not disclosure control, and the number of texts
 listed would undo the rounding of the counts. Police readers get exact counts and the findings
 with organisation, region and operation names stripped
-(`msops.domain.casework.peer_reviews.anonymise`).
+(`msops.domain.casework.peer_reviews.anonymise`). The document, Markdown or HTML, is
+`msops.reports.documents.render_reviews`.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Connection
 
-from msops.analytics.disclosure import protect_series
+from msops.analytics.disclosure import ROUNDING_BASE, THRESHOLD, protect_series
 from msops.analytics.tables import Audience
 from msops.domain.casework.peer_reviews import CriteriaSet, Redactions, anonymise, criteria_set
 from msops.domain.errors import InvalidInput
@@ -26,8 +26,6 @@ from msops.domain.reference import REGIONS, organisations
 from msops.store.audit import Action
 from msops.store.casework.peer_reviews import reviews_for_summary
 
-MARKING = "OFFICIAL-SENSITIVE"
-PUBLIC_MARKING = "OFFICIAL"
 # Regions of the devolved forces, which the Home Office list of regions does not hold.
 _OTHER_REGIONS = ("Scotland", "Northern Ireland")
 
@@ -48,8 +46,8 @@ class ReviewSummary:
     other_versions: int  # reviews made under an earlier criteria version, not counted
     counts: dict[str, dict[str, int]]  # criterion -> rating -> exact count
     findings: tuple[Finding, ...]  # empty for the public audience
-    threshold: int = 10
-    base: int = 5
+    threshold: int = THRESHOLD
+    base: int = ROUNDING_BASE
 
     def rows(self) -> list[dict[str, str]]:
         """One row per criterion: the count per rating and the total, as released."""
@@ -87,7 +85,7 @@ def review_summary(
     conn: Connection,
     principal: Principal,
     audience: Audience = Audience.INTERNAL,
-    threshold: int = 10,
+    threshold: int = THRESHOLD,
     purpose: str | None = None,
     recipient: str | None = None,
 ) -> ReviewSummary:
@@ -130,70 +128,3 @@ def _scope(principal: Principal) -> str:
     if principal.sees_everything:
         return "national"
     return principal.region or principal.organisation or "none"
-
-
-def to_markdown(summary: ReviewSummary) -> str:
-    marking = MARKING if summary.audience == Audience.INTERNAL else PUBLIC_MARKING
-    c = summary.criteria
-    scale = c.rating_codes
-    lines = [
-        f"<!-- {marking} -->",
-        f"# Peer reviews of investigations: summary ({summary.scope})",
-        "",
-        f"**{marking}**",
-        "",
-        f"{summary.reviews_released()} reviews under criteria {c.version} ({c.status}).",
-    ]
-    if summary.audience == Audience.PUBLIC:
-        lines.append(
-            f"Counts below {summary.threshold} are suppressed ([c]) and the rest rounded to the"
-            f" nearest {summary.base}; totals are rounded from the true counts."
-        )
-    lines += ["", "| Criterion | " + " | ".join(c.rating(r).label for r in scale) + " | Total |"]
-    lines.append("|" + "---|" * (len(scale) + 2))
-    for row in summary.rows():
-        lines.append(
-            "| " + " | ".join([row["criterion"], *(row[r] for r in scale), row["total"]]) + " |"
-        )
-    if summary.audience == Audience.INTERNAL:
-        lines += ["", "## Findings (anonymised)", ""]
-        for criterion in c.criteria:
-            found = [f for f in summary.findings if f.criterion == criterion.code]
-            lines += [f"### {criterion.title}", ""]
-            lines += [f"- _{c.rating(f.rating).label}_: {f.text}" for f in found] or ["- none"]
-            lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def to_html(summary: ReviewSummary) -> str:
-    """The Markdown summary's content as a self-contained HTML page."""
-    e = html.escape
-    marking = MARKING if summary.audience == Audience.INTERNAL else PUBLIC_MARKING
-    c = summary.criteria
-    scale = c.rating_codes
-    parts = [
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>Peer reviews summary</title></head><body>",
-        f"<p><strong>{marking}</strong></p>",
-        f"<h1>Peer reviews of investigations: summary ({e(summary.scope)})</h1>",
-        f"<p>{e(summary.reviews_released())} reviews under criteria {e(c.version)}.</p><table>",
-        "<tr><th>Criterion</th>"
-        + "".join(f"<th>{e(c.rating(r).label)}</th>" for r in scale)
-        + "<th>Total</th></tr>",
-    ]
-    for row in summary.rows():
-        cells = [row["criterion"], *(row[r] for r in scale), row["total"]]
-        parts.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in cells) + "</tr>")
-    parts.append("</table>")
-    if summary.audience == Audience.INTERNAL:
-        parts.append("<h2>Findings (anonymised)</h2>")
-        for criterion in c.criteria:
-            parts.append(f"<h3>{e(criterion.title)}</h3><ul>")
-            parts += [
-                f"<li><em>{e(c.rating(f.rating).label)}</em>: {e(f.text)}</li>"
-                for f in summary.findings
-                if f.criterion == criterion.code
-            ]
-            parts.append("</ul>")
-    parts.append(f"<p><strong>{marking}</strong></p></body></html>")
-    return "\n".join(parts) + "\n"

@@ -14,6 +14,7 @@ from msops.cli.context import console, current_principal, friendly, open_databas
 from msops.cli.output import OutputFormat, emit
 from msops.domain.casework import action_plan as plan_data
 from msops.domain.typed_text import parse_date, require_date
+from msops.reports.documents import render_position
 from msops.store.casework.action_plan import assess, history, record_position_disclosure
 
 action_plan = typer.Typer(
@@ -88,7 +89,7 @@ def position(
             record_position_disclosure(
                 conn, who, summary.organisation, purpose, recipient, f"file {out.name}"
             )
-            text = cp.to_html(summary) if suffix == ".html" else cp.to_markdown(summary)
+            text = render_position(summary, "html" if suffix == ".html" else "md")
             out.write_text(text, encoding="utf-8")
     if out is not None:
         console.print(f"position summary for {summary.organisation} written to {out}")

@@ -12,16 +12,14 @@ from msops.analytics.casework.debriefs import (
     debrief_candidates,
     lessons_summary,
     load_rules,
-    to_html,
-    to_markdown,
 )
-from msops.cli.casework.common import FmtOpt, OrgOpt
+from msops.cli.casework.common import FmtOpt, OrgOpt, out_suffix
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.casework.debriefs import Method, Quarter
-from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.typed_text import parse_date, require_date
+from msops.reports.documents import render_lessons
 from msops.store.casework.debriefs import (
     LessonChange,
     add_debrief,
@@ -171,12 +169,8 @@ def lessons(
 ) -> None:
     """Write the quarterly lessons summary."""
     q = Quarter.parse(quarter)
-    suffix = out.suffix.lower()
-    if suffix not in (".md", ".html"):
-        raise InvalidInput(f"out: {out.name} must end in .md or .html")
+    suffix = out_suffix(out)
     with open_database().begin() as conn:
         summary = lessons_summary(conn, current_principal(), q)
-    out.write_text(
-        to_html(summary) if suffix == ".html" else to_markdown(summary), encoding="utf-8"
-    )
+    out.write_text(render_lessons(summary, "html" if suffix == ".html" else "md"), encoding="utf-8")
     console.print(f"lessons summary for {q} written to {out} ({len(summary.lessons)} lessons)")

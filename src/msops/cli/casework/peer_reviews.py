@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 
 from msops.analytics.casework import peer_reviews as cr
+from msops.analytics.disclosure import THRESHOLD
 from msops.analytics.tables import Audience
 from msops.cli.casework.common import FmtOpt, OrgOpt, out_suffix, shown
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.cli.output import OutputFormat, emit
 from msops.domain.casework.peer_reviews import criteria_set, parse_pairs, review_input
 from msops.domain.typed_text import require_date
+from msops.reports.documents import render_reviews
 from msops.store.casework.peer_reviews import add_review, amend_review, list_reviews, show_review
 
 peer_review = typer.Typer(
@@ -115,7 +117,7 @@ def show_cmd(review_id: Annotated[int, typer.Argument()]) -> None:
 @friendly
 def summary_cmd(
     audience: Annotated[Audience, typer.Option("--audience")] = Audience.INTERNAL,
-    threshold: Annotated[int, typer.Option("--threshold", min=1)] = 10,
+    threshold: Annotated[int, typer.Option("--threshold", min=1)] = THRESHOLD,
     purpose: Annotated[str | None, typer.Option("--purpose")] = None,
     recipient: Annotated[str | None, typer.Option("--recipient")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="FILE.md or FILE.html")] = None,
@@ -128,7 +130,7 @@ def summary_cmd(
             conn, current_principal(), audience, threshold, purpose, recipient
         )
     if out is not None:
-        text = cr.to_html(summary) if suffix == ".html" else cr.to_markdown(summary)
+        text = render_reviews(summary, "html" if suffix == ".html" else "md")
         out.write_text(text, encoding="utf-8")
         console.print(f"peer review summary written to {out} ({summary.audience.value})")
         return

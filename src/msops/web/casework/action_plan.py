@@ -4,7 +4,7 @@ position summary download that `msops report position` writes (a disclosure)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
@@ -17,6 +17,7 @@ from msops.domain.casework.action_plan import Rag, action_plan, parse_rag
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
 from msops.domain.typed_text import require_date
+from msops.reports.documents import DocumentFormat, render_position
 from msops.store.casework.action_plan import assess, history, record_position_disclosure
 from msops.web.casework.common import Code, Created, Day, Org, Prose, Text, created
 from msops.web.casework.peer_reviews import forces_in_scope
@@ -124,7 +125,7 @@ def position_download(
     purpose: Annotated[str, Form(max_length=500)],
     org: Annotated[str, Form(max_length=120)] = "",
     recipient: Annotated[str, Form(max_length=200)] = "",
-    fmt: Annotated[Literal["html", "md"], Form(alias="format")] = "html",
+    fmt: Annotated[DocumentFormat, Form(alias="format")] = "html",
 ) -> Response:
     """The force position summary as a file, as `msops report position --out` writes it."""
     check_csrf(viewer.csrf_token, csrf_token)
@@ -142,7 +143,7 @@ def position_download(
             recipient or None,
             f"download {name}",
         )
-    body = cp.to_html(summary) if fmt == "html" else cp.to_markdown(summary)
+    body = render_position(summary, fmt)
     media = "text/html" if fmt == "html" else "text/markdown"
     return Response(
         body,

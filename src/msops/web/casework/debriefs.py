@@ -4,7 +4,7 @@ debriefs recorded, the lessons and their full-text search, and the quarterly les
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
@@ -20,6 +20,7 @@ from msops.domain.casework.nrm_referrals import (
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
 from msops.domain.typed_text import require_date
+from msops.reports.documents import DocumentFormat, render_lessons
 from msops.store.audit import record_report_disclosure
 from msops.store.casework.debriefs import (
     add_debrief,
@@ -208,9 +209,6 @@ def lesson_spec(viewer: Viewer) -> FormSpec:
     )
 
 
-LessonsFormat = Literal["html", "md"]
-
-
 LESSONS_MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
 
 
@@ -218,7 +216,7 @@ def lessons_file(
     conn: Connection,
     principal: Principal,
     quarter: str,
-    fmt: LessonsFormat,
+    fmt: DocumentFormat,
     purpose: str,
     recipient: str,
 ) -> Download:
@@ -228,7 +226,7 @@ def lessons_file(
     purpose, recipient = purpose_and_recipient(purpose, recipient)
     name = f"lessons-{q}.{fmt}"
     summary = cl.lessons_summary(conn, principal, q)
-    body = cl.to_html(summary) if fmt == "html" else cl.to_markdown(summary)
+    body = render_lessons(summary, fmt)
     record_report_disclosure(
         conn, principal, f"lessons summary {q}", "internal", purpose, recipient, name
     )
@@ -364,7 +362,7 @@ def lessons_download(
     quarter: Annotated[str, Form(max_length=7)] = "",
     purpose: Purpose = "",
     recipient: Recipient = "",
-    fmt: Annotated[LessonsFormat, Form(alias="format")] = "html",
+    fmt: Annotated[DocumentFormat, Form(alias="format")] = "html",
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
     values = {"quarter": quarter, "purpose": purpose, "recipient": recipient, "format": fmt}
@@ -421,7 +419,7 @@ class LessonsSummaryIn(BaseModel):
     quarter: str = Field("", max_length=7, description="YYYY-Qn")
     purpose: str = Field("", max_length=500, description="Why (recorded in the audit trail)")
     recipient: str = Field("", max_length=200, description="Who will receive it")
-    format: LessonsFormat = "html"
+    format: DocumentFormat = "html"
 
 
 @api.post("/lessons/summary", responses=FILE)

@@ -5,7 +5,7 @@ one order, orders ending soon, adding, varying, breaches, and the anonymised ref
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
@@ -26,7 +26,7 @@ from msops.domain.casework.orders import (
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
 from msops.domain.typed_text import parse_date, require_date
-from msops.reports.rows import rows_bytes
+from msops.reports.rows import RowsFormat, rows_bytes
 from msops.store.casework.orders import (
     Subject,
     TermChanges,
@@ -295,14 +295,11 @@ def breach_spec(order_id: int) -> FormSpec:
     )
 
 
-LibraryFormat = Literal["csv", "json"]
-
-
 LIBRARY_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 def library_file(
-    conn: Connection, principal: Principal, fmt: LibraryFormat, purpose: str, recipient: str
+    conn: Connection, principal: Principal, fmt: RowsFormat, purpose: str, recipient: str
 ) -> Download:
     """The anonymised orders library as a file; the register records the export as a
     disclosure with its purpose and recipient."""
@@ -377,7 +374,7 @@ def library_download(
     csrf_token: FormCsrf,
     purpose: Purpose = "",
     recipient: Recipient = "",
-    fmt: Annotated[LibraryFormat, Form(alias="format")] = "csv",
+    fmt: Annotated[RowsFormat, Form(alias="format")] = "csv",
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
     values = {"purpose": purpose, "recipient": recipient, "format": fmt}
@@ -438,7 +435,7 @@ def api_expiring(
 class LibraryIn(BaseModel):
     purpose: str = Field("", max_length=500, description="Why (recorded in the audit trail)")
     recipient: str = Field("", max_length=200, description="Who will receive it")
-    format: LibraryFormat = "csv"
+    format: RowsFormat = "csv"
 
 
 @api.post("/orders/library", responses=FILE)

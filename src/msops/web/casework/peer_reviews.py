@@ -18,6 +18,7 @@ from msops.domain.casework.peer_reviews import criteria_set, review_input
 from msops.domain.principal import Principal
 from msops.domain.reference import organisations
 from msops.domain.typed_text import require_date
+from msops.reports.documents import render_reviews
 from msops.store.casework.peer_reviews import add_review, list_reviews, show_review
 from msops.web.casework.common import (
     Code,
@@ -200,11 +201,11 @@ def summary_download(
     check_csrf(viewer.csrf_token, csrf_token)
     with engine_of(request).begin() as conn:
         summary = cr.review_summary(
-            conn, viewer.principal, audience, 10, purpose or None, recipient or None
+            conn, viewer.principal, audience, purpose=purpose or None, recipient=recipient or None
         )
     name = f"peer-reviews-{summary.scope}-{audience.value}.html".replace(" ", "-")
     return Response(
-        cr.to_html(summary),
+        render_reviews(summary, "html"),
         media_type="text/html; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
