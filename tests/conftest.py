@@ -22,7 +22,7 @@ HOW_TO_ENABLE = (
     f" ({DEFAULT_POSTGRES_URL} by default). Start one with `make postgres` (Debian's package,"
     " needs root) or point MSOPS_TEST_POSTGRES_URL at a server where you may create databases."
 )
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 _postgres_reachable: bool | None = None
 _postgres_url: str | None = None
@@ -102,8 +102,9 @@ def row_counts(engine: Engine) -> dict[str, int]:
         }
 
 
-def shared_file(*parts: str) -> Path:
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"shared data file {path} is not present")
+def data_file(*parts: str) -> Path:
+    """A file under tests/data: a missing one fails the test, it never skips it."""
+    path = TEST_DATA.joinpath(*parts)
+    if not path.is_file():
+        pytest.fail(f"test data file {path} is missing from the repository")
     return path
