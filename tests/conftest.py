@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, make_url, select, text
 
 from msops.domain.principal import Principal, Role, system_principal
-from msops.store import schema
+from msops.store import schema, users_repo
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 
@@ -31,6 +32,19 @@ HOW_TO_ENABLE = (
     " needs root) or point MSOPS_TEST_POSTGRES_URL at a server where you may create databases."
 )
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its lowest cost: the tests hash dozens of passwords, production keeps its cost.
+
+    Hashes carry their own parameters, so a cheap hash verifies like any other.
+    """
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users_repo, "_hasher", cheap)
+        patch.setattr(users_repo, "_DUMMY_HASH", cheap.hash("not anybody's password"))
+        yield
 
 
 # --- SQLite: one migrated file per test process, copied for each test -----------------------
