@@ -18,10 +18,13 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/msops demo --overview var/overview-2018-02.html
 
-## The whole test suite (PostgreSQL leg runs when MSOPS_TEST_POSTGRES_URL's server answers).
+## The whole test suite (PostgreSQL leg runs when MSOPS_TEST_POSTGRES_URL's server answers), on
+## every core, each test file in one worker (shared module fixtures, one browser): TEST_WORKERS=0
+## runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	bash scripts/system-packages.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

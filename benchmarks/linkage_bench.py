@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from linkage_data import febrl3_rows, people_rows, write
+from linkage_data import FEBRL3, febrl3_rows, people_rows, write
 
 from msops.linkage import files
 from msops.linkage.dedupe import dedupe
@@ -176,8 +176,7 @@ def main() -> None:
         return
     names = []
     if args.febrl3:
-        shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
-        write(args.out, "febrl3", *febrl3_rows(shared / "dataset3.csv"))
+        write(args.out, "febrl3", *febrl3_rows(FEBRL3))
         names.append("febrl3")
     tag = "" if args.seed == 4 else f"_s{args.seed}"
     for n in args.people:

@@ -40,6 +40,9 @@ from msops.synthetic.names import (
 from msops.synthetic.names import name_group as _group
 from msops.synthetic.people import typo
 
+# FEBRL 3, kept beside the benchmarks with its licences (data/README.md).
+FEBRL3 = Path(__file__).resolve().parent / "data" / "linkage" / "dataset3.csv"
+
 # Nationalities of potential victims and suspects, weighted roughly as in NRM referrals.
 NATIONALITIES = {
     "UK": 30, "Albanian": 12, "Vietnamese": 9, "Romanian": 6, "Sudanese": 4, "Eritrean": 4,
@@ -372,8 +375,7 @@ def main() -> None:
         rows = people_rows(args.people, seed=args.seed, names=names)
         write(args.out, f"{prefix}_{args.people}", *rows)
     if args.febrl3:
-        shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
-        write(args.out, "febrl3", *febrl3_rows(shared / "dataset3.csv"))
+        write(args.out, "febrl3", *febrl3_rows(FEBRL3))
 
 
 if __name__ == "__main__":

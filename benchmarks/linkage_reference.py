@@ -15,7 +15,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from linkage_data import febrl3_rows, people_rows, write
+from linkage_data import FEBRL3, febrl3_rows, people_rows, write
 
 from msops.linkage.dedupe import dedupe
 from msops.linkage.files import iter_people
@@ -65,8 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         write(work, "people", *people_rows(RECORDS, seed=SEED))
-        shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "linkage"
-        write(work, "febrl3", *febrl3_rows(shared / "dataset3.csv"))
+        write(work, "febrl3", *febrl3_rows(FEBRL3))
         model = learnt(work / "people.csv")
         model["address"] = learnt(work / "febrl3.csv")["address"]
     model = adjusted(model)

@@ -23,7 +23,7 @@ from msops.analytics.mse import (
 )
 from msops.cli.estimate_cmd import app
 
-MSE_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "mse"
+MSE_DATA = Path(__file__).resolve().parents[1] / "data" / "mse"
 UK_2013 = MSE_DATA / "UKdat.csv"
 UK_2013_FIVE = MSE_DATA / "UKdat_5.csv"
 runner = CliRunner()
@@ -31,7 +31,7 @@ runner = CliRunner()
 
 def needs(path: Path) -> None:
     if not path.exists():
-        pytest.skip(f"{path} is absent: the 2013 UK capture table is not on this machine")
+        pytest.fail(f"{path} is missing: the 2013 UK capture table belongs in tests/data/mse")
 
 
 def independent_table(total: int, probabilities: tuple[float, ...]) -> CaptureTable:

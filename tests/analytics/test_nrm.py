@@ -23,9 +23,9 @@ from msops.domain.principal import Principal, Role
 from msops.store.nrm_repo import ImportOutcome, referral_counts
 from msops.store.schema import audit_event
 from msops.store.schema.nrm import nrm_import, nrm_referral
-from tests.conftest import SHARED_DATA, row_counts, shared_file
+from tests.conftest import TEST_DATA, data_file, row_counts
 
-NRM_DIR = SHARED_DATA / "nrm"
+NRM_DIR = TEST_DATA / "nrm"
 KNOWN = [
     f"nrm_referrals_{t}_2022Q2_2023Q4_nonzero.csv" for t in ("police", "govt", "la", "ngo", "all")
 ]
@@ -137,7 +137,7 @@ def _independent_totals(path: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("name", REAL_FILES)
 def test_real_table_adds_up_to_every_total_it_publishes(name: str) -> None:
-    path = shared_file("nrm", name)
+    path = data_file("nrm", name)
     checked = check_nrm_file(path)
     assert checked.ok
     assert len(checked.details) + len(checked.margins) == len(read_rows(path))
@@ -150,7 +150,7 @@ def test_real_table_adds_up_to_every_total_it_publishes(name: str) -> None:
 
 
 def test_all_table_repeats_the_others_and_gives_police_by_nationality_only() -> None:
-    parts = [shared_file("nrm", n) for n in KNOWN]
+    parts = [data_file("nrm", n) for n in KNOWN]
     every = {tuple(r) for p in parts[1:4] for r in read_rows(p)}
     police_totals = {tuple(r) for r in read_rows(parts[0]) if r[3] == "Police total"}
     assert {tuple(r) for r in read_rows(parts[4])} == every | police_totals
@@ -161,7 +161,7 @@ def test_all_table_repeats_the_others_and_gives_police_by_nationality_only() -> 
 
 
 def test_every_real_label_maps_to_the_reference_lists() -> None:
-    rows = [r for n in KNOWN for r in read_rows(shared_file("nrm", n))]
+    rows = [r for n in KNOWN for r in read_rows(data_file("nrm", n))]
     labels = {r[7] for r in rows} - {"Total", "Unknown"}
     assert [x for x in labels if nationality_of(x) == "Unknown"] == []
     assert nationality_of("Albanian Greek") == "Albanian"
@@ -178,7 +178,7 @@ def test_every_real_label_maps_to_the_reference_lists() -> None:
 def test_real_tables_import_side_by_side_without_double_counting(
     engine: Engine, operator: Principal
 ) -> None:
-    paths = [shared_file("nrm", n) for n in KNOWN]
+    paths = [data_file("nrm", n) for n in KNOWN]
     results = [import_nrm_file(engine, operator, path) for path in paths]
     assert [r.outcome for r in results] == [ImportOutcome.ACCEPTED] * len(paths)
     quarters = [(y, q) for y in (2022, 2023) for q in (1, 2, 3, 4)]
@@ -199,7 +199,7 @@ def test_real_tables_import_side_by_side_without_double_counting(
 
 @pytest.fixture
 def police_rows() -> list[list[str]]:
-    return read_rows(shared_file("nrm", POLICE))
+    return read_rows(data_file("nrm", POLICE))
 
 
 def _detail_index(rows: list[list[str]]) -> int:

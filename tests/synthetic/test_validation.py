@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
+from msops.domain import content
+from msops.domain import return_spec as spec
 from msops.domain.reference import find_organisation
+from msops.returns import raw, validate
 from msops.synthetic import MonthlyReturn
-
-validate = pytest.importorskip("msops.returns.validate")
-content = pytest.importorskip("msops.domain.content")
-spec = pytest.importorskip("msops.domain.return_spec")
-raw = pytest.importorskip("msops.returns.raw")
 
 
 def test_every_return_passes_the_validator(history: list[MonthlyReturn]) -> None:

@@ -99,7 +99,7 @@ def trend(
     months without any in between count zero. Opened: the opening date falls in the month of
     the return.
 
-    Read from the monthly totals kept at submission (`schema_summary.month_summary`, one row per
+    Read from the monthly totals kept at submission (`schema.summary.month_summary`, one row per
     organisation, month and lead), not from every operation month: a few rows per organisation
     and month instead of one per operation. Scope and area apply to the organisation holding the
     operations; whether a lead is police or partner is read from `organisation` at query time.

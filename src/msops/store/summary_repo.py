@@ -1,4 +1,4 @@
-"""Keeping the monthly totals (`schema_summary.month_summary`) equal to the current returns.
+"""Keeping the monthly totals (`schema.summary.month_summary`) equal to the current returns.
 
 `refresh_month_summary` runs in the transaction of every change to which version of an
 organisation's return is current (today: `returns_repo.store_return`), after the change; it
