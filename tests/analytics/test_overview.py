@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from msops.analytics.headline import Area
 from msops.analytics.overview import Overview, TrendPoint, overview
+from msops.domain.errors import AccessDenied
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.returns.raw import RawReturn
@@ -176,7 +177,9 @@ def test_region_and_scope_narrow_every_figure(february: Engine, operator: Princi
     mine = figures(february, london)
     assert mine.headline.live_police_led == 1
     assert mine.victim_nationalities == {"Romanian": 2, "UK": 1}
-    assert figures(february, london, Area(region="North East")).headline.live_police_led == 0
+    with pytest.raises(AccessDenied):  # not a report of zeros titled "North East"
+        figures(february, london, Area(region="North East"))
+    assert mine.area == Area(region="London")  # the figures say which area they cover
 
 
 def test_synthetic_returns_are_said_to_be(engine: Engine, operator: Principal) -> None:

@@ -128,3 +128,35 @@ def test_a_pcc_sees_compliance_counts_under_disclosure_control() -> None:
     assert row["referrals"] == "10" and row["crime_on_time"] == "[c]"
     assert row["rg_within_target_pct"] == "[c]"  # a base of 4 decisions
     assert compliance_rows([small], protect=False)[0]["crime_on_time"] == 3
+
+
+def test_a_force_users_report_says_it_holds_the_force_and_is_recorded_so(site: Site) -> None:
+    client = site.client("force")
+    answer = client.post("/api/reports", json={**REPORT, "kind": "overview-html"})
+    assert answer.status_code == 200
+    assert "Cleveland" in answer.headers["content-disposition"]
+    title = answer.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Cleveland" in title and "Northern Ireland" not in title
+    _actor, ref, *_ = _disclosures(site)[-1]
+    assert ref.endswith("Cleveland")
+
+
+def test_a_report_for_an_area_outside_ones_scope_is_refused_and_not_recorded(
+    site: Site,
+) -> None:
+    before = len(_disclosures(site))
+    for account, asked in (
+        ("force", {"org": "Durham"}),
+        ("force", {"region": "North East"}),
+        ("regional", {"region": "London"}),
+        ("regional", {"org": "Kent"}),
+    ):
+        answer = site.client(account).post(
+            "/api/reports", json={**REPORT, "kind": "overview-html", **asked}
+        )
+        assert answer.status_code == 403, (account, asked)
+    assert len(_disclosures(site)) == before
+    within = site.client("regional").post(
+        "/api/reports", json={**REPORT, "kind": "overview-html", "org": "cleveland"}
+    )
+    assert within.status_code == 200 and "Cleveland" in within.headers["content-disposition"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, exists, func, select, true
 
-from msops.domain.errors import InvalidInput
+from msops.domain.errors import AccessDenied, InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import PARTNER_KIND, REGIONS, ROCU_KIND, find_organisation
@@ -48,6 +48,28 @@ class Area:
                 raise InvalidInput(f"no organisation is called {organisation!r}; see `msops orgs`")
             return cls(organisation=found.short_name)
         return cls(region=region or None)
+
+    def within(self, principal: Principal) -> Area:
+        """The area the principal's figures actually cover: their own organisation or region
+        when none narrower is asked for; AccessDenied for one outside their scope, so that no
+        report is titled with an area whose figures it does not hold (or holds as zeros)."""
+        own_org, own_region = principal.organisation, principal.region
+        if principal.sees_everything or not (own_org or own_region):
+            return self
+        if own_org:
+            own = find_organisation(own_org)
+            mine = own.short_name if own else own_org
+            if self.region or (self.organisation and self.organisation != mine):
+                raise AccessDenied(f"{principal.describe()} may see figures for {mine} only")
+            return Area(organisation=mine)
+        if self.region and self.region != own_region:
+            raise AccessDenied(f"{principal.describe()} may see figures for {own_region} only")
+        if self.organisation:
+            found = find_organisation(self.organisation)
+            if found is None or found.region != own_region:
+                raise AccessDenied(f"{principal.describe()} may see figures for {own_region} only")
+            return self
+        return Area(region=own_region)
 
     def clause(self, org: Table) -> ColumnElement[bool]:
         if self.organisation:

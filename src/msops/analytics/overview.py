@@ -68,7 +68,9 @@ class Overview:
 def overview(
     conn: Connection, principal: Principal, period: Period, area: Area = NATIONAL
 ) -> Overview:
-    """Every figure of the monthly overview for `period`, within the principal's scope."""
+    """Every figure of the monthly overview for `period`, within the principal's scope; the
+    area is the one the figures cover (`Area.within`)."""
+    area = area.within(principal)
     detail = b.details(conn, principal, period, area)
     victims, suspects = b.nationalities(conn, principal, period, area)
     return Overview(

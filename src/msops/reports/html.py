@@ -87,7 +87,7 @@ def render_overview(
     by_name = {t.name: t for t in tables}
     head = ov.headline
     context = page_context(
-        f"Monthly overview of modern slavery operations, {ov.period}",
+        f"Monthly overview of modern slavery operations: {ov.area.describe()}, {ov.period}",
         f"{ov.area.describe()} · audience: {rule.audience.value}",
         rule,
         ov.synthetic,

@@ -80,7 +80,8 @@ def produce_report(engine: Engine, principal: Principal, req: ReportRequest) -> 
     """The report as a file, its disclosure recorded (purpose, recipient, audience, file)."""
     if not req.purpose.strip() or not req.recipient.strip():
         raise InvalidInput("say why the report is produced and who will receive it")
-    who, area, rule = _scope(principal, req)
+    who, asked, rule = _scope(principal, req)
+    area = asked.within(who)
     suffix, media = MEDIA[req.kind]
     where = area.organisation or area.region or principal.organisation or principal.region
     place = (where or "national").replace(" ", "-")
