@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 from msops.analytics.nrm_profile import NrmProfile
+from msops.domain.tabular import csv_text
 
 CSV_COLUMNS: tuple[str, ...] = (
     "dimension",
@@ -62,11 +61,8 @@ def profile_rows(profile: NrmProfile) -> list[dict[str, str]]:
 
 
 def profile_csv(profile: NrmProfile) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(profile_rows(profile))
-    return out.getvalue()
+    rows = ([row.get(c) for c in CSV_COLUMNS] for row in profile_rows(profile))
+    return csv_text(CSV_COLUMNS, rows, lineterminator="\n")
 
 
 def title(profile: NrmProfile) -> str:

@@ -9,7 +9,6 @@ protected margins, so that it is released once, with the same protection everywh
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +26,7 @@ from msops.analytics.disclosure import (
 from msops.analytics.disclosure_joint import PROTECTION, Rules
 from msops.analytics.overview import Overview
 from msops.analytics.tables_release import WITHHELD_NOTE, Released, release_all
+from msops.domain.tabular import csv_text
 
 
 class Audience(StrEnum):
@@ -257,9 +257,6 @@ def write_csv(tables: Sequence[ReportTable], folder: Path) -> list[Path]:
     paths = []
     for t in tables:
         path = folder / f"{t.name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(t.header)
-            writer.writerows(t.rows)
+        path.write_text(csv_text(t.header, t.rows), encoding="utf-8", newline="")
         paths.append(path)
     return paths

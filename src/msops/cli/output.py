@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -13,6 +12,7 @@ from typing import Any
 from rich.table import Table
 
 from msops.cli.context import console
+from msops.domain.tabular import csv_text
 
 
 class OutputFormat(StrEnum):
@@ -42,9 +42,8 @@ def emit(
         sys.stdout.write("\n")
         return
     if fmt == OutputFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows([_text(r.get(c)) for c in columns] for r in rows)
+        body = ([_text(r.get(c)) for c in columns] for r in rows)
+        sys.stdout.write(csv_text(columns, body))
         return
     table = Table(title=title)
     for column in columns:

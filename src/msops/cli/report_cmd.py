@@ -19,6 +19,7 @@ from msops.cli.context import console, current_principal, friendly, open_databas
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
+from msops.domain.tabular import csv_text
 from msops.reports.html import render_overview
 from msops.reports.performance_html import performance_csv_rows, render_performance
 from msops.store.audit import Action, AuditEntry, record
@@ -142,10 +143,7 @@ def performance_cmd(
 
 
 def _write_csv(out: Path, rows: list[list[str]]) -> None:
-    import csv
-
-    with out.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(rows)
+    out.write_text(csv_text(None, rows), encoding="utf-8", newline="")
 
 
 def _disclosed(

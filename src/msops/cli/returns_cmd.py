@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +12,7 @@ from msops.cli.context import console, current_principal, errors, friendly, open
 from msops.cli.output import OutputFormat, emit
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
+from msops.domain.tabular import csv_text
 from msops.returns.exchange import export_return, write_template
 from msops.returns.raw import Issue
 from msops.returns.submit import Outcome, require_organisation, submit_file
@@ -102,10 +102,8 @@ def _print_issues(issues: list[Issue]) -> None:
 
 def _write_report(path: Path, issues: list[Issue]) -> None:
     columns = ["sheet", "row", "column", "value", "rule", "message", "suggestion"]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(i.as_row() for i in issues)
+    rows = ([i.as_row().get(c) for c in columns] for i in issues)
+    path.write_text(csv_text(columns, rows), encoding="utf-8", newline="")
 
 
 @app.command("export")

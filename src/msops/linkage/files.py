@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from msops.domain.errors import InvalidInput
+from msops.domain.tabular import csv_text, restored
 from msops.linkage.clusters import Link
 from msops.linkage.prepare import MAX_AGE, PersonInput, written_as_date
 
@@ -168,7 +169,8 @@ def read_truth(path: Path, column: str = "true_cluster") -> dict[str, str]:
 
 
 def read_clusters(path: Path) -> dict[str, str]:
-    return _read_map(path, "cluster_id")
+    """A clusters file `link dedupe` wrote: cells it guarded against spreadsheets restored."""
+    return {restored(k): restored(v) for k, v in _read_map(path, "cluster_id").items()}
 
 
 def _read_map(path: Path, column: str) -> dict[str, str]:
@@ -193,14 +195,11 @@ def _read_map(path: Path, column: str) -> dict[str, str]:
 
 
 def write_clusters(path: Path, clusters: Mapping[str, str]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["record_id", "cluster_id"])
-        writer.writerows(clusters.items())
+    text = csv_text(["record_id", "cluster_id"], clusters.items())
+    path.write_text(text, encoding="utf-8", newline="")
 
 
 def write_pairs(path: Path, links: Iterable[Link]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["record_id_l", "record_id_r", "match_probability"])
-        writer.writerows((x.left, x.right, f"{x.probability:.6f}") for x in links)
+    rows = ((x.left, x.right, f"{x.probability:.6f}") for x in links)
+    text = csv_text(["record_id_l", "record_id_r", "match_probability"], rows)
+    path.write_text(text, encoding="utf-8", newline="")

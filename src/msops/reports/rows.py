@@ -3,12 +3,12 @@ marking beside the rows. The command line writes it to a path, the web applicati
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
+
+from msops.domain.tabular import csv_text
 
 RowsFormat = Literal["csv", "json"]
 
@@ -23,9 +23,5 @@ def rows_bytes(
     if fmt == "json":
         body = {"marking": marking, "rows": [{c: _cell(r.get(c)) for c in columns} for r in rows]}
         return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    buffer = io.StringIO(newline="")
-    buffer.write(f"# {marking}\n")
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
-    return buffer.getvalue().encode("utf-8")
+    cells = ([r.get(c) for c in columns] for r in rows)
+    return csv_text(columns, cells, comment=marking).encode("utf-8")
