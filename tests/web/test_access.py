@@ -379,9 +379,9 @@ TABLE: list[tuple[str, str, Call, set[str], int]] = [
         200,
     ),
     ("/operations", "GET", get("/operations"), OPERATIONAL, 200),
-    ("/operations/{org}/{ref}", "GET", get(OP), SEES_CLEVELAND, 200),
+    ("/operations/{org}/{ref:path}", "GET", get(OP), SEES_CLEVELAND, 200),
     (
-        "/operations/{org}/{ref}/nominals",
+        "/operations/{org}/{ref:path}/nominals",
         "POST",
         post(f"{OP}/nominals", purpose="x"),
         SEES_CLEVELAND,
@@ -405,9 +405,9 @@ TABLE: list[tuple[str, str, Call, set[str], int]] = [
     ("/accounts/disable", "POST", post("/accounts/disable", name="regional_se"), {"admin"}, 303),
     ("/api/headline", "GET", get("/api/headline"), ALL - {"admin"}, 200),
     ("/api/operations", "GET", get("/api/operations"), OPERATIONAL, 200),
-    ("/api/operations/{org}/{ref}", "GET", get(f"/api{OP}"), SEES_CLEVELAND, 200),
+    ("/api/operations/{org}/{ref:path}", "GET", get(f"/api{OP}"), SEES_CLEVELAND, 200),
     (
-        "/api/operations/{org}/{ref}/nominals",
+        "/api/operations/{org}/{ref:path}/nominals",
         "POST",
         post_json(f"/api{OP}/nominals", {"purpose": "safeguarding check"}),
         SEES_CLEVELAND,
