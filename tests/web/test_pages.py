@@ -223,3 +223,23 @@ def test_compliance_dates_far_out_of_range_are_refused_with_a_message(site: Site
         answer = client.get(path, params={"from": "0001-01-01", "to": "9999-12-31"})
         assert answer.status_code == 400, path
         assert "between 1990-01-01 and 2100-12-31" in answer.text
+
+
+ALIASES = ("Cleveland Police", " Cleveland", "CLEVELAND POLICE", "cleveland", "E23000013")
+
+
+def test_every_spelling_of_an_organisation_is_audited_under_one_name(site: Site) -> None:
+    """ "Who looked at this?" finds every consultation, whichever spelling reached the operation."""
+    client = site.client("national")
+    for spelling in ALIASES:
+        assert client.get(f"/api/operations/{spelling}/CL-001").status_code == 200, spelling
+        assert client.get(f"/operations/{spelling}/CL-001").status_code == 200, spelling
+    found = client.get("/api/audit", params={"ref": "Cleveland/CL-001"}).json()
+    consultations = [e for e in found if e["action"] == "consultation"]
+    assert len(consultations) == 2 * len(ALIASES)
+    assert {e["object_ref"] for e in consultations} == {"Cleveland/CL-001"}
+
+
+def test_an_unknown_organisation_is_a_404_that_names_it(site: Site) -> None:
+    answer = site.client("national").get("/api/operations/Clevelend Police/CL-001")
+    assert answer.status_code == 404 and "Clevelend Police" in answer.json()["detail"]

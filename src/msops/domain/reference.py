@@ -10,6 +10,8 @@ from importlib import resources
 
 from rapidfuzz import process
 
+from msops.domain.errors import NotFound
+
 REGIONS: tuple[str, ...] = (
     "North East",
     "North West",
@@ -91,18 +93,34 @@ def organisations() -> tuple[Organisation, ...]:
     )
 
 
+def _org_key(name: str) -> str:
+    """A spelling reduced to what tells organisations apart: case and spacing are not."""
+    return " ".join(name.split()).casefold()
+
+
 @cache
 def _org_index() -> dict[str, Organisation]:
     index: dict[str, Organisation] = {}
     for org in organisations():
-        index[org.name.casefold()] = org
-        index[org.short_name.casefold()] = org
+        for spelling in (org.name, org.short_name, org.ons_code):
+            if spelling:
+                index[_org_key(spelling)] = org
     return index
 
 
 def find_organisation(name: str) -> Organisation | None:
-    """The organisation called `name` (full or short name, any case), if there is one."""
-    return _org_index().get(name.strip().casefold())
+    """The organisation called `name` (full or short name or ONS code, any case or spacing)."""
+    return _org_index().get(_org_key(name))
+
+
+def canonical_organisation(name: str) -> Organisation:
+    """The organisation `name` spells, or NotFound naming the spelling: every name reaching msops
+    (command line, pages, API, files) resolves here to one organisation before anything is
+    scoped, stored or audited."""
+    found = find_organisation(name)
+    if found is None:
+        raise NotFound(f"no organisation is called {name.strip()[:120]!r}; `msops orgs` lists them")
+    return found
 
 
 CURRENT_TYPOLOGY = "2017"

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
-from msops.domain.reference import REGIONS, find_code, find_organisation
+from msops.domain.reference import REGIONS, canonical_organisation, find_code, find_organisation
 from msops.domain.return_spec import LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
@@ -203,6 +203,7 @@ def operation_history(
     nominals_purpose: str | None = None,
 ) -> OperationHistory:
     """One operation, month by month from its current returns; nominals only with a purpose."""
+    org_name = canonical_organisation(org_name).short_name  # one name however it was spelt
     org_id = organisation_id(conn, org_name)
     require_read(conn, principal, org_id)
     op = s.operation

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, Connection, Table, select, true
 
 from msops.domain.errors import AccessDenied, NotFound
 from msops.domain.principal import Principal, Role
-from msops.domain.reference import find_organisation
+from msops.domain.reference import canonical_organisation
 from msops.store.schema import organisation
 
 
@@ -22,10 +22,8 @@ def visible_organisations(principal: Principal, org: Table = organisation) -> Co
 
 
 def organisation_id(conn: Connection, name: str) -> int:
-    """The database id of an organisation named by its full or short name."""
-    known = find_organisation(name)
-    if known is None:
-        raise NotFound(f"no organisation is called {name!r}; `msops orgs` lists them")
+    """The database id of an organisation named by any of its spellings."""
+    known = canonical_organisation(name)
     found = conn.execute(
         select(organisation.c.id).where(organisation.c.short_name == known.short_name)
     ).scalar_one_or_none()

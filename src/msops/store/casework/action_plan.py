@@ -23,6 +23,7 @@ from msops.store.casework.common import (
     Row,
     audit_read,
     log_change,
+    org_label,
     readable_org_id,
     require_personal_scope,
     require_text,
@@ -158,6 +159,6 @@ def record_position_disclosure(
     """The position summary left msops (written to a file): a disclosure in the audit trail."""
     purpose = require_text(purpose, "purpose", 500)
     entry = AuditEntry(
-        Action.DISCLOSURE, REGISTER, f"{org}/position", purpose, recipient, detail=detail
+        Action.DISCLOSURE, REGISTER, f"{org_label(org)}/position", purpose, recipient, detail=detail
     )
     record(conn, principal, entry)

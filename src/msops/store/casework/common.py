@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Select, Table, insert, select
 
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal, Role
+from msops.domain.reference import canonical_organisation
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.schema.casework import casework_change
@@ -210,3 +211,9 @@ def entry_with_org(conn: Connection, table: Any, record_id: int, what: str) -> A
     if row is None:
         raise NotFound(f"{what}: there is no {what} {record_id}")
     return row
+
+
+def org_label(org: str | None, default: str = "all") -> str:
+    """How an organisation a person named appears in the audit trail: its one short name, so
+    that "who looked at this?" finds every act whatever spelling reached it."""
+    return canonical_organisation(org).short_name if org else default

@@ -22,6 +22,7 @@ from msops.store.casework.common import (
     Row,
     audit_read,
     log_change,
+    org_label,
     readable_org_id,
     require_operation,
     require_personal_scope,
@@ -126,7 +127,7 @@ def prompts(
         }
         for r in rows
     ]
-    audit_read(conn, principal, REGISTER, f"{org} prompts {month}", len(out))
+    audit_read(conn, principal, REGISTER, f"{org_label(org)} prompts {month}", len(out))
     return out
 
 
@@ -166,5 +167,5 @@ def list_events(
     if org:
         query = query.where(ev.c.organisation_id == readable_org_id(conn, principal, org))
     rows = [dict(r) for r in conn.execute(query).mappings()]
-    audit_read(conn, principal, REGISTER, f"events {org or 'all'}", len(rows))
+    audit_read(conn, principal, REGISTER, f"events {org_label(org)}", len(rows))
     return rows

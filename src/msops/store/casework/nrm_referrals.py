@@ -31,6 +31,7 @@ from msops.store.casework.common import (
     Row,
     audit_read,
     log_change,
+    org_label,
     readable_org_id,
     require_operation,
     require_personal_scope,
@@ -186,7 +187,7 @@ def list_referrals(conn: Connection, principal: Principal, org: str | None = Non
     if org:
         query = query.where(t.c.organisation_id == readable_org_id(conn, principal, org))
     rows = [dict(r) for r in conn.execute(query).mappings()]
-    audit_read(conn, principal, REFERRAL, org or "all", len(rows))
+    audit_read(conn, principal, REFERRAL, org_label(org), len(rows))
     return rows
 
 

@@ -25,6 +25,7 @@ from msops.store.casework.common import (
     audit_read,
     in_scope,
     log_change,
+    org_label,
     readable_org_id,
     record_history,
     require_nominal,
@@ -271,7 +272,7 @@ def _present(row: Any) -> Row:
 def list_orders(conn: Connection, principal: Principal, org: str | None = None) -> list[Row]:
     """Orders in scope, current terms, with their breach counts (audited consultation)."""
     rows = [_present(r) for r in conn.execute(listing(conn, principal, org))]
-    audit_read(conn, principal, REGISTER, org or "all", len(rows))
+    audit_read(conn, principal, REGISTER, org_label(org), len(rows))
     return rows
 
 

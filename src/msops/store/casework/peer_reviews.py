@@ -26,6 +26,7 @@ from msops.store.casework.common import (
     audit_read,
     entry_with_org,
     in_scope,
+    org_label,
     org_short_name,
     readable_org_id,
     record_history,
@@ -199,7 +200,7 @@ def list_reviews(conn: Connection, principal: Principal, org: str | None = None)
                 "ratings": ", ".join(f"{k} {v}" for k, v in counts.items() if v),
             }
         )
-    audit_read(conn, principal, REGISTER, f"list {org or 'all in scope'}", len(out))
+    audit_read(conn, principal, REGISTER, f"list {org_label(org, 'all in scope')}", len(out))
     return out
 
 
