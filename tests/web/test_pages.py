@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
@@ -243,3 +244,28 @@ def test_every_spelling_of_an_organisation_is_audited_under_one_name(site: Site)
 def test_an_unknown_organisation_is_a_404_that_names_it(site: Site) -> None:
     answer = site.client("national").get("/api/operations/Clevelend Police/CL-001")
     assert answer.status_code == 404 and "Clevelend Police" in answer.json()["detail"]
+
+
+def _submit(site: Site, org: str, lead: str, ref: str, period: Period) -> None:
+    rows = valid_return(ref)
+    rows["operations"] = [operation(ref, lead_org=lead)]
+    raw = RawReturn.from_rows(f"{org}.csv", rows)
+    assert submit_raw(site.engine, SYSTEM, raw, org, period, org).outcome == Outcome.ACCEPTED
+
+
+def test_one_early_return_for_a_later_month_does_not_move_the_national_picture(
+    site: Site,
+) -> None:
+    _submit(site, "Durham", "Durham Constabulary", "DU-1", PERIOD)
+    _submit(site, "Kent", "Kent Police", "KE-1", PERIOD)
+    _submit(site, "Cleveland", "Cleveland Police", "CL-009", Period(2018, 4))
+    client = site.client("national")
+    dashboard = client.get("/").text
+    assert f": {PERIOD}</h1>" in dashboard
+    assert (
+        "Later months with partial returns" in dashboard
+        and "2018-04</a> (1 organisation)" in dashboard
+    )
+    listing = client.get("/operations").text
+    assert "DU-1" in listing and "CL-009" not in listing
+    assert client.get("/api/headline").json()["period"] == str(PERIOD)

@@ -70,11 +70,42 @@ class OperationHistory:
     nominals: list[Row] | None = None  # None: not requested or not allowed
 
 
+@dataclass(frozen=True)
+class MonthCoverage:
+    """How many organisations have a current return for a month."""
+
+    period: Period
+    organisations: int
+
+
+def month_coverage(conn: Connection) -> tuple[list[MonthCoverage], int]:
+    """Per month with any current return, oldest first, how many organisations are in; and how
+    many organisations have ever sent a return."""
+    rv = s.return_version
+    rows = conn.execute(
+        select(rv.c.period, func.count(func.distinct(rv.c.organisation_id)))
+        .where(rv.c.is_current)
+        .group_by(rv.c.period)
+        .order_by(rv.c.period)
+    ).all()
+    senders = conn.execute(select(func.count(func.distinct(rv.c.organisation_id)))).scalar_one()
+    return [MonthCoverage(Period.parse(p), int(n)) for p, n in rows], int(senders)
+
+
 def latest_period(conn: Connection) -> Period | None:
-    found = conn.execute(
-        select(func.max(s.return_version.c.period)).where(s.return_version.c.is_current)
-    ).scalar_one_or_none()
-    return None if found is None else Period.parse(found)
+    """The month the national picture stands at: the latest in which at least half of the
+    organisations that send returns have one in. A later month that a few early submitters
+    have started is partial (`partial_periods`) and is not the default anywhere."""
+    months, senders = month_coverage(conn)
+    settled = [m.period for m in months if 2 * m.organisations >= senders]
+    return settled[-1] if settled else None
+
+
+def partial_periods(conn: Connection) -> list[MonthCoverage]:
+    """Months after `latest_period` for which some organisations have already sent a return."""
+    months, _senders = month_coverage(conn)
+    latest = latest_period(conn)
+    return [m for m in months if latest is None or m.period > latest]
 
 
 def _victims() -> ColumnElement[int]:

@@ -25,10 +25,12 @@ from msops.returns.exchange import Format, export_return
 from msops.returns.submit import SubmitResult, submit_file
 from msops.store.aggregate_scope import aggregate_scope
 from msops.store.operations_repo import (
+    MonthCoverage,
     OperationFilter,
     count_operations,
     latest_period,
     list_operations,
+    partial_periods,
 )
 from msops.store.schema import return_version
 
@@ -110,6 +112,7 @@ class Figures:
     rows: list[tuple[str, str]]  # (label, shown value)
     protected: bool  # disclosure-controlled (PCC)
     area: str
+    partial: tuple[MonthCoverage, ...] = ()  # later months only some organisations are in
 
 
 class FiguresCache:
@@ -150,9 +153,10 @@ def dashboard_figures(
         if period is None:
             return Figures(None, [], principal.role == Role.PCC, area)
         figures = cache.headline(conn, scope, period)
+        partial = tuple(m for m in partial_periods(conn) if m.period != period)
     protect = principal.role == Role.PCC
     shown = [(label, _shown(figures, name, protect)) for name, label in HEADLINE_FIELDS]
-    return Figures(period, shown, protect, area)
+    return Figures(period, shown, protect, area, partial)
 
 
 def _shown(figures: Headline, name: str, protect: bool) -> str:
