@@ -13,7 +13,8 @@ from msops.domain.errors import NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import Organisation, find_organisation
-from msops.returns.cells import as_text
+from msops.domain.return_spec import OPERATIONS
+from msops.returns.cells import CellError, cleaner
 from msops.returns.files import read_return
 from msops.returns.raw import Issue, RawReturn
 from msops.returns.validate import validate_return
@@ -73,12 +74,20 @@ def _dir_digest(folder: Path) -> str:
 
 
 def operation_refs(raw: RawReturn) -> list[str]:
-    """The operation references a return lists, as written (validation cleans them later)."""
+    """The operation references a return lists, cleaned as validation will clean them."""
     table = raw.tables.get("operations")
     if table is None:
         return []
-    refs = {as_text(r.cells.get("operation_ref")) for r in table.rows}
-    return sorted(r for r in refs if r)
+    clean = cleaner(OPERATIONS.column("operation_ref"))
+    refs: set[str] = set()
+    for row in table.rows:
+        try:
+            ref = clean(row.cells.get("operation_ref"))
+        except CellError:
+            continue  # validation reports it
+        if isinstance(ref, str):
+            refs.add(ref)
+    return sorted(refs)
 
 
 def submit_raw(
