@@ -171,8 +171,19 @@ def test_a_database_error_is_one_line_with_a_log_reference_and_no_personal_data(
     assert entries[0]["operation"] == "submitting Cleveland Police 2018-01"
     assert entries[0]["statement"] == "INSERT INTO nominal"
     assert entries[0]["error"] == "IntegrityError"
+    assert any("returns_repo.py" in w or "submit.py" in w for w in entries[0]["where"])
     assert row_counts(engine) == before
 
 
 def test_the_engine_never_puts_parameters_in_its_errors(engine: Engine) -> None:
     assert engine.hide_parameters
+
+
+def test_the_embedded_database_is_still_created_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MSOPS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = runner.invoke(app, ["returns", "status", "--period", "2018-01"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "msops" / "msops.sqlite3").is_file()

@@ -10,6 +10,7 @@ import secrets
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -249,6 +250,12 @@ def log_error(err: SQLAlchemyError) -> str:
         "column": getattr(diag, "column_name", None),
         "constraint": getattr(diag, "constraint_name", None),
         "statement": _statement_kind(getattr(err, "statement", None)),
+        # where in msops it happened: file, line and function only (no message, no locals)
+        "where": [
+            f"{Path(f.filename).name}:{f.lineno} {f.name}"
+            for f in traceback.extract_tb(err.__traceback__)
+            if f"{os.sep}msops{os.sep}" in f.filename
+        ][-8:],
     }
     path = error_log_path()
     try:
