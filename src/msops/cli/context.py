@@ -273,7 +273,8 @@ _STATEMENT = re.compile(r"^\s*(insert\s+into|update|delete\s+from|select|\w+)(?:
 
 
 def _statement_kind(statement: str | None) -> str | None:
-    """ "INSERT INTO nominal", not the statement: enough to find the code, and never values."""
+    """The kind of statement and its table ("INSERT INTO nominal"), never the statement: enough
+    to find the code, and no room for a value."""
     match = _STATEMENT.match(statement or "")
     if match is None:
         return None

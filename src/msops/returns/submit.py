@@ -133,8 +133,7 @@ def submit_raw(
         if _version(current) != _version(seen):
             raise Conflict(
                 f"another submission of this return ({org.name}, {period}) was stored first"
-                f" (version {_version(current)}): check it with `msops returns history` and"
-                " submit again"
+                f" (version {_version(current)}): check it and submit again"
             )
         latest_prior = prior_states(conn, org_id, period, refs)
         if latest_prior != prior:  # an earlier month was re-submitted meanwhile

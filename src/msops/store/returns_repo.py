@@ -176,7 +176,10 @@ def store_return(
     content: ReturnContent,
     meta: SubmissionMeta,
 ) -> int:
-    """Store a validated return as the organisation's new current version; returns its number."""
+    """Store a validated return as the organisation's new current version; returns its number.
+
+    Call it inside `locked_return`, which keeps the version number read here from being taken
+    by another submission before this one commits."""
     require_submit(principal, org_short_name)
     org_id = organisation_id(conn, org_short_name)
     version = _supersede(conn, org_id, period) + 1
