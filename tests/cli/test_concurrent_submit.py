@@ -48,7 +48,7 @@ def _submit_at_once(url: str, path: str, out: str, barrier: Any) -> None:
     os.dup2(stdout, 1)
     os.dup2(stderr, 2)
     args = ["returns", "submit", path, "--org", "Cleveland", "--period", "2018-01"]
-    barrier.wait(timeout=120)
+    barrier.wait(timeout=600)  # the slowest to start up, on a loaded machine
     try:
         app(args, prog_name="msops")
     finally:
@@ -81,7 +81,7 @@ def test_concurrent_resubmissions_are_each_stored_or_told(
         processes.append((process, out))
     outcomes: list[tuple[int | None, str, str]] = []
     for process, out in processes:
-        process.join(timeout=300)
+        process.join(timeout=900)
         assert process.exitcode is not None, "a submitter did not finish"
         stdout = Path(out + ".stdout").read_text(encoding="utf-8")
         stderr = Path(out + ".stderr").read_text(encoding="utf-8")
