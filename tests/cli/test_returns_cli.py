@@ -26,6 +26,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "cli.sqlite3"
     monkeypatch.setenv("MSOPS_DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.setenv("MSOPS_USER", "spoc.test")
+    created = msops("db", "upgrade")  # the only command that creates a database
+    assert created.exit_code == 0, created.output
     return path
 
 

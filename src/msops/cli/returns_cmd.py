@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from msops.cli.context import console, current_principal, errors, friendly, open_database
+from msops.cli.context import (
+    console,
+    current_principal,
+    doing,
+    errors,
+    friendly,
+    open_database,
+)
 from msops.cli.output import OutputFormat, emit
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
@@ -74,7 +81,9 @@ def submit_cmd(
     if not file.exists():
         errors.print(f"[red]error:[/red] {file} does not exist")
         raise typer.Exit(1)
-    result = submit_file(open_database(), current_principal(), file, org, Period.parse(period))
+    month = Period.parse(period)
+    doing(f"submitting {require_organisation(org).name} {month}")
+    result = submit_file(open_database(), current_principal(), file, org, month)
     if report is not None:
         _write_report(report, result.issues)
     if result.outcome == Outcome.REJECTED:

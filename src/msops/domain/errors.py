@@ -15,3 +15,16 @@ class AccessDenied(MsopsError):
 
 class InvalidInput(MsopsError):
     """A value given on the command line or in a form is not acceptable."""
+
+
+class Conflict(MsopsError):
+    """Another change to the same thing was stored first: look at it, then try again."""
+
+
+class DatabaseUnavailable(MsopsError):
+    """The database cannot be used as configured: it does not answer, the URL is not one msops
+    opens, or it holds no msops tables yet."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another writer held the database (or the same return) for longer than msops waits."""

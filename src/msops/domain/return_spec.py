@@ -14,6 +14,17 @@ Kind = Literal["text", "int", "date", "code"]
 # Stored statuses (the code list's values, lower case) of an operation live in its month.
 LIVE_STATUSES = ("live", "reopened")
 
+# The most a cell may hold. Validation refuses anything longer or larger, so that SQLite (which
+# would store it) and PostgreSQL (which would refuse it mid-write) accept exactly the same files;
+# the database's columns are at least this wide (a test compares them with store/schema).
+REF_LENGTH = 80  # operation and nominal references
+TEXT_LENGTH = 200  # names, detail values, identifiers
+ALIASES_LENGTH = 1000  # several names separated by ';' (stored without a limit)
+# A running total or count of people in one operation: far above any operation yet (the largest
+# have counted hundreds), far below what the database holds; a larger figure is a typing error.
+COUNT_MAXIMUM = 100_000
+INTEGER_MAXIMUM = 2**31 - 1  # any other whole number: PostgreSQL's integer
+
 
 @dataclass(frozen=True)
 class Column:
@@ -24,6 +35,11 @@ class Column:
     codes: str | None = None  # name of the code list for kind "code"
     personal: bool = False  # personal data: never repeated in messages
     zero_when_blank: bool = False  # a count: an empty cell means 0
+    max_length: int | None = None  # kind "text": the most characters it may hold
+    maximum: int | None = None  # kind "int": the largest plausible value
+    # A reference that identifies a row across parts and months: invisible characters and odd
+    # spaces are removed from it, so "CL-001" typed with a zero-width space is still CL-001.
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,7 +62,22 @@ class Part:
 
 
 def _count(name: str, description: str) -> Column:
-    return Column(name, "int", description, zero_when_blank=True)
+    return Column(name, "int", description, zero_when_blank=True, maximum=COUNT_MAXIMUM)
+
+
+def _ref(name: str, description: str) -> Column:
+    return Column(name, "text", description, True, max_length=REF_LENGTH, reference=True)
+
+
+def _text(
+    name: str,
+    description: str,
+    max_length: int = TEXT_LENGTH,
+    *,
+    required: bool = False,
+    personal: bool = False,
+) -> Column:
+    return Column(name, "text", description, required, personal=personal, max_length=max_length)
 
 
 OPERATIONS = Part(
@@ -54,8 +85,8 @@ OPERATIONS = Part(
     sheet="Operations",
     description="One row per operation active in the month: live, opened or closed in it.",
     columns=(
-        Column("operation_ref", "text", "Your reference, unique within your organisation.", True),
-        Column("operation_name", "text", "Operation name.", True),
+        _ref("operation_ref", "Your reference, unique within your organisation."),
+        _text("operation_name", "Operation name.", required=True),
         Column("lead_org", "code", "Organisation leading the operation.", True, "organisation"),
         Column(
             "status",
@@ -146,14 +177,13 @@ DETAILS = Part(
         " control methods, countries, initiatives, supporting organisations, linked operations."
     ),
     columns=(
-        Column("operation_ref", "text", "The operation's reference, as on Operations.", True),
+        _ref("operation_ref", "The operation's reference, as on Operations."),
         Column("detail", "code", "What the value is.", True, "detail_kind"),
-        Column(
+        _text(
             "value",
-            "text",
             "The value: a label from the list for that detail; a postcode district for a"
             " location; 'ORGANISATION / REFERENCE' for a linked operation.",
-            True,
+            required=True,
         ),
     ),
 )
@@ -180,10 +210,10 @@ NATIONALITIES = Part(
         " the victim rows add up to its victim counts and the suspect rows to its suspects."
     ),
     columns=(
-        Column("operation_ref", "text", "The operation's reference, as on Operations.", True),
+        _ref("operation_ref", "The operation's reference, as on Operations."),
         Column("group", "code", "Potential victims or suspects.", True, "nationality_group"),
         Column("nationality", "code", "Nationality (NRM statistics label).", True, "nationality"),
-        Column("count", "int", "How many people of that nationality.", True),
+        Column("count", "int", "How many people of that nationality.", True, maximum=COUNT_MAXIMUM),
     ),
 )
 
@@ -193,12 +223,12 @@ NOMINALS = Part(
     description="The people in each operation. Personal data: OFFICIAL-SENSITIVE.",
     personal=True,
     columns=(
-        Column("operation_ref", "text", "The operation's reference, as on Operations.", True),
-        Column("nominal_ref", "text", "Your reference for the person, unique per operation.", True),
+        _ref("operation_ref", "The operation's reference, as on Operations."),
+        _ref("nominal_ref", "Your reference for the person, unique per operation."),
         Column("role", "code", "Victim, suspect or other.", True, "role"),
-        Column("given_name", "text", "Given name(s).", personal=True),
-        Column("family_name", "text", "Family name.", personal=True),
-        Column("aliases", "text", "Other names, separated by ';'.", personal=True),
+        _text("given_name", "Given name(s).", personal=True),
+        _text("family_name", "Family name.", personal=True),
+        _text("aliases", "Other names, separated by ';'.", ALIASES_LENGTH, personal=True),
         Column("date_of_birth", "date", "Date of birth (YYYY-MM-DD).", personal=True),
         Column("estimated_age", "int", "Estimated age in years, where no date of birth."),
         Column("gender", "code", "Gender.", False, "gender"),
@@ -212,10 +242,10 @@ IDENTIFIERS = Part(
     description="Identifiers of the people in Nominals. Personal data: OFFICIAL-SENSITIVE.",
     personal=True,
     columns=(
-        Column("operation_ref", "text", "The operation's reference.", True),
-        Column("nominal_ref", "text", "The person's reference, as on Nominals.", True),
+        _ref("operation_ref", "The operation's reference."),
+        _ref("nominal_ref", "The person's reference, as on Nominals."),
         Column("kind", "code", "Kind of identifier.", True, "identifier_kind"),
-        Column("value", "text", "The identifier as recorded.", True, personal=True),
+        _text("value", "The identifier as recorded.", required=True, personal=True),
     ),
 )
 

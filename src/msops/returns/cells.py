@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache, partial
 
 from msops.domain.reference import code_lists, exact_code, find_code, suggest
-from msops.domain.return_spec import Column
+from msops.domain.return_spec import INTEGER_MAXIMUM, Column
 from msops.returns.raw import Cell
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a reference or a code not even tab or a line break.
+_REF_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Invisible characters removed from any text: zero-width space, word joiner, zero-width
+# no-break space (a byte order mark), Mongolian vowel separator. Other format characters
+# (zero-width joiners, direction marks) are kept in names, where scripts need them, and
+# removed from references and codes, where they never belong.
+_INVISIBLE = frozenset("\u200b\u2060\ufeff\u180e")
+_SPACES = frozenset(("Zs", "Zl", "Zp"))  # no-break, thin, ideographic spaces; line separators
+# Longer than any whole number msops keeps (and Python refuses to read over 4,300 digits).
+_MAX_DIGITS = 20
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -19,11 +31,14 @@ _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 class CellError(ValueError):
     """A cell that cannot be read as its column's kind."""
 
-    def __init__(self, rule: str, message: str, suggestion: str | None = None) -> None:
+    def __init__(
+        self, rule: str, message: str, suggestion: str | None = None, show_value: bool = True
+    ) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
         self.suggestion = suggestion
+        self.show_value = show_value  # False: repeating the value would not help (too long)
 
 
 def as_text(value: Cell) -> str | None:
@@ -41,7 +56,7 @@ def as_text(value: Cell) -> str | None:
     return text or None
 
 
-def clean_int(value: Cell) -> int:
+def clean_int(value: Cell, maximum: int = INTEGER_MAXIMUM) -> int:
     if isinstance(value, bool):
         raise CellError("not_a_number", "should be a whole number")
     if isinstance(value, int):
@@ -49,12 +64,16 @@ def clean_int(value: Cell) -> int:
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     else:
-        text = as_text(value) or ""
-        if not re.fullmatch(r"\d+", text.replace(",", "")):
+        text = (as_text(value) or "").replace(",", "")
+        if not re.fullmatch(r"[0-9]+", text):
             raise CellError("not_a_number", "should be a whole number, 0 or more")
-        number = int(text.replace(",", ""))
+        if len(text.lstrip("0")) > _MAX_DIGITS:
+            raise CellError("too_large", f"is too large: at most {maximum:,}", show_value=False)
+        number = int(text)
     if number < 0:
         raise CellError("negative_count", "a count cannot be negative")
+    if number > maximum:
+        raise CellError("too_large", f"is too large: at most {maximum:,}")
     return number
 
 
@@ -78,6 +97,8 @@ def clean_date(value: Cell) -> date:
 
 def clean_code(list_name: str, value: Cell) -> str:
     text = as_text(value) or ""
+    if not text.isprintable():  # an invisible character or odd space copied in with the label
+        text = visible(text, reference=True).strip()
     code = exact_code(list_name, text) or find_code(list_name, text)
     if code is None:
         labels = [c.label for c in code_lists()[list_name]]
@@ -89,12 +110,37 @@ def clean_code(list_name: str, value: Cell) -> str:
     return code.code
 
 
-def _clean_text(value: Cell) -> str | None:
-    if type(value) is str and value.isprintable():  # the common case: no control characters
-        return value.strip() or None
-    text = as_text(value)
-    if text is not None and _CONTROL.search(text):
+def visible(text: str, reference: bool = False) -> str:
+    """`text` without invisible characters, every kind of space as a plain space; raises
+    CellError for a control character. A reference loses every format character."""
+    if (_REF_CONTROL if reference else _CONTROL).search(text):
         raise CellError("control_character", "holds a control character; retype the text")
+    kept: list[str] = []
+    for char in text:
+        if char.isprintable():
+            kept.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category in _SPACES:
+            kept.append(" ")
+        elif category == "Cs":  # half of a character: the file was damaged
+            raise CellError("control_character", "holds a broken character; retype the text")
+        elif char in _INVISIBLE or (reference and category == "Cf"):
+            continue
+        else:
+            kept.append(char)
+    return "".join(kept)
+
+
+def clean_text(value: Cell, max_length: int | None = None, reference: bool = False) -> str | None:
+    if type(value) is str and value.isprintable():  # the common case: nothing invisible
+        text = value.strip() or None
+    else:
+        text = as_text(value)
+        if text is not None and not text.isprintable():
+            text = visible(text, reference).strip() or None
+    if text is not None and max_length is not None and len(text) > max_length:
+        raise CellError("too_long", f"is too long: at most {max_length} characters", None, False)
     return text
 
 
@@ -102,13 +148,13 @@ def _clean_text(value: Cell) -> str | None:
 def cleaner(column: Column) -> Callable[[Cell], object]:
     """The function that cleans a non-empty cell of this column (raises CellError)."""
     if column.kind == "int":
-        return clean_int
+        return partial(clean_int, maximum=column.maximum or INTEGER_MAXIMUM)
     if column.kind == "date":
         return clean_date
     if column.kind == "code":
         assert column.codes is not None
         return partial(clean_code, column.codes)
-    return _clean_text
+    return partial(clean_text, max_length=column.max_length, reference=column.reference)
 
 
 def clean_cell(column: Column, value: Cell) -> object:

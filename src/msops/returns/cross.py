@@ -22,8 +22,10 @@ from msops.domain.return_spec import (
     DETAILS,
     NATIONALITIES,
     OPERATIONS,
+    REF_LENGTH,
     VICTIM_COUNT_COLUMNS,
 )
+from msops.returns.cells import visible
 from msops.returns.cross_people import nominal_rules
 from msops.returns.located import issue_at, known_ref, unknown_ref
 from msops.returns.raw import Issue, RawReturn
@@ -302,7 +304,16 @@ def _linked_operation(row: Row, value: str, organisation: Organisation) -> tuple
             "a linked operation belongs to another organisation",
             value,
         ), value
-    return None, f"{other.short_name} / {ref.strip()}"
+    their_ref = visible(ref, reference=True).strip()
+    if len(their_ref) > REF_LENGTH:
+        return issue_at(
+            DETAILS.sheet,
+            row,
+            "value",
+            "too_long",
+            f"the reference of a linked operation is too long: at most {REF_LENGTH} characters",
+        ), value
+    return None, f"{other.short_name} / {their_ref}"
 
 
 def _nationality_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Iterator[Issue]:

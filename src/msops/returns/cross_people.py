@@ -8,7 +8,13 @@ from datetime import date
 
 from msops.domain.content import ReturnContent, Row
 from msops.domain.identifiers import clean_identifier
-from msops.domain.return_spec import IDENTIFIERS, NOMINALS, OPERATIONS, VICTIM_COUNT_COLUMNS
+from msops.domain.return_spec import (
+    IDENTIFIERS,
+    NOMINALS,
+    OPERATIONS,
+    TEXT_LENGTH,
+    VICTIM_COUNT_COLUMNS,
+)
 from msops.returns.located import issue_at, known_ref, unknown_ref
 from msops.returns.raw import Issue
 
@@ -31,7 +37,7 @@ def nominal_rules(content: ReturnContent, refs: Mapping[str, Row]) -> Iterator[I
             )
         people[key] = row
         yield from _person_rules(row)
-        if row["role"] == "victim":
+        if row["role"] == "victim" and row["operation_ref"] is not None:
             victims_listed[row["operation_ref"]] += 1
     for ref, listed in victims_listed.items():
         op = refs[ref]
@@ -98,6 +104,15 @@ def _identifier_rules(
             row["value_norm"] = clean_identifier(row["kind"], row["value"])
         except ValueError as err:
             yield issue_at(IDENTIFIERS.sheet, row, "value", "identifier_invalid", f"value {err}")
+            continue
+        if len(row["value_norm"]) > TEXT_LENGTH:
+            yield issue_at(
+                IDENTIFIERS.sheet,
+                row,
+                "value",
+                "too_long",
+                f"value is too long once normalised: at most {TEXT_LENGTH} characters",
+            )
             continue
         if (row["kind"], row["value_norm"]) in by_person[key]:
             yield issue_at(

@@ -6,18 +6,26 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
-from msops.domain.errors import NotFound
+from msops.domain.errors import Conflict, NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import Organisation, find_organisation
-from msops.returns.cells import as_text
+from msops.domain.return_spec import OPERATIONS
+from msops.returns.cells import CellError, cleaner
 from msops.returns.files import read_return
 from msops.returns.raw import Issue, RawReturn
-from msops.returns.validate import validate_return
-from msops.store.returns_repo import SubmissionMeta, current_version, prior_states, store_return
+from msops.returns.validate import Validation, validate_return
+from msops.store.returns_repo import (
+    SubmissionMeta,
+    current_version,
+    locked_return,
+    prior_states,
+    store_return,
+)
 from msops.store.scope import organisation_id, require_submit
 
 
@@ -73,12 +81,20 @@ def _dir_digest(folder: Path) -> str:
 
 
 def operation_refs(raw: RawReturn) -> list[str]:
-    """The operation references a return lists, as written (validation cleans them later)."""
+    """The operation references a return lists, cleaned as validation will clean them."""
     table = raw.tables.get("operations")
     if table is None:
         return []
-    refs = {as_text(r.cells.get("operation_ref")) for r in table.rows}
-    return sorted(r for r in refs if r)
+    clean = cleaner(OPERATIONS.column("operation_ref"))
+    refs: set[str] = set()
+    for row in table.rows:
+        try:
+            ref = clean(row.cells.get("operation_ref"))
+        except CellError:
+            continue  # validation reports it
+        if isinstance(ref, str):
+            refs.add(ref)
+    return sorted(refs)
 
 
 def submit_raw(
@@ -89,31 +105,60 @@ def submit_raw(
     period: Period,
     file_sha256: str,
 ) -> SubmitResult:
-    """Validate `raw` against the reference data and earlier months; store it if it is clean."""
+    """Validate `raw` against the reference data and earlier months; store it if it is clean.
+
+    Validation runs outside any write transaction. The store then waits for any other
+    submission of the same return (`locked_return`), and stores the next version only if the
+    return is still as it was when this one was validated: if another version was stored in the
+    meantime, this one is refused with `Conflict` (unless it is identical, which is unchanged);
+    if an earlier month changed, the return is validated again against it.
+    """
     org = require_organisation(org_name)
     require_submit(principal, org.short_name)
-    with engine.begin() as conn:
+    refs = operation_refs(raw)
+    with engine.connect() as conn:
         org_id = organisation_id(conn, org.short_name)
-        prior = prior_states(conn, org_id, period, operation_refs(raw))
-        checked = validate_return(raw, org, period, prior)
-        result = SubmitResult(
-            Outcome.REJECTED,
-            org,
-            period,
-            issues=checked.issues,
-            n_operations=len(checked.content.operations),
-            n_nominals=len(checked.content.nominals),
-        )
-        if not checked.ok:
-            return result
+        seen = current_version(conn, org_id, period)
+        prior = prior_states(conn, org_id, period, refs)
+    checked = validate_return(raw, org, period, prior)
+    result = _result(org, period, checked)
+    if not checked.ok:
+        return result
+    content_sha256 = checked.content.canonical_sha256()
+    with locked_return(engine, org_id, period) as conn:
         current = current_version(conn, org_id, period)
-        content_sha256 = checked.content.canonical_sha256()
         if current is not None and current.content_sha256 == content_sha256:
             result.outcome, result.version = Outcome.UNCHANGED, int(current.version)
             return result
+        if _version(current) != _version(seen):
+            raise Conflict(
+                f"another submission of this return ({org.name}, {period}) was stored first"
+                f" (version {_version(current)}): check it and submit again"
+            )
+        latest_prior = prior_states(conn, org_id, period, refs)
+        if latest_prior != prior:  # an earlier month was re-submitted meanwhile
+            checked = validate_return(raw, org, period, latest_prior)
+            result = _result(org, period, checked)
+            if not checked.ok:
+                return result
         meta = SubmissionMeta(raw.source, file_sha256, content_sha256)
         result.version = store_return(
             conn, principal, org.short_name, period, checked.content, meta
         )
         result.outcome = Outcome.ACCEPTED
         return result
+
+
+def _result(org: Organisation, period: Period, checked: Validation) -> SubmitResult:
+    return SubmitResult(
+        Outcome.ACCEPTED if checked.ok else Outcome.REJECTED,
+        org,
+        period,
+        issues=checked.issues,
+        n_operations=len(checked.content.operations),
+        n_nominals=len(checked.content.nominals),
+    )
+
+
+def _version(row: Any) -> int | None:
+    return None if row is None else int(row.version)

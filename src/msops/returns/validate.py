@@ -66,9 +66,10 @@ def _clean_table(part: Part, table: RawTable, issues: list[Issue]) -> list[Row]:
                     issues.append(_required(part, raw_row.number, column))
                 continue
             try:
-                row[column.name] = clean(value)
+                cleaned = clean(value)
             except CellError as err:
-                shown = None if (part.personal or column.personal) else as_text(value)
+                hidden = part.personal or column.personal or not err.show_value
+                shown = None if hidden else as_text(value)
                 issues.append(
                     Issue(
                         part.sheet,
@@ -81,6 +82,13 @@ def _clean_table(part: Part, table: RawTable, issues: list[Issue]) -> list[Row]:
                     )
                 )
                 row[column.name] = None
+                continue
+            if cleaned is None:  # nothing but invisible characters and spaces
+                row[column.name] = empty
+                if column.required:
+                    issues.append(_required(part, raw_row.number, column))
+                continue
+            row[column.name] = cleaned
         rows.append(row)
     return rows
 

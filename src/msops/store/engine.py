@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, exc, make_url
 
 ENV_URL = "MSOPS_DATABASE_URL"
 
@@ -29,19 +30,29 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for `url` (default: database_url()), with SQLite set up for safe concurrent use."""
+def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """An engine for `url` (default: database_url()), with SQLite set up for safe concurrent use.
+
+    `create=False` opens an SQLite file only if it exists (a mistyped path is an error, not a
+    new empty database). Errors never show the statement's parameters: they may be personal data.
+    """
     url = url or database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+            if create:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            elif "uri" not in parsed.query:
+                path = quote(str(Path(parsed.database).absolute()))
+                parsed = parsed.set(
+                    database=f"file:{path}", query={**parsed.query, "mode": "rw", "uri": "true"}
+                )
+        engine = create_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -57,3 +68,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def is_busy(err: exc.DBAPIError) -> bool:
+    """Whether the database refused because another transaction held a lock too long."""
+    sqlstate = getattr(err.orig, "sqlstate", None)  # psycopg
+    if sqlstate in ("55P03", "40P01", "40001"):  # lock timeout, deadlock, serialization
+        return True
+    name = str(getattr(err.orig, "sqlite_errorname", ""))
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    and_,
+    exc,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
 from msops.domain.content import PriorState, ReturnContent, Row
+from msops.domain.errors import DatabaseBusy
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.return_spec import CUMULATIVE_COLUMNS, OPERATIONS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
+from msops.store.engine import is_busy
 from msops.store.scope import organisation_id, require_read, require_submit
 from msops.store.summary_repo import refresh_month_summary
+
+# How long a submission waits for another submission of the same return (PostgreSQL) or for
+# any other writer (SQLite) before it gives up and says the database is busy.
+LOCK_WAIT_SECONDS = 30.0
+BUSY = "the database is busy: try again"
 
 _PERSON_COLUMNS = [c.name for c in s.nominal.columns if c.name not in ("id", "operation_month_id")]
 _MONTH_COLUMNS = [c.name for c in OPERATIONS.columns if c.name not in ("operation_ref", "lead_org")]
@@ -101,6 +122,43 @@ def _states(
     return states
 
 
+@contextmanager
+def locked_return(engine: Engine, org_id: int, period: Period) -> Iterator[Connection]:
+    """A write transaction that holds one organisation's return for one month: submissions of
+    the same return wait for each other (at most LOCK_WAIT_SECONDS), so the current version
+    read in it stays current until it commits.
+
+    PostgreSQL: a transaction-scoped advisory lock on the two keys (organisation id, yyyymm),
+    which is apart from the audit trail's single-key lock. SQLite: the database's write lock,
+    taken before the first read (BEGIN IMMEDIATE), as SQLite has one writer at a time.
+    Raises DatabaseBusy when the wait runs out.
+    """
+    try:
+        with engine.begin() as conn:
+            _lock_return(conn, org_id, period)
+            yield conn
+    except exc.DBAPIError as err:
+        if is_busy(err):
+            raise DatabaseBusy(BUSY) from err
+        raise
+
+
+def _lock_return(conn: Connection, org_id: int, period: Period) -> None:
+    wait_ms = max(1, int(LOCK_WAIT_SECONDS * 1000))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SET LOCAL lock_timeout = {wait_ms}"))
+        key = period.year * 100 + period.month
+        conn.execute(select(func.pg_advisory_xact_lock(org_id, key)))
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+        dbapi = conn.connection.dbapi_connection
+        if not getattr(dbapi, "in_transaction", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:  # already begun, maybe deferred: a write as its first statement takes the lock
+            rv = s.return_version
+            conn.execute(update(rv).where(rv.c.id.is_(None)).values(version=rv.c.version))
+
+
 def current_version(conn: Connection, org_id: int, period: Period) -> Any:
     rv = s.return_version
     return conn.execute(
@@ -118,7 +176,10 @@ def store_return(
     content: ReturnContent,
     meta: SubmissionMeta,
 ) -> int:
-    """Store a validated return as the organisation's new current version; returns its number."""
+    """Store a validated return as the organisation's new current version; returns its number.
+
+    Call it inside `locked_return`, which keeps the version number read here from being taken
+    by another submission before this one commits."""
     require_submit(principal, org_short_name)
     org_id = organisation_id(conn, org_short_name)
     version = _supersede(conn, org_id, period) + 1
@@ -166,6 +227,23 @@ def _supersede(conn: Connection, org_id: int, period: Period) -> int:
 
 
 def _operation_ids(conn: Connection, org_id: int, refs: Sequence[str]) -> dict[str, int]:
+    ids = _known_operations(conn, org_id, refs)
+    missing = [r for r in refs if r not in ids]
+    if missing:
+        # Another month of the same organisation, submitted at the same moment, may add the same
+        # operation (only submissions of the same month wait for each other): keep either's row.
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(
+            dialect.insert(s.operation).on_conflict_do_nothing(
+                index_elements=["organisation_id", "ref"]
+            ),
+            [{"organisation_id": org_id, "ref": r} for r in missing],
+        )
+        ids.update(_known_operations(conn, org_id, missing))
+    return ids
+
+
+def _known_operations(conn: Connection, org_id: int, refs: Sequence[str]) -> dict[str, int]:
     op = s.operation
     ids: dict[str, int] = {}
     for chunk_start in range(0, len(refs), 500):
@@ -174,15 +252,6 @@ def _operation_ids(conn: Connection, org_id: int, refs: Sequence[str]) -> dict[s
             select(op.c.ref, op.c.id).where(op.c.organisation_id == org_id, op.c.ref.in_(chunk))
         )
         ids.update({r.ref: r.id for r in rows})
-    missing = [r for r in refs if r not in ids]
-    if missing:
-        new = conn.execute(
-            insert(s.operation).returning(
-                s.operation.c.ref, s.operation.c.id, sort_by_parameter_order=True
-            ),
-            [{"organisation_id": org_id, "ref": r} for r in missing],
-        )
-        ids.update({r.ref: r.id for r in new})
     return ids
 
 
