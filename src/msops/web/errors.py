@@ -7,7 +7,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
+from msops.domain.errors import (
+    AccessDenied,
+    Conflict,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    InvalidInput,
+    MsopsError,
+    NotFound,
+)
 from msops.store.users_repo import SignInRefused, SignInThrottled
 from msops.web.render import page
 from msops.web.session import NotSignedIn
@@ -20,7 +28,9 @@ TITLES = {
     405: "Not allowed",
     413: "Too large",
     422: "Not accepted",
+    409: "Stored meanwhile",
     429: "Please wait",
+    503: "Try again",
 }
 
 
@@ -37,6 +47,10 @@ def _status(err: MsopsError) -> int:
         return 429
     if isinstance(err, SignInRefused):
         return 401
+    if isinstance(err, Conflict):
+        return 409  # another submission of the same return was stored first
+    if isinstance(err, DatabaseBusy | DatabaseUnavailable):
+        return 503
     return 400  # InvalidInput and every other refusal of bad input
 
 
