@@ -260,6 +260,13 @@ def _reason(err: Exception) -> str:
 # --- appending ---------------------------------------------------------------------------------
 
 
+# Built once, so that each append reuses their compiled form.
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(62)")
+_SQLITE_LOCK = update(audit_event).where(false()).values(seq=audit_event.c.seq)
+_HEAD = select(audit_event.c.seq, audit_event.c.hash).order_by(audit_event.c.seq.desc()).limit(1)
+_INSERT = insert(audit_event)
+
+
 def take_append_lock(conn: Connection) -> None:
     """Hold the database's one audit append lock until the caller's transaction ends.
 
@@ -268,18 +275,16 @@ def take_append_lock(conn: Connection) -> None:
     writes, and once held, reads see the newest committed entry and no one else can append.
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(62)"))
+        conn.execute(_PG_LOCK)
     elif conn.dialect.name == "sqlite":
-        conn.execute(update(audit_event).where(false()).values(seq=audit_event.c.seq))
+        conn.execute(_SQLITE_LOCK)
 
 
 def record(conn: Connection, principal: Principal, entry: AuditEntry) -> None:
     """Append one entry to the trail, inside the caller's transaction."""
     take_append_lock(conn)
     key = current_key()  # read under the lock, so that a retired key is never used again
-    last = conn.execute(
-        select(audit_event.c.seq, audit_event.c.hash).order_by(audit_event.c.seq.desc()).limit(1)
-    ).first()
+    last = conn.execute(_HEAD).first()
     seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
     values: dict[str, Any] = {
         "at": datetime.now(UTC).replace(tzinfo=None),  # stored as naive UTC on every backend
@@ -297,7 +302,7 @@ def record(conn: Connection, principal: Principal, entry: AuditEntry) -> None:
     values["seq"] = seq
     values["key_id"] = key.key_id
     values["mac"] = key.mac(seq, values["hash"])
-    conn.execute(insert(audit_event).values(values))
+    conn.execute(_INSERT, values)
 
 
 def rotate_key(conn: Connection, principal: Principal, path: Path | None = None) -> str:
