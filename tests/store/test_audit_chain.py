@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, column, delete, func, insert, select, table, update
 from typer.testing import CliRunner
 
@@ -56,8 +57,11 @@ from msops.store.migrate import _config, upgrade
 from msops.store.schema import audit_event
 from msops.store.schema.web import web_user
 from msops.store.users_repo import add_user
+from msops.web import create_app
+from tests.web.conftest import PASSWORD, seed
 
 THREADS, PER_THREAD = 8, 50
+WEB_SESSIONS, WEB_REQUESTS = 6, 15
 
 
 @pytest.fixture(autouse=True)
@@ -189,6 +193,45 @@ def test_processes_and_threads_append_to_one_chain(engine: Engine) -> None:
         assert conn.execute(
             select(func.count(func.distinct(audit_event.c.prev_hash)))
         ).scalar() == (found.entries)
+
+
+def test_concurrent_web_requests_each_leave_one_entry(engine: Engine) -> None:
+    """Analysts opening an operation at once, each through their own client and session: one
+    consultation entry per answered request, on one intact chain."""
+    seed(engine)
+    app = create_app(engine)
+    consultations = select(func.count()).where(
+        audit_event.c.action == "consultation", audit_event.c.object_type == "operation"
+    )
+    with engine.connect() as conn:
+        before = conn.execute(consultations).scalar_one()
+    answered = [0] * WEB_SESSIONS
+    failures: list[object] = []
+
+    def analyst(n: int) -> None:
+        try:
+            client = TestClient(app)
+            signed_in = client.post("/api/session", json={"name": "national", "password": PASSWORD})
+            assert signed_in.status_code == 200
+            for _ in range(WEB_REQUESTS):
+                answer = client.get("/api/operations/Cleveland/CL-001")
+                if answer.status_code == 200:
+                    answered[n] += 1
+                else:
+                    failures.append(answer.status_code)
+        except BaseException as err:  # pragma: no cover - reported below
+            failures.append(err)
+
+    threads = [threading.Thread(target=analyst, args=(n,)) for n in range(WEB_SESSIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures, failures[:3]
+    with engine.connect() as conn:
+        assert conn.execute(consultations).scalar_one() - before == sum(answered)
+    assert sum(answered) == WEB_SESSIONS * WEB_REQUESTS
+    assert verify(engine).intact
 
 
 def test_an_entry_rolls_back_with_its_act(engine: Engine, operator: Principal) -> None:
