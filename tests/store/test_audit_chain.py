@@ -456,7 +456,9 @@ def legacy(engine: Engine) -> Iterator[Engine]:
         yield engine
 
 
-def test_entries_made_before_keys_verify_as_unkeyed_legacy(legacy: Engine) -> None:
+def test_entries_made_before_keys_verify_as_unkeyed_legacy(
+    legacy: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ids = _legacy_database(legacy)
     with legacy.connect() as conn:
         assert [(r["id"], r["seq"], r["mac"]) for r in rows(conn)] == [
@@ -468,9 +470,20 @@ def test_entries_made_before_keys_verify_as_unkeyed_legacy(legacy: Engine) -> No
     found = verify(legacy)
     assert found.intact
     assert (found.legacy, found.legacy_last_seq, found.keyed) == (3, 3, 2)
+    if legacy.dialect.name == "sqlite":  # the command line keeps its engine open: SQLite only
+        monkeypatch.setenv("MSOPS_DATABASE_URL", str(legacy.url))
+        code, out = run(CliRunner(), "verify")
+        assert code == 0
+        assert (
+            "3 unkeyed legacy entries (1 to 3), made before keys: held by the MAC of entry 4"
+            in (out)
+        )
     with legacy.begin() as conn:
         conn.execute(update(audit_event).where(audit_event.c.seq == 2).values(actor="x"))
     assert first(verify(legacy)) == (2, "changed")
+    with legacy.begin() as conn:  # the same edit with every later hash recomputed shows at the
+        rechain(conn)  # first keyed entry, whose MAC covers the legacy entries' hashes
+    assert first(verify(legacy)) == (4, "changed")
 
 
 # --- the command line ---------------------------------------------------------------------------

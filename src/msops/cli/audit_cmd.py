@@ -110,9 +110,14 @@ def _coverage(result: Verification) -> list[str]:
     """What the verification covered, and what it could not."""
     lines = []
     if result.legacy:
+        covered = (
+            f"held by the MAC of entry {result.legacy_last_seq + 1}, whose hash covers theirs"
+            if result.macs_checked and result.keyed
+            else "checked by their plain hash only"
+        )
         lines.append(
             f"{result.legacy} unkeyed legacy entries (1 to {result.legacy_last_seq}), made"
-            " before keys: checked by their plain hash only"
+            f" before keys: {covered}"
         )
     if result.macs_checked:
         if result.keyed:
