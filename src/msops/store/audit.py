@@ -146,14 +146,10 @@ def read_key(path: Path) -> AuditKey:
 def current_key(path: Path | None = None) -> AuditKey:
     """The key new entries are made with, created on first use (random, mode 0600)."""
     path = path or key_file()
-    try:
-        return read_key(path)
-    except AuditKeyError:
-        if path.exists():
-            raise
-    secret = secrets.token_bytes(KEY_BYTES)
-    _create_private_file(path, (secret.hex() + "\n").encode("ascii"))
-    return read_key(path)  # another process may have created it first: theirs stands
+    if not path.exists():  # if another process creates it meanwhile, theirs stands
+        secret = secrets.token_bytes(KEY_BYTES)
+        _create_private_file(path, (secret.hex() + "\n").encode("ascii"))
+    return read_key(path)
 
 
 def keyring(path: Path | None = None) -> dict[str, AuditKey]:
