@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 
 from msops.cli import audit_cmd
 from msops.domain.principal import Principal, Role, system_principal
+from msops.store import audit_query
 from msops.store.audit import (
     GENESIS,
     HASHED_FIELDS,
@@ -510,7 +511,11 @@ def test_cli_verify_exit_statuses(
     append(engine, 5)
     code, out = run(runner, "verify")
     assert code == 0 and "intact: 5 entries" in out and "5 entries keyed" in out
-    assert "no checkpoints given" in out
+    assert "no checkpoints given" in out and "warning" not in out
+    (key_files / "audit-hmac.key").chmod(0o644)
+    code, out = run(runner, "verify")
+    assert code == 0 and "can be read by other accounts: make it mode 600" in out
+    (key_files / "audit-hmac.key").chmod(0o600)
 
     code, out = run(runner, "checkpoint", "--out", str(tmp_path / "siem"))
     assert code == 0, out
@@ -586,20 +591,27 @@ def test_cli_verify_names_a_swapped_key_file(
     assert str(key_files / "audit-hmac.key") in out
 
 
-def test_verify_streams_rather_than_loading_the_table(engine: Engine) -> None:
-    """The trail is read in batches through one cursor, never all at once."""
-    append(engine, 3)
+def test_verify_streams_rather_than_loading_the_table(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trail is read through one cursor in batches, never all at once; problems are still
+    named right across the batches' edges."""
+    monkeypatch.setattr(audit_query, "STREAM_ROWS", 2)
+    append(engine, 5)
+    with engine.begin() as conn:
+        conn.execute(update(audit_event).where(audit_event.c.seq == 4).values(detail="x"))
     with engine.connect() as conn:
-        seen: list[dict[str, Any]] = []
-        original = conn.execution_options
+        asked: list[dict[str, Any]] = []
+        execute = conn.execute
 
-        def spy(**options: Any) -> Any:
-            seen.append(options)
-            return original(**options)
+        def spy(statement: Any, *args: Any, **kwargs: Any) -> Any:
+            asked.append(kwargs.get("execution_options") or {})
+            return execute(statement, *args, **kwargs)
 
-        conn.execution_options = spy  # type: ignore[method-assign]
-        assert verify_trail(conn, load_keys()).intact
-    assert seen and seen[0].get("stream_results") is True and seen[0].get("yield_per")
+        monkeypatch.setattr(conn, "execute", spy)
+        found = verify_trail(conn, load_keys())
+    assert first(found) == (4, "changed") and found.entries == 5
+    assert asked == [{"stream_results": True, "yield_per": 2}]
 
 
 def test_cli_rotate_key(cli: tuple[CliRunner, Engine]) -> None:

@@ -159,8 +159,9 @@ def verify_trail(
     prev_seq, prev_hash = 0, GENESIS
     keyed_from: int | None = None  # seq of the first keyed entry
     retired: set[str] = set()  # keys the trail has moved on from
-    stream = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
-        select(audit_event).order_by(audit_event.c.seq)
+    stream = conn.execute(
+        select(audit_event).order_by(audit_event.c.seq),
+        execution_options={"stream_results": True, "yield_per": STREAM_ROWS},
     )
     for row in stream.mappings():
         seq: int = row["seq"]
