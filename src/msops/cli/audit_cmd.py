@@ -40,6 +40,7 @@ INTACT, TAMPERED, CANNOT_VERIFY = 0, 1, 2
 
 
 @app.command("verify")
+@friendly
 def verify_cmd(
     checkpoints: Annotated[
         Path | None,
@@ -69,6 +70,7 @@ def verify_cmd(
         reason = f"the database cannot be read ({type(err).__name__})"
         errors.print(f"cannot verify: {err if isinstance(err, MsopsError) else reason}")
         raise typer.Exit(CANNOT_VERIFY) from None
+    _warn_if_shared(None if no_key else key or key_file())
     for p in result.problems[:SHOWN_PROBLEMS]:
         errors.print(f"[red]{p.kind}:[/red] {p.message}")
     if result.n_problems > SHOWN_PROBLEMS:
@@ -90,6 +92,16 @@ def verify_cmd(
     )
     for line in _coverage(result):
         console.print(line)
+
+
+def _warn_if_shared(path: Path | None) -> None:
+    """The MAC key must be readable by the service account alone."""
+    try:
+        mode = path.stat().st_mode if path is not None else 0
+    except OSError:
+        return
+    if mode & 0o077:
+        errors.print(f"warning: key file {path} can be read by other accounts: make it mode 600")
 
 
 def _verify(
