@@ -1,27 +1,117 @@
-"""Reading the s.62 audit trail: verify its hash chain, and answer "who looked at this?"."""
+"""Reading the s.62 audit trail: verify it, checkpoint it, and answer "who looked at this?".
+
+Verification walks the entries in order of `seq`, streaming, and checks each one four ways: its
+number follows the one before (a gap is a removal, a repeat an insertion); its fields still hash
+to its stored hash; it names the previous entry's hash; and its MAC, made with a key the database
+does not hold, matches. A signed checkpoint kept outside the database then pins the entry it
+names, so that removing the newest entries, or rewriting the trail with a stolen or swapped key,
+shows too. See docs/audit.md.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import base64
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from sqlalchemy import Connection, RowMapping, func, select
 
-from msops.domain.errors import AccessDenied
+from msops.domain.errors import AccessDenied, MsopsError
 from msops.domain.principal import Principal, Role
-from msops.store.audit import GENESIS, Action, AuditEntry, record, row_hash
+from msops.store.audit import (
+    GENESIS,
+    Action,
+    AuditEntry,
+    AuditKey,
+    AuditKeyError,
+    key_file,
+    keyring,
+    read_signing_key,
+    record,
+    retired_keys_dir,
+    row_hash,
+    signing_key_file,
+)
 from msops.store.schema import audit_event
 
 # Administrators keep the system; national analysts oversee the use of operational data.
 AUDIT_READERS = (Role.SYSTEM, Role.ADMIN, Role.NATIONAL_ANALYST)
 
+CHECKPOINT_FORMAT = "msops-audit-checkpoint/1"
+CHECKPOINT_GLOB = "msops-audit-checkpoint-*.json"
+MAX_LISTED = 1000  # problems kept in detail; the rest are counted
+STREAM_ROWS = 2000
+
+
+class CannotVerify(MsopsError):
+    """Verification could not run: a key, a checkpoint or the public key is missing or
+    unreadable (the message names it). Not the same as "intact"."""
+
 
 @dataclass(frozen=True)
 class ChainProblem:
-    entry_id: int
+    entry_id: int | None  # the row's id; None when the entry is gone (removed newest entries)
     kind: str  # changed, removed, inserted
     message: str
+    seq: int = 0  # the first entry affected, by number
+
+
+@dataclass
+class Verification:
+    """What `verify_trail` found."""
+
+    entries: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    legacy: int = 0  # unkeyed entries made before keys: checked by their plain hash only
+    legacy_last_seq: int = 0
+    keyed: int = 0  # entries whose MAC was checked (0 when no keys were given)
+    key_ids: list[str] = field(default_factory=list)  # in the order the trail used them
+    macs_checked: bool = True
+    checkpoints: int = 0
+    newest_checkpoint: Checkpoint | None = None
+    problems: list[ChainProblem] = field(default_factory=list)  # the first MAX_LISTED
+    n_problems: int = 0
+    # Set when an entry's key is not available: the trail cannot be said to be intact.
+    unverifiable: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.n_problems == 0 and self.unverifiable is None
+
+    @property
+    def first_affected(self) -> int | None:
+        return self.problems[0].seq if self.problems else None
+
+    def add(self, problem: ChainProblem) -> None:
+        self.n_problems += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(problem)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed record, kept outside the database, of the newest entry at some moment."""
+
+    seq: int
+    hash: str
+    mac: str | None
+    key_id: str | None
+    at: str
+    source: str  # the file it was read from
 
 
 def recomputed_hash(row: Any) -> str:
@@ -30,51 +120,334 @@ def recomputed_hash(row: Any) -> str:
 
 
 def verify_chain(conn: Connection) -> list[ChainProblem]:
-    """Every entry whose content no longer matches its hash, and every break in the chain.
+    """Every entry that was changed, removed, inserted or moved, checked with the configured
+    keys (MSOPS_AUDIT_KEY_FILE and its retired keys). Removing the newest entries shows only
+    against a checkpoint: see `verify_trail`."""
+    found = verify_trail(conn, load_keys())
+    if found.unverifiable and not found.problems:
+        raise CannotVerify(found.unverifiable)
+    return found.problems
 
-    An entry edited in place no longer hashes to its stored hash ("changed"). An entry removed
-    leaves the next entry pointing at a hash that is not its predecessor's ("removed"); one added
-    out of band does the same ("inserted"). Removing the newest entries leaves no trace in the
-    chain itself: compare `chain_head` with a copy kept elsewhere for that.
+
+def load_keys(path: Path | None = None) -> dict[str, AuditKey]:
+    """The keyring for verification; CannotVerify naming the file if the key is missing."""
+    try:
+        return keyring(path)
+    except AuditKeyError as err:
+        raise CannotVerify(str(err)) from None
+
+
+def verify_trail(
+    conn: Connection,
+    keys: Mapping[str, AuditKey] | None,
+    checkpoints: Iterable[Checkpoint] = (),
+    key_path: Path | None = None,
+) -> Verification:
+    """Check the whole trail, streaming it in order of `seq`.
+
+    `keys` None checks plain hashes only (weaker: anyone who can write the tables can recompute
+    them). `key_path` only names the key file in messages.
     """
-    problems: list[ChainProblem] = []
-    prev_id, prev_hash = None, GENESIS
-    for row in conn.execute(select(audit_event).order_by(audit_event.c.id)).mappings():
-        if recomputed_hash(row) != row["hash"]:
-            problems.append(
-                ChainProblem(
-                    row["id"], "changed", f"entry {row['id']} was changed after it was written"
+    result = Verification(macs_checked=keys is not None)
+    pinned: dict[int, list[Checkpoint]] = {}
+    for cp in checkpoints:
+        pinned.setdefault(cp.seq, []).append(cp)
+        result.checkpoints += 1
+        newest = result.newest_checkpoint
+        if newest is None or (cp.seq, cp.at) > (newest.seq, newest.at):
+            result.newest_checkpoint = cp
+    prev_seq, prev_hash = 0, GENESIS
+    keyed_from: int | None = None  # seq of the first keyed entry
+    retired: set[str] = set()  # keys the trail has moved on from
+    stream = conn.execute(
+        select(audit_event).order_by(audit_event.c.seq),
+        execution_options={"stream_results": True, "yield_per": STREAM_ROWS},
+    )
+    for row in stream.mappings():
+        seq: int = row["seq"]
+        result.entries += 1
+        problem = _link_problem(row, prev_seq, prev_hash)
+        if keys is not None:
+            mac_problem, unknown = _mac_problem(row, keys, keyed_from, retired, result)
+            problem = problem or mac_problem
+            if unknown and result.unverifiable is None:
+                result.unverifiable = _missing_key_message(seq, unknown, key_path)
+        if row["key_id"] is not None and keyed_from is None:
+            keyed_from = seq
+        if row["key_id"] is None and row["mac"] is None and keyed_from is None:
+            result.legacy += 1
+            result.legacy_last_seq = seq
+        for cp in pinned.get(seq, ()):
+            if problem is None and (row["hash"], row["mac"], row["key_id"]) != (
+                cp.hash,
+                cp.mac,
+                cp.key_id,
+            ):
+                problem = ChainProblem(
+                    row["id"],
+                    "changed",
+                    f"entry {seq} is not the entry checkpoint {cp.source} records: the trail"
+                    f" up to it was rewritten",
+                    seq,
                 )
+        if problem is not None:
+            result.add(problem)
+        prev_seq, prev_hash = max(seq, prev_seq), row["hash"]
+    result.head_seq, result.head_hash = prev_seq, prev_hash
+    beyond = [cp for s, cps in pinned.items() if s > prev_seq for cp in cps]
+    if beyond:
+        cp = min(beyond, key=lambda c: (c.seq, c.at))
+        result.add(
+            ChainProblem(
+                None,
+                "removed",
+                f"entries after {prev_seq} were removed: checkpoint {cp.source} records"
+                f" {cp.seq} entries",
+                prev_seq + 1,
             )
-        if row["prev_hash"] != prev_hash:
-            problems.append(_broken_link(row["id"], prev_id))
-        prev_id, prev_hash = row["id"], row["hash"]
-    return problems
+        )
+    return result
 
 
-def _broken_link(entry_id: int, prev_id: int | None) -> ChainProblem:
-    if prev_id is None:
+def _link_problem(row: RowMapping, prev_seq: int, prev_hash: str) -> ChainProblem | None:
+    seq, entry_id = row["seq"], row["id"]
+    if seq > prev_seq + 1:
+        if prev_seq == 0:
+            return ChainProblem(
+                entry_id, "removed", f"entries before {seq} (the first) were removed", seq
+            )
         return ChainProblem(
-            entry_id, "removed", f"entries before {entry_id} (the first) were removed"
+            entry_id, "removed", f"entries between {prev_seq} and {seq} were removed", seq
         )
-    if entry_id - prev_id > 1:
+    if seq <= prev_seq:
         return ChainProblem(
-            entry_id, "removed", f"entries between {prev_id} and {entry_id} were removed"
+            entry_id,
+            "inserted",
+            f"entry {seq} repeats an earlier number: entries were inserted",
+            seq,
         )
-    return ChainProblem(
-        entry_id,
-        "inserted",
-        f"entry {entry_id} does not follow entry {prev_id}: entries were inserted or replaced",
+    if recomputed_hash(row) != row["hash"]:
+        return ChainProblem(
+            entry_id, "changed", f"entry {seq} was changed after it was written", seq
+        )
+    if row["prev_hash"] != prev_hash:
+        return ChainProblem(
+            entry_id,
+            "inserted",
+            f"entry {seq} does not follow entry {prev_seq}: entries were inserted or replaced",
+            seq,
+        )
+    return None
+
+
+def _mac_problem(
+    row: RowMapping,
+    keys: Mapping[str, AuditKey],
+    keyed_from: int | None,
+    retired: set[str],
+    result: Verification,
+) -> tuple[ChainProblem | None, str | None]:
+    """(problem with the entry's MAC, or None; the id of its key if that key is missing)."""
+    seq, entry_id, key_id, mac = row["seq"], row["id"], row["key_id"], row["mac"]
+    if key_id is None and mac is None:
+        if keyed_from is None:
+            return None, None  # unkeyed legacy: made before keys
+        return (
+            ChainProblem(
+                entry_id,
+                "changed",
+                f"entry {seq} has no MAC although keyed entries precede it (from {keyed_from}):"
+                " it was forged or its MAC removed",
+                seq,
+            ),
+            None,
+        )
+    if key_id is None or mac is None:
+        return ChainProblem(entry_id, "changed", f"entry {seq} has a damaged MAC", seq), None
+    key = keys.get(key_id)
+    if key is None:
+        return None, key_id
+    if not hmac.compare_digest(key.mac(seq, row["hash"]), mac):
+        return (
+            ChainProblem(
+                entry_id,
+                "changed",
+                f"entry {seq} was changed, moved or forged: its MAC does not match",
+                seq,
+            ),
+            None,
+        )
+    result.keyed += 1
+    if not result.key_ids or result.key_ids[-1] != key_id:
+        if key_id in retired:
+            return (
+                ChainProblem(
+                    entry_id,
+                    "changed",
+                    f"entry {seq} was made with key {key_id} after that key was replaced:"
+                    " it was forged with an old key",
+                    seq,
+                ),
+                None,
+            )
+        if result.key_ids:
+            retired.add(result.key_ids[-1])
+        result.key_ids.append(key_id)
+    return None, None
+
+
+def _missing_key_message(seq: int, key_id: str, key_path: Path | None) -> str:
+    path = key_path or key_file()
+    return (
+        f"entry {seq} was made with audit key {key_id}, which is neither in key file {path}"
+        f" nor in {retired_keys_dir(path)}"
     )
 
 
 def chain_head(conn: Connection) -> tuple[int, str]:
-    """(number of entries, hash of the newest): keep a copy to detect removal of the newest."""
+    """(number of entries, hash of the newest)."""
     count = conn.execute(select(func.count()).select_from(audit_event)).scalar_one()
     last = conn.execute(
-        select(audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
+        select(audit_event.c.hash).order_by(audit_event.c.seq.desc()).limit(1)
     ).scalar_one_or_none()
     return int(count), last or GENESIS
+
+
+# --- checkpoints -------------------------------------------------------------------------------
+
+
+def public_key_id(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:8]
+
+
+def public_key_pem(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def _canonical(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def make_checkpoint(conn: Connection, signer: Ed25519PrivateKey) -> dict[str, Any]:
+    """The newest entry's number, hash, MAC and key id, and the time, signed with `signer`."""
+    a = audit_event
+    head = conn.execute(
+        select(a.c.seq, a.c.hash, a.c.mac, a.c.key_id).order_by(a.c.seq.desc()).limit(1)
+    ).first()
+    body: dict[str, Any] = {
+        "format": CHECKPOINT_FORMAT,
+        "seq": head.seq if head else 0,
+        "hash": head.hash if head else GENESIS,
+        "mac": head.mac if head else None,
+        "key_id": head.key_id if head else None,
+        "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "signer": public_key_id(signer.public_key()),
+    }
+    body["signature"] = base64.b64encode(signer.sign(_canonical(body))).decode("ascii")
+    return body
+
+
+def write_checkpoint(conn: Connection, signer: Ed25519PrivateKey, out: Path) -> tuple[Path, Path]:
+    """Write a signed checkpoint into the folder `out` (never over another), and the signer's
+    public key beside it if it is not there yet. Returns (checkpoint file, public key file)."""
+    body = make_checkpoint(conn, signer)
+    stamp = body["at"].replace("-", "").replace(":", "").replace(".", "")
+    target = out / f"msops-audit-checkpoint-{body['seq']:010d}-{stamp}.json"
+    public = out / f"msops-audit-signing-{body['signer']}.pub"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="ascii") as f:
+            f.write(json.dumps(body, indent=2, sort_keys=True) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        if not public.exists():
+            public.write_bytes(public_key_pem(signer.public_key()))
+    except OSError as err:
+        reason = err.strerror.lower() if err.strerror else type(err).__name__
+        raise MsopsError(f"cannot write the checkpoint into {out} ({reason})") from None
+    return target, public
+
+
+def read_public_key(path: Path) -> Ed25519PublicKey:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CannotVerify(f"public key file {path} missing") from None
+    except OSError:
+        raise CannotVerify(f"public key file {path} unreadable") from None
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError):
+        key = None
+    if not isinstance(key, Ed25519PublicKey):
+        raise CannotVerify(f"public key file {path} does not hold an Ed25519 public key")
+    return key
+
+
+def checkpoint_public_key(given: Path | None = None) -> Ed25519PublicKey:
+    """The key checkpoints are checked with: the file given, else the public half of the
+    signing key file on this server."""
+    if given is not None:
+        return read_public_key(given)
+    own = signing_key_file()
+    if not own.exists():
+        raise CannotVerify(
+            f"no public key for the checkpoints: signing key file {own} missing;"
+            " give --public-key (the .pub file written with the checkpoints)"
+        )
+    try:
+        return read_signing_key(own).public_key()
+    except AuditKeyError as err:
+        raise CannotVerify(str(err)) from None
+
+
+def read_checkpoints(folder: Path, public_key: Ed25519PublicKey) -> list[Checkpoint]:
+    """Every checkpoint in `folder`, each checked against `public_key`; CannotVerify naming the
+    folder or file if there are none, or one is unreadable or not signed by that key."""
+    if not folder.is_dir():
+        raise CannotVerify(f"checkpoint folder {folder} missing")
+    try:
+        files = sorted(folder.glob(CHECKPOINT_GLOB))
+    except OSError:
+        raise CannotVerify(f"checkpoint folder {folder} unreadable") from None
+    if not files:
+        raise CannotVerify(f"no checkpoints in {folder}")
+    signer = public_key_id(public_key)
+    return [_read_checkpoint(path, public_key, signer) for path in files]
+
+
+def _read_checkpoint(path: Path, public_key: Ed25519PublicKey, signer: str) -> Checkpoint:
+    try:
+        body = json.loads(path.read_text(encoding="ascii"))
+        signature = base64.b64decode(body.pop("signature"), validate=True)
+        if body.get("format") != CHECKPOINT_FORMAT:
+            raise ValueError("format")
+        checkpoint = Checkpoint(
+            seq=int(body["seq"]),
+            hash=str(body["hash"]),
+            mac=None if body["mac"] is None else str(body["mac"]),
+            key_id=None if body["key_id"] is None else str(body["key_id"]),
+            at=str(body["at"]),
+            source=path.name,
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise CannotVerify(f"checkpoint {path} unreadable") from None
+    if body.get("signer") != signer:
+        raise CannotVerify(
+            f"checkpoint {path} was signed by key {body.get('signer')}, not by the public key"
+            f" given ({signer})"
+        )
+    try:
+        public_key.verify(signature, _canonical(body))
+    except InvalidSignature:
+        raise CannotVerify(f"checkpoint {path} does not match its signature") from None
+    return checkpoint
+
+
+# --- search ------------------------------------------------------------------------------------
 
 
 def search_audit(
@@ -92,7 +465,7 @@ def search_audit(
     if principal.role not in AUDIT_READERS:
         raise AccessDenied(f"{principal.describe()} may not search the audit trail")
     a = audit_event
-    query = select(a).order_by(a.c.id.desc()).limit(limit)
+    query = select(a).order_by(a.c.seq.desc()).limit(limit)
     if user:
         query = query.where(a.c.actor == user)
     if since:
