@@ -47,6 +47,17 @@ def cheap_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def audit_keys_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The audit trail's MAC and signing keys in a folder of this test process, never the
+    user's data directory (a test may still point them elsewhere with monkeypatch)."""
+    folder = tmp_path_factory.mktemp("audit-keys")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MSOPS_AUDIT_KEY_FILE", str(folder / "audit-hmac.key"))
+        patch.setenv("MSOPS_AUDIT_SIGNING_KEY_FILE", str(folder / "audit-signing.key"))
+        yield
+
+
 # --- SQLite: one migrated file per test process, copied for each test -----------------------
 
 

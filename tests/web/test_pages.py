@@ -269,3 +269,21 @@ def test_one_early_return_for_a_later_month_does_not_move_the_national_picture(
     listing = client.get("/operations").text
     assert "DU-1" in listing and "CL-009" not in listing
     assert client.get("/api/headline").json()["period"] == str(PERIOD)
+
+
+def test_a_purpose_of_control_characters_is_refused_and_nothing_recorded(site: Site) -> None:
+    client = site.client("national")
+    before = client.get("/api/audit", params={"action": "consultation"}).json()
+    for purpose in ("\x00", "why\x07", "\x1b[31mred"):
+        answer = client.post("/api/operations/Cleveland/CL-001/nominals", json={"purpose": purpose})
+        assert answer.status_code == 400 and "control characters" in answer.json()["detail"]
+    after = client.get("/api/audit", params={"action": "consultation"}).json()
+    assert len(after) == len(before) + 1  # only the first audit search itself
+
+
+def test_the_audit_search_takes_any_spelling_of_the_organisation(site: Site) -> None:
+    client = site.client("national")
+    assert client.get("/api/operations/cleveland/CL-001").status_code == 200
+    for spelling in ("Cleveland/CL-001", "CLEVELAND POLICE/CL-001", "E23000013/CL-001"):
+        found = client.get("/api/audit", params={"ref": spelling}).json()
+        assert [e["object_ref"] for e in found] == ["Cleveland/CL-001"], spelling

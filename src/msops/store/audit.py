@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -276,8 +277,20 @@ def take_append_lock(conn: Connection) -> None:
         conn.execute(_SQLITE_LOCK)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(value: str | None, field: str) -> None:
+    """A purpose or recipient is a line of text a person wrote: control characters (a lone NUL
+    passed as a purpose) are refused, so that the trail says why in words."""
+    if value and (_CONTROL.search(value) or not value.strip()):
+        raise InvalidInput(f"{field}: write it in words, without control characters")
+
+
 def record(conn: Connection, principal: Principal, entry: AuditEntry) -> None:
     """Append one entry to the trail, inside the caller's transaction."""
+    _plain(entry.purpose, "purpose")
+    _plain(entry.recipient, "recipient")
     take_append_lock(conn)
     key = current_key()  # read under the lock, so that a retired key is never used again
     last = conn.execute(_HEAD).first()

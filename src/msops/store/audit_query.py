@@ -31,6 +31,7 @@ from sqlalchemy import Connection, RowMapping, func, select
 
 from msops.domain.errors import AccessDenied, MsopsError
 from msops.domain.principal import Principal, Role
+from msops.domain.reference import find_organisation
 from msops.store.audit import (
     GENESIS,
     Action,
@@ -450,6 +451,14 @@ def _read_checkpoint(path: Path, public_key: Ed25519PublicKey, signer: str) -> C
 # --- search ------------------------------------------------------------------------------------
 
 
+def canonical_ref(object_ref: str) -> str:
+    """An object as the trail names it: the organisation part (before the first "/") in its one
+    short name, so that "Cleveland Police/OP-1" finds what was recorded as "Cleveland/OP-1"."""
+    head, slash, rest = object_ref.partition("/")
+    found = find_organisation(head)
+    return f"{found.short_name}{slash}{rest}" if found else object_ref
+
+
 def search_audit(
     conn: Connection,
     principal: Principal,
@@ -473,7 +482,8 @@ def search_audit(
     if action:
         query = query.where(a.c.action == action)
     if object_ref:
-        query = query.where(a.c.object_ref.startswith(object_ref, autoescape=True))
+        ref = canonical_ref(object_ref)
+        query = query.where(a.c.object_ref.startswith(ref, autoescape=True))
     rows = [dict(r) for r in conn.execute(query).mappings()]
     asked = ", ".join(
         f"{k}={v}"
