@@ -27,7 +27,7 @@ from enum import StrEnum
 from glob import glob
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, inspect, make_url, select, text
+from sqlalchemy import URL, Connection, Engine, func, inspect, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from msops.domain.errors import InvalidInput, MsopsError, NotFound
@@ -218,7 +218,15 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if parsed.password is not None:
         env["PGPASSWORD"] = str(parsed.password)
-    conninfo = parsed.set(drivername="postgresql", password=None)
+    # (URL.set cannot remove a password: None there means "leave it as it is")
+    conninfo = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
     return conninfo.render_as_string(hide_password=False), env
 
 
