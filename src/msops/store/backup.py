@@ -235,13 +235,17 @@ def _run_pg(tool: PgTool, args: list[str], url: str, what: str) -> str:
     argv = [tool.path, *(conninfo if a == "{dbname}" else a for a in args)]
     answer = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     if answer.returncode != 0:
-        raise MsopsError(f"{what} failed for {describe_url(url)}: {_last_line(answer.stderr, url)}")
+        reason = _tool_error(answer.stderr, what, url)
+        raise MsopsError(f"{what} failed for {describe_url(url)}: {reason}")
     return answer.stdout
 
 
-def _last_line(stderr: str, url: str) -> str:
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    line = lines[-1] if lines else "no message"
+def _tool_error(stderr: str, tool: str, url: str) -> str:
+    """The tool's own last error line. Not the DETAIL, CONTEXT or "Command was" lines that may
+    follow it: those can quote the values of a row."""
+    own = [line.strip() for line in stderr.splitlines() if line.startswith(f"{tool}:")]
+    line = own[-1].removeprefix(f"{tool}:").strip().removeprefix("error:").strip() if own else ""
+    line = line or "see the PostgreSQL server's log"
     password = make_url(url).password
     return line.replace(str(password), "***") if password else line
 
@@ -329,9 +333,8 @@ def _pg_restore(source: Path, url: str, replace_existing: bool) -> None:
         [tool.path, "--list", str(source)], capture_output=True, text=True, check=False
     )
     if answer.returncode != 0:
-        raise InvalidInput(
-            f"{source} cannot be read by pg_restore: {_last_line(answer.stderr, url)}"
-        )
+        reason = _tool_error(answer.stderr, "pg_restore", url)
+        raise InvalidInput(f"{source} cannot be read by pg_restore: {reason}")
     if tables and not replace_existing:
         _refuse_nonempty(url, tables)
     args = [
