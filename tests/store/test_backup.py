@@ -140,6 +140,10 @@ def test_restore_replaces_existing_data_only_when_told(
     submit(engine, operator, 2)
     with pytest.raises(InvalidInput, match="--replace-existing-data"):
         backups.restore_database(url_of(engine), backup)
+    cut = tmp_path / "cut"
+    cut.write_bytes(backup.read_bytes()[:20000])  # a copy that broke off
+    with pytest.raises(InvalidInput, match=r"damaged|cannot be read by pg_restore"):
+        backups.restore_database(url_of(engine), cut, replace_existing=True)
     engine.dispose()
     answer = db(url_of(engine), "restore", str(backup), "--replace-existing-data")
     assert answer.exit_code == 0, answer.output

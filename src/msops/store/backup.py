@@ -139,14 +139,17 @@ def _open_existing_sqlite(path: Path, *, read_only: bool = False) -> sqlite3.Con
 
 
 def _sqlite_backup(source: Path, target: Path) -> None:
-    with (
-        closing(_open_existing_sqlite(source)) as src,
-        closing(sqlite3.connect(target, timeout=30)) as dst,
-    ):
-        src.backup(dst)  # all pages in one step: one read transaction, so one consistent state
-        # One self-contained file: no -wal beside it to be forgotten when it is copied away.
-        dst.execute("PRAGMA journal_mode=DELETE")
-        problems = [row[0] for row in dst.execute("PRAGMA quick_check")]
+    try:
+        with (
+            closing(_open_existing_sqlite(source)) as src,
+            closing(sqlite3.connect(target, timeout=30)) as dst,
+        ):
+            src.backup(dst)  # all pages in one step: one read transaction, one consistent state
+            # One self-contained file: no -wal beside it to be forgotten when it is copied away.
+            dst.execute("PRAGMA journal_mode=DELETE")
+            problems = [row[0] for row in dst.execute("PRAGMA quick_check")]
+    except sqlite3.Error as err:  # SQLite's messages name no data ("disk I/O error", ...)
+        raise MsopsError(f"the SQLite backup of {source} failed: {err}") from None
     if problems != ["ok"]:
         raise MsopsError("the copy failed SQLite's quick_check: the backup was not kept")
 
@@ -291,9 +294,21 @@ def _refuse_nonempty(url: str, tables: int) -> None:
 
 
 def _sqlite_restore(source: Path, target: Path, url: str, replace_existing: bool) -> None:
+    try:
+        _sqlite_restore_checked(source, target, url, replace_existing)
+    except sqlite3.Error as err:  # SQLite's messages name no data ("disk I/O error", ...)
+        raise MsopsError(f"the SQLite restore from {source} failed: {err}") from None
+
+
+def _sqlite_restore_checked(source: Path, target: Path, url: str, replace_existing: bool) -> None:
     with closing(_open_existing_sqlite(source, read_only=True)) as src:
-        if [row[0] for row in src.execute("PRAGMA quick_check")] != ["ok"]:
-            raise InvalidInput(f"{source} is damaged (SQLite's quick_check): nothing was restored")
+        damaged = InvalidInput(f"{source} is damaged (SQLite's quick_check): nothing was restored")
+        try:
+            checked = [row[0] for row in src.execute("PRAGMA quick_check")]
+        except sqlite3.DatabaseError:
+            raise damaged from None
+        if checked != ["ok"]:
+            raise damaged
         if not _sqlite_tables(src) & {"alembic_version"}:
             raise InvalidInput(f"{source} is a SQLite database but not an msops one")
         if target.exists():
