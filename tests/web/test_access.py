@@ -505,6 +505,8 @@ PUBLIC = {
     ("/openapi.json", "GET"),
     ("/sign-out", "POST"),
     ("/api/session", "DELETE"),
+    ("/healthz", "GET"),  # probes: tests/web/test_observe.py
+    ("/readyz", "GET"),
 }
 
 

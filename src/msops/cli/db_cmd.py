@@ -45,3 +45,83 @@ def status_cmd() -> None:
         engine.dispose()
     state = "up to date" if current == head else "needs `msops db upgrade`"
     console.print(f"database {describe_url(url)}: revision {current or 'none'} ({state})")
+
+
+# --- backup, restore and check (store/backup.py) ---------------------------------------------
+# Imported here rather than at the top so that this block stands apart from the commands above.
+from pathlib import Path  # noqa: E402
+from typing import Annotated  # noqa: E402
+
+from msops.cli.context import errors  # noqa: E402
+from msops.store import backup as backups  # noqa: E402
+
+
+@app.command("backup")
+@friendly
+def backup_cmd(
+    out: Annotated[
+        Path, typer.Option("--out", help="The new backup file (never overwritten; mode 0600).")
+    ],
+) -> None:
+    """Copy the database to FILE while the service runs: one consistent moment.
+
+    SQLite: SQLite's online backup API; PostgreSQL: pg_dump --format=custom (the client must be
+    as new as the server). The file holds personal data: keep it as the database is kept.
+    """
+    url = database_url()
+    result = backups.backup_database(url, out)
+    console.print(
+        f"database {describe_url(url)} backed up to {result.path}"
+        f" ({result.kind.value}, {result.size:,} bytes)"
+    )
+
+
+@app.command("restore")
+@friendly
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(help="A file written by `msops db backup`.")],
+    replace_existing_data: Annotated[
+        bool,
+        typer.Option(
+            "--replace-existing-data",
+            help="Restore even though the database holds data: what it holds is replaced by the"
+            " backup and lost.",
+        ),
+    ] = False,
+) -> None:
+    """Restore a backup into the database (MSOPS_DATABASE_URL), which must be empty.
+
+    The kind of file (SQLite, or a pg_dump archive) must match the database. Stop the service
+    first; run `msops db check` afterwards.
+    """
+    url = database_url()
+    kind = backups.restore_database(url, file, replace_existing=replace_existing_data)
+    console.print(f"restored {file} ({kind.value}) into {describe_url(url)}")
+    console.print("next: `msops db check`, then `msops db upgrade` if it says the schema is behind")
+
+
+@app.command("check")
+@friendly
+def check_cmd() -> None:
+    """Check the database: integrity, schema revision, the audit trail, rows per table.
+
+    Exit status 0: clean; 1: problems found (listed); 2: the database could not be checked.
+    """
+    url = database_url()
+    try:
+        report = backups.check_database(url)
+    except backups.CannotCheck as err:
+        errors.print(f"[red]cannot check:[/red] {err}")
+        raise typer.Exit(2) from None
+    console.print(f"database {report.database}: revision {report.revision or 'none'}")
+    console.print(f"checked: {', '.join(report.checked)}")
+    width = max((len(name) for name in report.counts), default=0)
+    for name, count in sorted(report.counts.items()):
+        console.print(f"  {name:<{width}}  {count:>10,}", highlight=False)
+    if report.ok:
+        console.print(f"clean (audit trail: {report.audit_entries:,} entries verified)")
+        return
+    errors.print(f"[red]{len(report.problems)} problems:[/red]")
+    for problem in report.problems:
+        errors.print(f"  - {problem}", highlight=False)
+    raise typer.Exit(1)

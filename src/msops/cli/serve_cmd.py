@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,6 +11,11 @@ import typer
 from msops.cli.context import console, friendly, open_database
 from msops.store.engine import ENV_URL, database_url
 from msops.store.users_repo import count_admins
+
+
+class LogFormat(StrEnum):
+    json = "json"
+    plain = "plain"
 
 
 @friendly
@@ -28,12 +34,20 @@ def serve_cmd(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark cookies Secure (serving over HTTPS).")
     ] = False,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            "--log-format",
+            help="Logs on standard error: JSON lines (for a log collector) or plain text.",
+        ),
+    ] = LogFormat.json,
 ) -> None:
     """Start the web application (pages and the JSON API at /api, described at /openapi.json)."""
     import uvicorn
     from fastapi import FastAPI
 
     from msops.web.app import SECURE_COOKIES_ENV, create_app
+    from msops.web.logs import log_config
 
     engine = open_database()
     with engine.connect() as conn:
@@ -61,6 +75,8 @@ def serve_cmd(
         host=host,
         port=port,
         log_level="info",
+        log_config=log_config(log_format.value),
+        access_log=False,  # it would log paths and query strings: msops.access logs the route
         server_header=False,
         # A spawned worker first re-imports the `msops` command (seconds on a busy machine)
         # before it answers the supervisor's health check.

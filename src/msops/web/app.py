@@ -14,6 +14,7 @@ from msops.web import (
     api,
     api_threads,
     errors,
+    observe,
     pages_account,
     pages_admin,
     pages_auth,
@@ -74,6 +75,7 @@ def create_app(
     app.state.engine = engine
     app.state.secure_cookies = secure_cookies
     app.state.figures = FiguresCache()
+    observe.install(app, engine)  # /healthz, /readyz, /metrics, access log: before the middleware
     app.add_middleware(HeadMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or trusted_hosts())
     app.add_middleware(SecurityMiddleware, https_only=secure_cookies)

@@ -33,6 +33,7 @@ from msops.store.operations_repo import (
     partial_periods,
 )
 from msops.store.schema import return_version
+from msops.web.observe import count_submission
 
 MAX_UPLOAD_BYTES = 20 * 2**20
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
@@ -190,7 +191,9 @@ def submit_upload(
     with tempfile.TemporaryDirectory(prefix="msops-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        return submit_file(engine, principal, path, org, the_period)
+        result = submit_file(engine, principal, path, org, the_period)
+    count_submission(result)
+    return result
 
 
 def export_file(
