@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from msops.domain.errors import InvalidInput, MsopsError, NotFound
 from msops.store import schema
-from msops.store.audit_query import verify_chain
+from msops.store.audit_query import CannotVerify, verify_chain
 from msops.store.engine import describe_url, make_engine
 from msops.store.migrate import head_revision
 
@@ -394,8 +394,12 @@ class CheckReport:
 
 def audit_problems(conn: Connection) -> list[str]:
     """The audit trail's verification, as sentences: the one place `check` calls it (so that a
-    change to how the trail is verified changes this function only)."""
-    return [problem.message for problem in verify_chain(conn)]
+    change to how the trail is verified changes this function only). The trail's MACs are
+    checked with the configured key; without it the check cannot vouch for the trail."""
+    try:
+        return [problem.message for problem in verify_chain(conn)]
+    except CannotVerify as err:
+        raise CannotCheck(f"the audit trail: {err}") from None
 
 
 def check_database(url: str) -> CheckReport:
