@@ -74,7 +74,8 @@ def test_run_list_show_review_on_the_command_line(cli_db: Engine) -> None:
         ]
     assert actions == [
         ("combination", "insight.analyst"),
-        ("consultation", "insight.analyst"),
+        ("consultation", "insight.analyst"),  # link show, without names
+        ("consultation", "insight.analyst"),  # link show --purpose, with names
         ("alteration", "insight.analyst"),
         ("combination", "insight.analyst"),
     ]

@@ -66,7 +66,10 @@ def test_a_force_user_finds_the_alert_reviews_the_thread_and_it_clears(linked: S
         data={"judgement": "confirmed", "reason": "  ", "csrf_token": csrf(force)},
     )
     assert blank.status_code == 400 and "give a reason for the judgement" in blank.text
-    assert row_counts(linked.engine) == before  # nothing recorded
+    after = row_counts(linked.engine)
+    # no judgement stored; the thread shown again with the message is itself a consultation
+    assert after.pop("audit_event") == before.pop("audit_event") + 1
+    assert after == before
 
     done = force.post(
         f"/threads/{key}/review",
@@ -84,8 +87,11 @@ def test_a_force_user_finds_the_alert_reviews_the_thread_and_it_clears(linked: S
     regional = linked.client("regional").get("/api/threads/alerts").json()  # North East
     assert regional == []  # the judgement cleared Durham's alert as well
     assert audit_actions(linked.engine) == [
-        ("consultation", "force", "safeguarding visit"),
+        ("consultation", "force", None),  # the thread page without names
+        ("consultation", "force", "safeguarding visit"),  # with names, for a purpose
+        ("consultation", "force", None),  # shown again with the blank reason's message
         ("alteration", "force", "same phone, same DOB"),
+        ("consultation", "force", None),  # the page after the judgement
     ]
 
 
@@ -138,3 +144,13 @@ def test_the_api_explains_and_reviews_a_thread(linked: Site) -> None:
     assert answer.status_code == 200 and answer.json()["status"] == "dismissed"
     assert [j["judgement"] for j in answer.json()["judgements"]] == ["dismissed"]
     assert [t["thread"] for t in api.get("/api/threads?status=dismissed").json()] == [key]
+
+
+def test_a_thread_viewed_without_names_is_recorded_as_a_consultation(linked: Site) -> None:
+    client = linked.client("national")
+    key = client.get("/api/threads").json()[0]["thread"]
+    for path in (f"/threads/{key}", f"/api/threads/{key}"):
+        assert client.get(path).status_code == 200
+    found = client.get("/api/audit", params={"ref": key, "action": "consultation"}).json()
+    views = [e for e in found if e["object_type"] == "link_thread"]
+    assert len(views) == 2 and all("without names" in e["detail"] for e in views)

@@ -107,7 +107,7 @@ def api_alerts(request: Request, viewer: Operational, waiting: bool = True) -> l
 @router.get("/{key}", response_model=ThreadOut, responses=ERRORS)
 def api_thread(request: Request, viewer: Operational, key: Key) -> ThreadOut:
     """One thread explained: records (without names), operations, evidence per link, review."""
-    with engine_of(request).connect() as conn:
+    with engine_of(request).begin() as conn:  # the view is recorded
         return _out(thread_detail(conn, viewer.principal, key))
 
 

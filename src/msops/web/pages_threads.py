@@ -82,7 +82,7 @@ def _thread_page(
 
 @router.get("/threads/{key}")
 def thread_page(request: Request, viewer: Operational, key: Key) -> Response:
-    with engine_of(request).connect() as conn:
+    with engine_of(request).begin() as conn:  # the view is recorded
         detail = load_thread(conn, viewer.principal, key)
     return _thread_page(request, viewer, detail)
 
@@ -116,7 +116,7 @@ def thread_review(
         with engine.begin() as conn:
             review_thread(conn, viewer.principal, key, judgement, reason)
     except InvalidInput as err:
-        with engine.connect() as conn:
+        with engine.begin() as conn:
             detail = load_thread(conn, viewer.principal, key)
         entered = {"judgement": judgement, "reason": reason}
         return _thread_page(request, viewer, detail, problem=str(err), review=entered)

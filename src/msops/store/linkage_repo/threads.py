@@ -191,18 +191,20 @@ def _alerts(conn: Connection, thread_id: int) -> list[Row]:
 def thread_detail(
     conn: Connection, principal: Principal, key: str, purpose: str | None = None
 ) -> ThreadDetail:
-    """One thread explained; names and dates of birth only with a purpose (a CONSULTATION)."""
+    """One thread explained, recorded as a CONSULTATION: its records are people's even when
+    shown without their names and dates of birth, which need a purpose."""
     thread = _thread_row(conn, principal, key)
     personal = purpose is not None
     if personal and not (purpose or "").strip():
         raise InvalidInput("say why you need to see the people in this thread (--purpose)")
     detail = _detail(conn, thread, personal)
-    if personal:
-        entry = AuditEntry(
-            Action.CONSULTATION, "link_thread", key, purpose,
-            detail=f"{len(detail.members)} records of {len(detail.organisations)} organisations",
-        )  # fmt: skip
-        record(conn, principal, entry)
+    shown = "with names" if personal else "without names"
+    entry = AuditEntry(
+        Action.CONSULTATION, "link_thread", key, purpose,
+        detail=f"{len(detail.members)} records of {len(detail.organisations)} organisations,"
+        f" {shown}",
+    )  # fmt: skip
+    record(conn, principal, entry)
     return detail
 
 
