@@ -56,7 +56,7 @@ def test_a_user_changes_their_password_and_their_other_sessions_end(site: Site) 
     assert done.startswith("200") and "Your password has been changed" in done
     assert laptop.get("/").status_code == 200  # this session goes on
     assert desk.get("/").headers["location"] == "/sign-in"  # the other one has ended
-    assert sign_in(site, "force", PASSWORD) == 400
+    assert sign_in(site, "force", PASSWORD) == 401
     assert sign_in(site, "force", NEW) == 200
     events = account_events(site.engine)
     assert ("force", "force", "password changed") in events
@@ -85,7 +85,7 @@ def test_an_administrator_resets_a_forgotten_password(site: Site) -> None:
     )
     assert done.status_code == 200 and "New password set for regional" in done.text
     assert user.get("/").headers["location"] == "/sign-in"
-    assert sign_in(site, "regional", PASSWORD) == 400 and sign_in(site, "regional", NEW) == 200
+    assert sign_in(site, "regional", PASSWORD) == 401 and sign_in(site, "regional", NEW) == 200
     assert ("admin", "regional", "password reset") in account_events(site.engine)
 
 
