@@ -1,8 +1,9 @@
 """Accounts of the web application: who may sign in, with which role and scope, and sessions.
 
-Passwords are stored as argon2id hashes. Repeated failed sign-ins lock the account and the
-client for a window that doubles with every further failure. Sessions are kept server-side:
-the browser holds a random token, the table holds only its SHA-256.
+Passwords are stored as argon2id hashes and must pass `msops.domain.passwords`. Repeated
+failed sign-ins lock the account and the client for a window that doubles with every further
+failure. Sessions are kept server-side: the browser holds a random token, the table holds only
+its SHA-256.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
+from msops.domain.passwords import MIN_LENGTH, check_password
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import REGIONS, find_organisation
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.schema.web import sign_in_throttle, web_session, web_user
 
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 FREE_FAILURES = 5  # failures allowed before the first lockout
 FIRST_LOCKOUT = timedelta(seconds=30)
 LONGEST_LOCKOUT = timedelta(minutes=30)
@@ -114,8 +116,8 @@ def add_user(
     name = name.strip()
     if not name or len(name) > 120 or any(c.isspace() for c in name):
         raise InvalidInput("an account name is 1 to 120 characters without spaces")
-    hashed = _new_password(password)
     org, reg = check_scope(role, organisation, region)
+    hashed = _new_password(password, name)
     if conn.execute(select(web_user.c.id).where(web_user.c.name == name)).first():
         raise InvalidInput(f"an account called {name!r} already exists")
     conn.execute(
@@ -263,9 +265,9 @@ def end_session(conn: Connection, token: str) -> None:
     conn.execute(delete(web_session).where(web_session.c.token_sha256 == _token_sha(token)))
 
 
-def _new_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+def _new_password(password: str, name: str) -> str:
+    """The hash of a new password for the account `name`, once the rules accept it."""
+    check_password(password, name)
     return _hasher.hash(password)
 
 
@@ -291,7 +293,7 @@ def change_password(engine: Engine, user: User, current: str, new: str, session_
         raise InvalidInput("the current password is not right")
     if new == current:
         raise InvalidInput("the new password must differ from the current one")
-    hashed = _new_password(new)
+    hashed = _new_password(new, user.name)
     with engine.begin() as conn:
         conn.execute(update(web_user).where(web_user.c.id == user.id).values(password_hash=hashed))
         conn.execute(
@@ -310,7 +312,7 @@ def reset_password(conn: Connection, actor: Principal, name: str, new: str) -> N
     if actor.role not in (Role.ADMIN, Role.SYSTEM):
         raise AccessDenied(f"{actor.describe()} may not reset passwords")
     user = get_user(conn, name)
-    hashed = _new_password(new)
+    hashed = _new_password(new, user.name)
     conn.execute(update(web_user).where(web_user.c.id == user.id).values(password_hash=hashed))
     conn.execute(delete(web_session).where(web_session.c.user_id == user.id))
     conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == f"user:{name[:150]}"))
