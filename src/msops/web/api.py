@@ -16,8 +16,8 @@ from msops.store.operations_repo import (
     return_status,
 )
 from msops.store.users_repo import end_session, sign_in, start_session
+from msops.web.clients import client_address
 from msops.web.gates import ERRORS, Anyone, Csrf, Operational, Submitter
-from msops.web.pages_auth import client_address
 from msops.web.security import check_csrf
 from msops.web.services import (
     MAX_UPLOAD_BYTES,

@@ -31,6 +31,7 @@ from msops.web.casework import (
     orders,
     peer_reviews,
 )
+from msops.web.clients import Network, trusted_proxies
 from msops.web.security import HeadMiddleware, SecurityMiddleware
 from msops.web.services import FiguresCache
 
@@ -56,12 +57,18 @@ def trusted_hosts() -> list[str]:
 
 
 def create_app(
-    engine: Engine, *, secure_cookies: bool = False, hosts: list[str] | None = None
+    engine: Engine,
+    *,
+    secure_cookies: bool = False,
+    hosts: list[str] | None = None,
+    proxies: tuple[Network, ...] | None = None,
 ) -> FastAPI:
     """The web application over `engine` (already migrated).
 
     `secure_cookies` marks cookies Secure and sends HSTS: set it whenever the application is
     served over HTTPS. `hosts`: the host names it answers to (default `trusted_hosts()`).
+    `proxies`: the reverse proxies whose X-Forwarded-For is believed (default
+    `clients.trusted_proxies()`, from MSOPS_TRUSTED_PROXIES; none when unset).
     """
     app = FastAPI(
         title="msops",
@@ -74,6 +81,7 @@ def create_app(
     app.state.engine = engine
     app.state.secure_cookies = secure_cookies
     app.state.figures = FiguresCache()
+    app.state.trusted_proxies = trusted_proxies() if proxies is None else proxies
     app.add_middleware(HeadMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or trusted_hosts())
     app.add_middleware(SecurityMiddleware, https_only=secure_cookies)
