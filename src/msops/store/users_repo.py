@@ -337,6 +337,10 @@ def _give_back(conn: Connection, charge: _Charge) -> None:
             (t.c.locked_until == charge.locked_until, None), else_=t.c.locked_until
         )
     conn.execute(update(t).where(t.c.key == charge.key.key, t.c.failures > 0).values(values))
+    # A count back at nought is no count: no row stays behind for every client that signs in.
+    conn.execute(
+        delete(t).where(t.c.key == charge.key.key, t.c.failures <= 0, t.c.locked_until.is_(None))
+    )
 
 
 def _give_back_all(engine: Engine, charges: Sequence[_Charge]) -> None:
