@@ -22,6 +22,7 @@ from msops.web import (
     pages_returns,
     pages_threads,
 )
+from msops.web.body_limit import BodyLimitMiddleware
 from msops.web.casework import (
     action_plan,
     common,
@@ -33,7 +34,13 @@ from msops.web.casework import (
 )
 from msops.web.clients import Network, trusted_proxies
 from msops.web.security import HeadMiddleware, SecurityMiddleware
-from msops.web.services import FiguresCache
+from msops.web.services import (
+    MAX_BODY_BYTES,
+    UPLOAD_BODY_BYTES,
+    UPLOAD_PATHS,
+    FiguresCache,
+    too_large_message,
+)
 
 DESCRIPTION = (
     "The msops JSON API: operations, return status and submission, casework registers,"
@@ -85,6 +92,13 @@ def create_app(
     app.add_middleware(HeadMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or trusted_hosts())
     app.add_middleware(SecurityMiddleware, https_only=secure_cookies)
+    # Outermost: a body over its limit is refused before anything reads or stores it.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=MAX_BODY_BYTES,
+        limits=dict.fromkeys(UPLOAD_PATHS, UPLOAD_BODY_BYTES),
+        messages=dict.fromkeys(UPLOAD_PATHS, too_large_message()),
+    )
     app.mount("/static", StaticFiles(packages=[("msops.web", "static")]), name="static")
     for router in (
         pages_auth.router,
