@@ -35,7 +35,7 @@ from msops.store.migrate import upgrade
 from msops.store.users_repo import add_user, get_user
 from msops.web.session import COOKIE
 
-USER, PASSWORD = "bench.national", "benchmark password"
+USER, PASSWORD = "bench.national", "loopback load test only"
 # (label, path): what a national analyst does in turn.
 VISITS = (
     ("/", "/"),

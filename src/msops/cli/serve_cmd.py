@@ -78,6 +78,9 @@ def serve_cmd(
         log_config=log_config(log_format.value),
         access_log=False,  # it would log paths and query strings: msops.access logs the route
         server_header=False,
+        # The sign-in throttle reads X-Forwarded-For itself, and only from the proxies named in
+        # MSOPS_TRUSTED_PROXIES; Uvicorn's own reading would trust it from any local peer.
+        proxy_headers=False,
         # A spawned worker first re-imports the `msops` command (seconds on a busy machine)
         # before it answers the supervisor's health check.
         timeout_worker_healthcheck=60,

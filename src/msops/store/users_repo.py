@@ -1,33 +1,57 @@
 """Accounts of the web application: who may sign in, with which role and scope, and sessions.
 
-Passwords are stored as argon2id hashes. Repeated failed sign-ins lock the account and the
-client for a window that doubles with every further failure. Sessions are kept server-side:
-the browser holds a random token, the table holds only its SHA-256.
+Passwords are stored as argon2id hashes and must pass `msops.domain.passwords`. Failed
+sign-ins are counted per account and per client address; past an allowance, each further
+failure locks that account or client for a window that doubles with every failure. Sessions are
+kept server-side: the browser holds a random token, the table holds only its SHA-256.
+
+A sign-in is counted as a failure before its password is checked, in one atomic statement per
+key (an upsert that adds one unless the key is locked), and the count is given back when the
+password is right. So however many attempts arrive at once, no count is lost and no more than
+the allowance are ever checked: every attempt past it is refused before anything is hashed.
+Hashing itself is bounded: argon2id at the library's default cost takes 64 MiB for each hash,
+so at most `HASH_SLOTS` run at once in a process, a few more wait their turn, and the rest are
+told the server is busy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, case, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
+from msops.domain.passwords import MIN_LENGTH, check_password
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import REGIONS, find_organisation
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.schema.web import sign_in_throttle, web_session, web_user
 
-MIN_PASSWORD_LENGTH = 12
-FREE_FAILURES = 5  # failures allowed before the first lockout
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+FREE_FAILURES = 5  # failures of one account allowed before its first lockout
+CLIENT_FREE_FAILURES = 20  # failures from one client address, over any accounts
+CLIENT_MEMORY = timedelta(hours=1)  # a client's count starts again after an hour with no failure
 FIRST_LOCKOUT = timedelta(seconds=30)
 LONGEST_LOCKOUT = timedelta(minutes=30)
 SESSION_LIFETIME = timedelta(hours=8)
 WEB_ROLES = tuple(r for r in Role if r != Role.SYSTEM)
+
+HASH_SLOTS_ENV = "MSOPS_HASH_SLOTS"
+HASH_SLOTS = max(1, int(os.environ.get(HASH_SLOTS_ENV, "") or 2))  # hashes at once, per process
+HASH_QUEUE = 16  # sign-ins that may wait for a slot; more are told the server is busy
+HASH_WAIT = 5.0  # seconds one waits for a slot before being told so
+BUSY_RETRY = 2  # seconds: the Retry-After of a busy answer
 
 _hasher = PasswordHasher()
 
@@ -42,6 +66,58 @@ class SignInThrottled(MsopsError):
     def __init__(self, seconds: int) -> None:
         super().__init__(f"too many failed sign-ins: try again in {seconds} seconds")
         self.seconds = seconds
+
+
+class SignInBusy(MsopsError):
+    """Every password-hashing slot is taken and the queue is full or too slow: try again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"the server is busy checking other sign-ins: try again in {BUSY_RETRY} seconds"
+        )
+        self.seconds = BUSY_RETRY
+
+
+class HashGate:
+    """At most `slots` password hashes at once; up to `queue` callers wait, each at most `wait`
+    seconds, and any other caller gets SignInBusy at once (nothing is hashed for it)."""
+
+    def __init__(self, slots: int, queue: int, wait: float) -> None:
+        self._slots = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self.queue = queue
+        self.wait = wait
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._lock:
+            if self._waiting >= self.queue:
+                raise SignInBusy()
+            self._waiting += 1
+        try:
+            acquired = self._slots.acquire(timeout=self.wait)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        if not acquired:
+            raise SignInBusy()
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+hash_gate = HashGate(HASH_SLOTS, HASH_QUEUE, HASH_WAIT)
+
+
+def _verify(stored: str, password: str) -> bool:
+    """`password` against the stored hash, in a hashing slot (SignInBusy if none comes)."""
+    with hash_gate.slot():
+        try:
+            return bool(_hasher.verify(stored, password))
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 @dataclass(frozen=True)
@@ -114,8 +190,8 @@ def add_user(
     name = name.strip()
     if not name or len(name) > 120 or any(c.isspace() for c in name):
         raise InvalidInput("an account name is 1 to 120 characters without spaces")
-    hashed = _new_password(password)
     org, reg = check_scope(role, organisation, region)
+    hashed = _new_password(password, name)
     if conn.execute(select(web_user.c.id).where(web_user.c.name == name)).first():
         raise InvalidInput(f"an account called {name!r} already exists")
     conn.execute(
@@ -164,61 +240,141 @@ def disable_user(conn: Connection, actor: Principal, name: str) -> None:
     record(conn, actor, AuditEntry(Action.ALTERATION, "account", name, detail="disabled"))
 
 
-def _lockout(failures: int) -> timedelta:
-    if failures < FREE_FAILURES:
+@dataclass(frozen=True)
+class _Key:
+    """A sign-in throttle key: "user:NAME" or "client:ADDRESS", with its allowance."""
+
+    key: str
+    allowance: int  # failures before the first lockout
+    memory: timedelta | None  # a count older than this (since its last failure) starts again
+
+
+@dataclass(frozen=True)
+class _Charge:
+    """One attempt counted against a key before its password was checked."""
+
+    key: _Key
+    locked_until: datetime | None  # the lock this charge set, if it reached the allowance
+
+
+def _user_key(name: str) -> _Key:
+    return _Key(f"user:{name[:150]}", FREE_FAILURES, None)
+
+
+def _client_key(client: str) -> _Key:
+    return _Key(f"client:{client[:150]}", CLIENT_FREE_FAILURES, CLIENT_MEMORY)
+
+
+def _lockout(failures: int, allowance: int = FREE_FAILURES) -> timedelta:
+    if failures < allowance:
         return timedelta(0)
-    lockout: timedelta = FIRST_LOCKOUT * 2 ** min(failures - FREE_FAILURES, 16)
+    lockout: timedelta = FIRST_LOCKOUT * 2 ** min(failures - allowance, 16)
     return min(lockout, LONGEST_LOCKOUT)
 
 
-def _check_throttle(conn: Connection, keys: list[str], now: datetime) -> None:
-    rows = conn.execute(
-        select(sign_in_throttle.c.locked_until).where(sign_in_throttle.c.key.in_(keys))
-    ).scalars()
-    waits = [(until - now).total_seconds() for until in rows if until is not None and until > now]
-    if waits:
-        raise SignInThrottled(int(max(waits)) + 1)
+class _Locked(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
 
 
-def _note_failure(conn: Connection, key: str, now: datetime) -> None:
+def _count_failure(conn: Connection, key: _Key, now: datetime) -> _Charge:
+    """Add one failure to `key` in one statement, unless it is locked (then raise _Locked).
+
+    INSERT ... ON CONFLICT DO UPDATE ... WHERE not locked ... RETURNING: concurrent attempts
+    queue on the row (PostgreSQL) or the database (SQLite), and each sees the count left by
+    the one before, so none is lost. Reaching the allowance locks the key at once.
+    """
     t = sign_in_throttle
-    failures = conn.execute(select(t.c.failures).where(t.c.key == key)).scalar_one_or_none()
-    count = (failures or 0) + 1
-    lock = _lockout(count)
-    values = {
-        "failures": count,
-        "last_failed_at": now,
-        "locked_until": now + lock if lock else None,
-    }
+    count = t.c.failures + 1
+    if key.memory is not None:
+        count = case((t.c.last_failed_at < now - key.memory, 1), else_=count)
+    dialect_insert: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        dialect_insert(t)
+        .values(key=key.key, failures=1, last_failed_at=now, locked_until=None)
+        .on_conflict_do_update(
+            index_elements=[t.c.key],
+            set_={"failures": count, "last_failed_at": now},
+            where=or_(t.c.locked_until.is_(None), t.c.locked_until <= now),
+        )
+        .returning(t.c.failures)
+    )
+    failures = conn.execute(statement).scalar_one_or_none()
     if failures is None:
-        conn.execute(insert(t).values(key=key, **values))
-    else:
-        conn.execute(update(t).where(t.c.key == key).values(values))
+        raise _Locked(key.key)
+    lock = _lockout(failures, key.allowance)
+    if not lock:
+        return _Charge(key, None)
+    until = now + lock
+    conn.execute(update(t).where(t.c.key == key.key).values(locked_until=until))
+    return _Charge(key, until)
+
+
+def _charge(engine: Engine, keys: Sequence[_Key]) -> list[_Charge]:
+    """Count the attempt as a failure against every key, before its password is checked.
+
+    Raises SignInThrottled, counting nothing, when any key is locked.
+    """
+    now = now_utc()
+    try:
+        with engine.begin() as conn:
+            return [_count_failure(conn, key, now) for key in keys]
+    except _Locked as locked:
+        with engine.connect() as conn:
+            until = conn.execute(
+                select(sign_in_throttle.c.locked_until).where(sign_in_throttle.c.key == locked.key)
+            ).scalar_one_or_none()
+        wait = (until - now).total_seconds() if until is not None else 0.0
+        raise SignInThrottled(max(1, int(wait) + 1)) from None
+
+
+def _give_back(conn: Connection, charge: _Charge) -> None:
+    """Undo a charge: the attempt was not a failure (or was never checked)."""
+    t = sign_in_throttle
+    values: dict[str, object] = {"failures": t.c.failures - 1}
+    if charge.locked_until is not None:  # lift the lock this charge set, if it still holds
+        values["locked_until"] = case(
+            (t.c.locked_until == charge.locked_until, None), else_=t.c.locked_until
+        )
+    conn.execute(update(t).where(t.c.key == charge.key.key, t.c.failures > 0).values(values))
+    # A count back at nought is no count: no row stays behind for every client that signs in.
+    conn.execute(
+        delete(t).where(t.c.key == charge.key.key, t.c.failures <= 0, t.c.locked_until.is_(None))
+    )
+
+
+def _give_back_all(engine: Engine, charges: Sequence[_Charge]) -> None:
+    with engine.begin() as conn:
+        for charge in charges:
+            _give_back(conn, charge)
 
 
 def sign_in(engine: Engine, name: str, password: str, client: str) -> User:
     """The account if `password` is right; failures are counted per account and per client.
 
-    A failure is committed before SignInRefused is raised, so that it counts.
+    The attempt is counted before the password is checked (a locked account or client is
+    refused with SignInThrottled before anything is hashed), then given back if it was right:
+    a right password clears the account's count and leaves the client's as it was before.
+    SignInBusy (given back too) when no hashing slot comes in time.
     """
-    keys = [f"user:{name[:150]}", f"client:{client[:150]}"]
-    with engine.begin() as conn:
-        _check_throttle(conn, keys, now_utc())
-        row = conn.execute(select(web_user).where(web_user.c.name == name)).first()
-    stored = row._mapping["password_hash"] if row is not None else None
+    user_key = _user_key(name)
+    charges = _charge(engine, [user_key, _client_key(client)])
     try:
+        with engine.connect() as conn:
+            row = conn.execute(select(web_user).where(web_user.c.name == name)).first()
+        stored = row._mapping["password_hash"] if row is not None else None
         # Verify against a dummy hash for unknown names so that timing does not reveal them.
-        ok = _hasher.verify(stored or _DUMMY_HASH, password) and row is not None
-    except (VerificationError, InvalidHashError):
-        ok = False
+        ok = _verify(stored or _DUMMY_HASH, password) and row is not None
+    except BaseException:
+        _give_back_all(engine, charges)
+        raise
+    if not ok or row is None or row._mapping["disabled"]:
+        raise SignInRefused("wrong account name or password, or the account is disabled")
     with engine.begin() as conn:
-        if not ok or row is None or row._mapping["disabled"]:
-            for key in keys:
-                _note_failure(conn, key, now_utc())
-        else:
-            conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key.in_(keys)))
-            return _user(row)
-    raise SignInRefused("wrong account name or password, or the account is disabled")
+        conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == user_key.key))
+        for charge in charges[1:]:
+            _give_back(conn, charge)
+    return _user(row)
 
 
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -263,35 +419,37 @@ def end_session(conn: Connection, token: str) -> None:
     conn.execute(delete(web_session).where(web_session.c.token_sha256 == _token_sha(token)))
 
 
-def _new_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-    return _hasher.hash(password)
+def _new_password(password: str, name: str) -> str:
+    """The hash of a new password for the account `name`, once the rules accept it."""
+    check_password(password, name)
+    with hash_gate.slot():
+        return _hasher.hash(password)
 
 
 def change_password(engine: Engine, user: User, current: str, new: str, session_token: str) -> None:
     """The account holder replaces their password; every other session of theirs ends.
 
     A wrong current password counts as a failed sign-in (a borrowed session cannot be used to
-    guess it), and the new one must differ from it.
+    guess it), and the new one must differ from it and pass the password rules (checked first,
+    so a refused new password costs no hashing).
     """
-    key = f"user:{user.name[:150]}"
-    with engine.begin() as conn:
-        _check_throttle(conn, [key], now_utc())
-        stored = conn.execute(
-            select(web_user.c.password_hash).where(web_user.c.id == user.id)
-        ).scalar_one()
-    try:
-        ok = bool(_hasher.verify(stored, current))
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        with engine.begin() as conn:
-            _note_failure(conn, key, now_utc())
-        raise InvalidInput("the current password is not right")
     if new == current:
         raise InvalidInput("the new password must differ from the current one")
-    hashed = _new_password(new)
+    check_password(new, user.name)
+    key = _user_key(user.name)
+    charges = _charge(engine, [key])
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(web_user.c.password_hash).where(web_user.c.id == user.id)
+            ).scalar_one()
+        ok = _verify(stored, current)
+        hashed = _new_password(new, user.name) if ok else ""
+    except BaseException:
+        _give_back_all(engine, charges)
+        raise
+    if not ok:
+        raise InvalidInput("the current password is not right")
     with engine.begin() as conn:
         conn.execute(update(web_user).where(web_user.c.id == user.id).values(password_hash=hashed))
         conn.execute(
@@ -300,7 +458,7 @@ def change_password(engine: Engine, user: User, current: str, new: str, session_
                 web_session.c.token_sha256 != _token_sha(session_token),
             )
         )
-        conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == key))
+        conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == key.key))
         entry = AuditEntry(Action.ALTERATION, "account", user.name, detail="password changed")
         record(conn, user.principal(), entry)
 
@@ -310,9 +468,9 @@ def reset_password(conn: Connection, actor: Principal, name: str, new: str) -> N
     if actor.role not in (Role.ADMIN, Role.SYSTEM):
         raise AccessDenied(f"{actor.describe()} may not reset passwords")
     user = get_user(conn, name)
-    hashed = _new_password(new)
+    hashed = _new_password(new, user.name)
     conn.execute(update(web_user).where(web_user.c.id == user.id).values(password_hash=hashed))
     conn.execute(delete(web_session).where(web_session.c.user_id == user.id))
-    conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == f"user:{name[:150]}"))
+    conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == _user_key(name).key))
     entry = AuditEntry(Action.ALTERATION, "account", name, detail="password reset")
     record(conn, actor, entry)

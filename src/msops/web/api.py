@@ -16,11 +16,10 @@ from msops.store.operations_repo import (
     return_status,
 )
 from msops.store.users_repo import end_session, sign_in, start_session
+from msops.web.clients import client_address
 from msops.web.gates import ERRORS, Anyone, Csrf, Operational, Submitter
-from msops.web.pages_auth import client_address
 from msops.web.security import check_csrf
 from msops.web.services import (
-    MAX_UPLOAD_BYTES,
     dashboard_figures,
     parse_period,
     search_operations,
@@ -223,8 +222,9 @@ def api_submit(
 ) -> SubmitOut:
     """Validate and (if clean) store a return; a rejected return changes nothing."""
     check_csrf(viewer.csrf_token, csrf)
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    result = submit_upload(engine_of(request), viewer.principal, data, file.filename, org, period)
+    result = submit_upload(
+        engine_of(request), viewer.principal, file.file, file.filename, org, period
+    )
     return SubmitOut(
         outcome=result.outcome.value,
         organisation=result.organisation.short_name,

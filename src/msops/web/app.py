@@ -23,6 +23,7 @@ from msops.web import (
     pages_returns,
     pages_threads,
 )
+from msops.web.body_limit import BodyLimitMiddleware
 from msops.web.casework import (
     action_plan,
     common,
@@ -32,8 +33,15 @@ from msops.web.casework import (
     orders,
     peer_reviews,
 )
+from msops.web.clients import Network, trusted_proxies
 from msops.web.security import HeadMiddleware, SecurityMiddleware
-from msops.web.services import FiguresCache
+from msops.web.services import (
+    MAX_BODY_BYTES,
+    UPLOAD_BODY_BYTES,
+    UPLOAD_PATHS,
+    FiguresCache,
+    too_large_message,
+)
 
 DESCRIPTION = (
     "The msops JSON API: operations, return status and submission, casework registers,"
@@ -57,12 +65,18 @@ def trusted_hosts() -> list[str]:
 
 
 def create_app(
-    engine: Engine, *, secure_cookies: bool = False, hosts: list[str] | None = None
+    engine: Engine,
+    *,
+    secure_cookies: bool = False,
+    hosts: list[str] | None = None,
+    proxies: tuple[Network, ...] | None = None,
 ) -> FastAPI:
     """The web application over `engine` (already migrated).
 
     `secure_cookies` marks cookies Secure and sends HSTS: set it whenever the application is
     served over HTTPS. `hosts`: the host names it answers to (default `trusted_hosts()`).
+    `proxies`: the reverse proxies whose X-Forwarded-For is believed (default
+    `clients.trusted_proxies()`, from MSOPS_TRUSTED_PROXIES; none when unset).
     """
     app = FastAPI(
         title="msops",
@@ -76,9 +90,17 @@ def create_app(
     app.state.secure_cookies = secure_cookies
     app.state.figures = FiguresCache()
     observe.install(app, engine)  # /healthz, /readyz, /metrics, access log: before the middleware
+    app.state.trusted_proxies = trusted_proxies() if proxies is None else proxies
     app.add_middleware(HeadMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or trusted_hosts())
     app.add_middleware(SecurityMiddleware, https_only=secure_cookies)
+    # Outermost: a body over its limit is refused before anything reads or stores it.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=MAX_BODY_BYTES,
+        limits=dict.fromkeys(UPLOAD_PATHS, UPLOAD_BODY_BYTES),
+        messages=dict.fromkeys(UPLOAD_PATHS, too_large_message()),
+    )
     app.mount("/static", StaticFiles(packages=[("msops.web", "static")]), name="static")
     for router in (
         pages_auth.router,

@@ -16,7 +16,7 @@ from msops.domain.errors import (
     MsopsError,
     NotFound,
 )
-from msops.store.users_repo import SignInRefused, SignInThrottled
+from msops.store.users_repo import SignInBusy, SignInRefused, SignInThrottled
 from msops.web.render import page
 from msops.web.session import NotSignedIn
 
@@ -45,6 +45,8 @@ def _status(err: MsopsError) -> int:
         return 403
     if isinstance(err, SignInThrottled):
         return 429
+    if isinstance(err, SignInBusy):
+        return 503
     if isinstance(err, SignInRefused):
         return 401
     if isinstance(err, Conflict):
@@ -70,7 +72,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(MsopsError)
     async def msops_error(request: Request, err: MsopsError) -> Response:
-        return error_response(request, _status(err), str(err))
+        response = error_response(request, _status(err), str(err))
+        if isinstance(err, SignInThrottled | SignInBusy):
+            response.headers["retry-after"] = str(err.seconds)
+        return response
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> Response:

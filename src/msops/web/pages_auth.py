@@ -11,22 +11,20 @@ from sqlalchemy import select
 
 from msops.store.schema.web import web_user
 from msops.store.users_repo import (
+    SignInBusy,
     SignInRefused,
     SignInThrottled,
     end_session,
     sign_in,
     start_session,
 )
+from msops.web.clients import client_address
 from msops.web.gates import Anyone
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.session import COOKIE, SIGN_IN_COOKIE, engine_of, set_cookie
 
 router = APIRouter(include_in_schema=False)
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _no_accounts(request: Request) -> bool:
@@ -65,8 +63,11 @@ def sign_in_submit(
     engine = engine_of(request)
     try:
         user = sign_in(engine, name, password, client_address(request))
-    except SignInThrottled as err:
-        return _sign_in_page(request, 429, str(err))
+    except (SignInThrottled, SignInBusy) as err:
+        status = 429 if isinstance(err, SignInThrottled) else 503
+        response = _sign_in_page(request, status, str(err))
+        response.headers["retry-after"] = str(err.seconds)
+        return response
     except SignInRefused as err:
         return _sign_in_page(request, 401, str(err))
     with engine.begin() as conn:

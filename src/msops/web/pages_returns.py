@@ -57,8 +57,9 @@ def upload(
     csrf_token: Annotated[str, Form()],
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    result = submit_upload(engine_of(request), viewer.principal, data, file.filename, org, period)
+    result = submit_upload(
+        engine_of(request), viewer.principal, file.file, file.filename, org, period
+    )
     status = 200 if result.outcome.value != "rejected" else 422
     return _upload_page(request, viewer, result, status)
 

@@ -5,13 +5,15 @@ Thin on purpose: scope and audit happen in `msops.store`; this only adapts web i
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -22,6 +24,7 @@ from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import find_organisation
 from msops.returns.exchange import Format, export_return
+from msops.returns.limits import MAX_UNPACKED_BYTES, UnpackLimits, check_unpacked
 from msops.returns.submit import SubmitResult, submit_file
 from msops.store.aggregate_scope import aggregate_scope
 from msops.store.operations_repo import (
@@ -37,6 +40,10 @@ from msops.web.observe import count_submission
 
 MAX_UPLOAD_BYTES = 20 * 2**20
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
+UPLOAD_PATHS = ("/returns/upload", "/api/returns")
+UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 2**10  # the file, the form's other fields, framing
+MAX_BODY_BYTES = 2**20  # any other request: forms and JSON
+UNPACKED_ENV = "MSOPS_MAX_UNPACKED_MB"
 PAGE_SIZE = 100
 HEADLINE_FIELDS = (
     ("live_police_led", "Live police-led operations"),
@@ -180,20 +187,59 @@ def safe_name(filename: str | None) -> str:
     return stem + suffix
 
 
+def too_large_message() -> str:
+    return (
+        f"the file is over {MAX_UPLOAD_BYTES // 2**20} MB, more than msops accepts; a monthly"
+        " return is far smaller: check that it is the right file"
+    )
+
+
+def unpack_limits() -> UnpackLimits:
+    """What an uploaded zip or XLSX may unpack to: MSOPS_MAX_UNPACKED_MB (default 50)."""
+    given = os.environ.get(UNPACKED_ENV, "").strip()
+    return UnpackLimits(max_bytes=int(given) * 2**20 if given else MAX_UNPACKED_BYTES)
+
+
 def submit_upload(
-    engine: Engine, principal: Principal, data: bytes, filename: str | None, org: str, period: str
+    engine: Engine,
+    principal: Principal,
+    upload: IO[bytes],
+    filename: str | None,
+    org: str,
+    period: str,
 ) -> SubmitResult:
-    """Submit an uploaded file as `msops returns submit` would, from a private temp folder."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MB")
+    """Submit an uploaded file as `msops returns submit` would, from a private temp folder.
+
+    At most MAX_UPLOAD_BYTES are copied from `upload`; a zip or XLSX is then checked against
+    `unpack_limits()` before anything in it is read. A refused file stores nothing.
+    """
     name = safe_name(filename)
     the_period = Period.parse(period)
     with tempfile.TemporaryDirectory(prefix="msops-upload-") as folder:
         path = Path(folder) / name
-        path.write_bytes(data)
+        with path.open("wb") as out:
+            shutil.copyfileobj(_Capped(upload, MAX_UPLOAD_BYTES + 1), out)
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise InvalidInput(too_large_message())
+        check_unpacked(path, unpack_limits())
         result = submit_file(engine, principal, path, org, the_period)
     count_submission(result)
     return result
+
+
+class _Capped:
+    """A read-only view of the first `limit` bytes of a binary stream."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self.stream, self.left = stream, limit
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.stream.read(size)
+        self.left -= len(data)
+        return data
 
 
 def export_file(
