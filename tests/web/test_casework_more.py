@@ -37,7 +37,7 @@ NOT_OPERATIONAL = ("pcc", "admin")
 def _cli(site: Site, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
     """Run `msops ARGS` against the site's database, as an operator on the server would."""
     # the site's own engine: one the command opened would be left open (ResourceWarning)
-    monkeypatch.setattr(context, "make_engine", lambda _url: site.engine)
+    monkeypatch.setattr(context, "make_engine", lambda _url, **_options: site.engine)
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.stdout
