@@ -287,3 +287,44 @@ def test_the_audit_search_takes_any_spelling_of_the_organisation(site: Site) -> 
     for spelling in ("Cleveland/CL-001", "CLEVELAND POLICE/CL-001", "E23000013/CL-001"):
         found = client.get("/api/audit", params={"ref": spelling}).json()
         assert [e["object_ref"] for e in found] == ["Cleveland/CL-001"], spelling
+
+
+def _access(site: Site) -> list[tuple[str, str, str]]:
+    a = audit_event
+    with site.engine.connect() as conn:
+        rows = conn.execute(
+            select(a.c.actor, a.c.object_ref, a.c.detail)
+            .where(a.c.action == "access")
+            .order_by(a.c.seq)
+        ).all()
+    return [(r.actor, r.object_ref, r.detail) for r in rows]
+
+
+def test_signing_in_and_out_and_failing_are_recorded_never_the_password(site: Site) -> None:
+    client = TestClient(site.app)
+    wrong = client.post("/api/session", json={"name": "force", "password": "Tr0ub4dor&3-xyz"})
+    assert wrong.status_code == 401
+    signed = site.client("force")
+    assert signed.delete("/api/session").status_code == 204
+    entries = _access(site)
+    assert entries[-3:] == [
+        ("sign-in", "force", "failed sign-in"),
+        ("force", "force", "signed in"),
+        ("force", "force", "signed out"),
+    ]
+    with site.engine.connect() as conn:
+        dumped = " ".join(str(v) for row in conn.execute(select(audit_event)) for v in row)
+    assert "Tr0ub4dor" not in dumped
+
+
+def test_a_refused_request_is_recorded_with_what_was_asked(site: Site) -> None:
+    client = site.client("force")  # Cleveland
+    assert client.get("/api/casework/nrm-settings").status_code == 200
+    refused = client.get("/accounts")
+    assert refused.status_code == 403
+    assert _access(site)[-1] == ("force", "GET /accounts", "refused (403)")
+    with site.engine.connect() as conn:
+        consulted = conn.execute(
+            select(audit_event.c.object_ref).where(audit_event.c.action == "consultation")
+        ).all()
+    assert ("GET /accounts",) not in consulted

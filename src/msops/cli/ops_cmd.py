@@ -13,8 +13,8 @@ from msops.domain.reference import find_organisation
 from msops.store.operations_repo import (
     OperationFilter,
     OperationHistory,
+    consult_operation,
     list_operations,
-    operation_history,
 )
 
 app = typer.Typer(help="Operations across all returns.", no_args_is_help=True)
@@ -79,7 +79,7 @@ def show_cmd(
         raise InvalidInput("viewing nominals is recorded in the audit trail: give --purpose")
     engine = open_database()
     with engine.begin() as conn:
-        hist = operation_history(
+        hist = consult_operation(  # recorded as a consultation, as the operation page is
             conn, current_principal(), found.short_name, ref, purpose if nominals else None
         )
     if fmt != OutputFormat.table:

@@ -48,7 +48,8 @@ class AuditKeyError(MsopsError):
 
 
 class Action(StrEnum):
-    """The kinds of processing that DPA 2018 s.62 requires to be logged."""
+    """The kinds of processing that DPA 2018 s.62 requires to be logged, and ACCESS: signing in
+    and out, failed and refused attempts (who tried to come in, or to reach what they may not)."""
 
     COLLECTION = "collection"
     ALTERATION = "alteration"
@@ -56,6 +57,7 @@ class Action(StrEnum):
     DISCLOSURE = "disclosure"
     COMBINATION = "combination"
     ERASURE = "erasure"
+    ACCESS = "access"
 
 
 @dataclass(frozen=True)

@@ -358,7 +358,11 @@ def sign_in(engine: Engine, name: str, password: str, client: str) -> User:
     SignInBusy (given back too) when no hashing slot comes in time.
     """
     user_key = _user_key(name)
-    charges = _charge(engine, [user_key, _client_key(client)])
+    try:
+        charges = _charge(engine, [user_key, _client_key(client)])
+    except SignInThrottled:
+        _record_access(engine, name, "sign-in refused: locked after repeated failures")
+        raise
     try:
         with engine.connect() as conn:
             row = conn.execute(select(web_user).where(web_user.c.name == name)).first()
@@ -369,12 +373,29 @@ def sign_in(engine: Engine, name: str, password: str, client: str) -> User:
         _give_back_all(engine, charges)
         raise
     if not ok or row is None or row._mapping["disabled"]:
+        locked = any(c.locked_until is not None for c in charges)
+        _record_access(engine, name, "failed sign-in" + ("; now locked" if locked else ""))
         raise SignInRefused("wrong account name or password, or the account is disabled")
+    user = _user(row)
     with engine.begin() as conn:
         conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == user_key.key))
         for charge in charges[1:]:
             _give_back(conn, charge)
-    return _user(row)
+        record(
+            conn,
+            user.principal(),
+            AuditEntry(Action.ACCESS, "account", user.name, detail="signed in"),
+        )
+    return user
+
+
+SIGN_IN = Principal("sign-in", Role.SYSTEM)  # who records an attempt nobody is signed in for
+
+
+def _record_access(engine: Engine, name_tried: str, what: str) -> None:
+    """A failed or refused sign-in, under the name tried (never the password)."""
+    with engine.begin() as conn:
+        record(conn, SIGN_IN, AuditEntry(Action.ACCESS, "account", name_tried[:120], detail=what))
 
 
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -415,8 +436,12 @@ def find_session(conn: Connection, token: str) -> Session | None:
     return None if row is None else Session(_user(row), row._mapping["csrf_token"])
 
 
-def end_session(conn: Connection, token: str) -> None:
+def end_session(conn: Connection, token: str, user: User | None = None) -> None:
+    """End the session behind `token`; signing out is recorded under the account."""
     conn.execute(delete(web_session).where(web_session.c.token_sha256 == _token_sha(token)))
+    if user is not None:
+        entry = AuditEntry(Action.ACCESS, "account", user.name, detail="signed out")
+        record(conn, user.principal(), entry)
 
 
 def _new_password(password: str, name: str) -> str:

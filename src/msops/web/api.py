@@ -139,7 +139,7 @@ def api_sign_in(request: Request, body: Credentials) -> Response:
 def api_sign_out(request: Request, viewer: Anyone, csrf: Csrf = None) -> Response:
     check_csrf(viewer.csrf_token, csrf)
     with engine_of(request).begin() as conn:
-        end_session(conn, viewer.token)
+        end_session(conn, viewer.token, viewer.user)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE, path="/")
     return response

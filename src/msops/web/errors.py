@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from msops.domain.errors import (
@@ -16,9 +19,12 @@ from msops.domain.errors import (
     MsopsError,
     NotFound,
 )
+from msops.store.audit import Action, AuditEntry, record
 from msops.store.users_repo import SignInBusy, SignInRefused, SignInThrottled
 from msops.web.render import page
-from msops.web.session import NotSignedIn
+from msops.web.session import NotSignedIn, current_viewer, engine_of
+
+log = logging.getLogger("msops.web")
 
 TITLES = {
     400: "Not accepted",
@@ -56,6 +62,22 @@ def _status(err: MsopsError) -> int:
     return 400  # InvalidInput and every other refusal of bad input
 
 
+def record_refusal(request: Request) -> None:
+    """A signed-in person refused (403) is recorded with what they asked for (the method and the
+    path: organisation, reference or id, never a query string); an anonymous one is not."""
+    try:
+        viewer = current_viewer(request)
+    except NotSignedIn:
+        return
+    asked = f"{request.method} {request.url.path}"[:200]
+    entry = AuditEntry(Action.ACCESS, "route", asked, detail="refused (403)")
+    try:
+        with engine_of(request).begin() as conn:
+            record(conn, viewer.principal, entry)
+    except Exception as failure:  # the refusal stands; the log says the record failed
+        log.error("refusal not recorded: %s on %s", type(failure).__name__, request.method)
+
+
 def error_response(request: Request, status: int, message: str) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=status)
@@ -72,6 +94,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(MsopsError)
     async def msops_error(request: Request, err: MsopsError) -> Response:
+        if isinstance(err, AccessDenied):
+            await run_in_threadpool(record_refusal, request)
         response = error_response(request, _status(err), str(err))
         if isinstance(err, SignInThrottled | SignInBusy):
             response.headers["retry-after"] = str(err.seconds)

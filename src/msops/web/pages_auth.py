@@ -86,7 +86,7 @@ def sign_out(
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
     with engine_of(request).begin() as conn:
-        end_session(conn, viewer.token)
+        end_session(conn, viewer.token, viewer.user)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
