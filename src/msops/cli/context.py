@@ -47,6 +47,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+PACKAGE_DIR = str(Path(__file__).resolve().parents[1]) + os.sep  # src/msops/
+
+
 def current_principal() -> Principal:
     """The operator running the command on the server: national scope, named in the audit trail.
 
@@ -254,7 +257,7 @@ def log_error(err: SQLAlchemyError) -> str:
         "where": [
             f"{Path(f.filename).name}:{f.lineno} {f.name}"
             for f in traceback.extract_tb(err.__traceback__)
-            if f"{os.sep}msops{os.sep}" in f.filename
+            if f.filename.startswith(PACKAGE_DIR)  # msops's own code, not its libraries'
         ][-8:],
     }
     path = error_log_path()
