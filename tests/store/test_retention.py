@@ -19,10 +19,12 @@ from msops.linkage.run import RUN_THRESHOLD, run_linkage
 from msops.store import retention_repo as rr
 from msops.store import schema as s
 from msops.store.casework.orders import Subject, add_order
+from msops.store.operations_repo import consult_operation
 from msops.store.schema.casework import casework_change, casework_order
 from msops.store.schema.linkage import link_member, link_pair, link_thread
 from msops.store.schema.retention import retention_decision
 from msops.store.schema.summary import month_summary
+from tests.builders import load_operations
 from tests.conftest import row_counts
 from tests.linkage.people_returns import load, national_picture
 
@@ -183,3 +185,14 @@ def test_a_disposed_operation_cannot_be_decided_on_again(picture: Engine) -> Non
     assert (erased.nominals, erased.identifiers) == (2, 2)  # February and March
     with picture.begin() as conn, pytest.raises(InvalidInput, match="disposed"):
         rr.dispose(conn, NATIONAL, "Kent", "K1", "again")
+    with picture.begin() as conn:  # the operation is still there, month by month, without people
+        history = consult_operation(conn, NATIONAL, "Kent", "K1", "check after disposal")
+    assert len(history.months) == 2 and history.nominals == []
+
+
+def test_a_live_operation_is_not_reviewed(engine: Engine, operator: Principal) -> None:
+    load_operations(engine, operator, "Cleveland", "Cleveland Police", ["C9"])
+    assert due(engine, date(2100, 1, 1)) == []
+    with engine.begin() as conn, pytest.raises(InvalidInput, match="once it is closed"):
+        rr.dispose(conn, NATIONAL, "Cleveland", "C9", "too early")
+    assert nominal_ids(engine, "Cleveland", "C9")

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, func, or_, select, update
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import canonical_organisation
-from msops.domain.retention import OperationFacts, Rules, group_of, review_date, rules
+from msops.domain.retention import CLOSED, OperationFacts, Rules, group_of, review_date, rules
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.schema.casework import casework_change, casework_order
@@ -138,13 +138,13 @@ def reviews(
     conn: Connection, principal: Principal, org: str | None = None, rules_: Rules | None = None
 ) -> list[Review]:
     """Every operation in scope (and of `org`) with a review date, with that date."""
+    if principal.role in (Role.PCC, Role.ADMIN):
+        raise AccessDenied(f"{principal.describe()} may not review operations")
     where = visible_organisations(principal)
     if org is not None:
         org_id = organisation_id(conn, org)
         require_read(conn, principal, org_id)
         where = where & (s.organisation.c.id == org_id)
-    if principal.role in (Role.PCC, Role.ADMIN):
-        raise AccessDenied(f"{principal.describe()} may not review operations")
     rules_ = rules_ or rules()
     decisions = _latest_decisions(conn)
     found = (
@@ -203,6 +203,11 @@ def _decide(
     last = _latest_decisions(conn).get(month.operation_id)
     if last is not None and last.decision == DISPOSE:
         raise InvalidInput(f"{month.organisation}/{month.ref} was disposed of already")
+    if month.status != CLOSED:
+        raise InvalidInput(
+            f"{month.organisation}/{month.ref} is {month.status} in its latest return: an"
+            " operation is reviewed once it is closed"
+        )
     conn.execute(
         retention_decision.insert().values(
             operation_id=month.operation_id,
