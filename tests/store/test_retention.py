@@ -107,10 +107,10 @@ def test_a_retain_decision_moves_the_next_review_and_is_audited(picture: Engine)
         "retain", date(2030, 1, 1), "group_3",
     )  # fmt: skip
     assert (entry.action, entry.purpose) == ("alteration", "linked intelligence")
-    with picture.begin() as conn, pytest.raises(InvalidInput, match="future"):
+    with pytest.raises(InvalidInput, match="future"), picture.begin() as conn:
         rr.retain(conn, NATIONAL, "Kent", "K1", "again", date(2020, 1, 1), TODAY)
     other_force = Principal("durham.user", Role.FORCE_USER, organisation="Durham")
-    with picture.begin() as conn, pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied), picture.begin() as conn:
         rr.retain(conn, other_force, "Kent", "K1", "not ours", date(2030, 1, 1), TODAY)
 
 
@@ -183,7 +183,7 @@ def test_a_disposed_operation_cannot_be_decided_on_again(picture: Engine) -> Non
     with picture.begin() as conn:
         erased = rr.dispose(conn, NATIONAL, "Kent", "K1", "no need to retain")
     assert (erased.nominals, erased.identifiers) == (2, 2)  # February and March
-    with picture.begin() as conn, pytest.raises(InvalidInput, match="disposed"):
+    with pytest.raises(InvalidInput, match="disposed"), picture.begin() as conn:
         rr.dispose(conn, NATIONAL, "Kent", "K1", "again")
     with picture.begin() as conn:  # the operation is still there, month by month, without people
         history = consult_operation(conn, NATIONAL, "Kent", "K1", "check after disposal")
@@ -193,6 +193,20 @@ def test_a_disposed_operation_cannot_be_decided_on_again(picture: Engine) -> Non
 def test_a_live_operation_is_not_reviewed(engine: Engine, operator: Principal) -> None:
     load_operations(engine, operator, "Cleveland", "Cleveland Police", ["C9"])
     assert due(engine, date(2100, 1, 1)) == []
-    with engine.begin() as conn, pytest.raises(InvalidInput, match="once it is closed"):
+    with pytest.raises(InvalidInput, match="once it is closed"), engine.begin() as conn:
         rr.dispose(conn, NATIONAL, "Cleveland", "C9", "too early")
     assert nominal_ids(engine, "Cleveland", "C9")
+
+
+def test_an_erasure_that_cannot_be_recorded_erases_nothing(
+    picture: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_record(*_args: object) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(rr, "record", failing_record)
+    before = nominal_ids(picture, "Kent", "K1")
+    with pytest.raises(RuntimeError), picture.begin() as conn:  # the transaction rolls back
+        rr.dispose(conn, NATIONAL, "Kent", "K1", "no need to retain")
+    assert nominal_ids(picture, "Kent", "K1") == before
+    assert ("Kent", "K1") in due(picture)
