@@ -196,8 +196,13 @@ def national_picture(with_background: bool = True) -> dict[str, dict[str, list[R
     return out
 
 
-def load(engine: Engine, who: Principal, returns: dict[str, dict[str, list[Row]]]) -> None:
+def load(
+    engine: Engine,
+    who: Principal,
+    returns: dict[str, dict[str, list[Row]]],
+    period: Period = PERIOD,
+) -> None:
     for org, rows in returns.items():
         raw = RawReturn.from_rows(f"{org}.csv", rows)
-        result = submit_raw(engine, who, raw, org, PERIOD, "linkage test")
+        result = submit_raw(engine, who, raw, org, period, "linkage test")
         assert result.outcome == Outcome.ACCEPTED, (org, result.issues[:3])

@@ -15,6 +15,7 @@ from msops.cli import (
     nrm_cmd,
     ops_cmd,
     report_cmd,
+    retention_cmd,
     returns_cmd,
     serve_cmd,
     users_cmd,
@@ -56,6 +57,7 @@ app.command("demo")(demo_cmd.demo_cmd)
 app.command("serve")(serve_cmd.serve_cmd)
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(retention_cmd.app, name="retention")
 
 
 @app.command("orgs")

@@ -1,14 +1,14 @@
 """The database schema: one place that says what is stored, for SQLite and PostgreSQL alike.
 
 Tables live in one module per capability (`returns`, `audit`, `nrm`, `linkage`, `casework`,
-`summary`, `web`), all on `base.metadata`. Importing this package imports every one of them, so
-`metadata` (and so Alembic and the tests) sees every table. The returns and audit tables, which
-most reads join, are re-exported here as `schema.<table>`.
+`summary`, `retention`, `web`), all on `base.metadata`. Importing this package imports every one
+of them, so `metadata` (and so Alembic and the tests) sees every table. The returns and audit
+tables, which most reads join, are re-exported here as `schema.<table>`.
 """
 
 from __future__ import annotations
 
-from msops.store.schema import casework, linkage, nrm, summary, web
+from msops.store.schema import casework, linkage, nrm, retention, summary, web
 from msops.store.schema.audit import audit_event
 from msops.store.schema.base import metadata
 from msops.store.schema.returns import (
@@ -35,6 +35,7 @@ __all__ = [
     "operation_month",
     "operation_nationality",
     "organisation",
+    "retention",
     "return_version",
     "summary",
     "web",
