@@ -250,8 +250,8 @@ SYNONYMS: dict[str, dict[str, str]] = {
 # Words that every second organisation's name has: they tell none apart, so names are compared
 # without them ('Cleveland Constabulary' is Cleveland Police, not Cheshire Constabulary).
 _GENERIC_ORG_WORDS = frozenset(
-    "police constabulary service the of and & regional organised crime unit special"
-    " operations rocu".split()
+    {"police", "constabulary", "service", "the", "of", "and", "&", "regional", "organised"}
+    | {"crime", "unit", "special", "operations", "rocu"}
 )
 
 
