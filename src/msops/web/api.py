@@ -220,11 +220,15 @@ def api_submit(
     period: Annotated[str, Form(max_length=7)],
     file: Annotated[UploadFile, File()],
     csrf: Csrf = None,
+    nil: Annotated[bool, Form()] = False,
 ) -> SubmitOut:
-    """Validate and (if clean) store a return; a rejected return changes nothing."""
+    """Validate and (if clean) store a return; a rejected return changes nothing. `nil`: a nil
+    return (nothing to report for the month)."""
     check_csrf(viewer.csrf_token, csrf)
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    result = submit_upload(engine_of(request), viewer.principal, data, file.filename, org, period)
+    result = submit_upload(
+        engine_of(request), viewer.principal, data, file.filename, org, period, nil
+    )
     return SubmitOut(
         outcome=result.outcome.value,
         organisation=result.organisation.short_name,

@@ -180,9 +180,16 @@ def safe_name(filename: str | None) -> str:
 
 
 def submit_upload(
-    engine: Engine, principal: Principal, data: bytes, filename: str | None, org: str, period: str
+    engine: Engine,
+    principal: Principal,
+    data: bytes,
+    filename: str | None,
+    org: str,
+    period: str,
+    nil: bool = False,
 ) -> SubmitResult:
-    """Submit an uploaded file as `msops returns submit` would, from a private temp folder."""
+    """Submit an uploaded file as `msops returns submit` would, from a private temp folder;
+    `nil`: declared a nil return (nothing to report), as `--nil` does."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MB")
     name = safe_name(filename)
@@ -190,7 +197,7 @@ def submit_upload(
     with tempfile.TemporaryDirectory(prefix="msops-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        return submit_file(engine, principal, path, org, the_period)
+        return submit_file(engine, principal, path, org, the_period, nil=nil)
 
 
 def export_file(
