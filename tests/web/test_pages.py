@@ -157,7 +157,7 @@ def test_upload_with_errors_shows_the_problems_and_stores_nothing(
             "period": "2018-02",
             "csrf_token": client.headers["X-CSRF-Token"],
         },
-        files={"file": ("feb.xlsx", return_file(tmp_path, rows), XLSX)},
+        files={"file": ("feb.xlsx", return_file(tmp_path, rows, period=Period(2018, 2)), XLSX)},
     )
     assert answer.status_code == 422
     assert "Sleeping" in answer.text and "nothing was stored" in answer.text
