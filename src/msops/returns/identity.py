@@ -73,10 +73,6 @@ def identity_rules(
     return issues
 
 
-def is_declared_nil(raw: RawReturn, nil: bool) -> bool:
-    return nil or any(_nil_of(d.nil) is True for d in raw.declared)
-
-
 def _declaration_rules(
     declared: Declared, organisation: Organisation, period: Period
 ) -> Iterator[Issue]:
@@ -137,12 +133,12 @@ def _period_of(value: Cell) -> Period | None:
     if isinstance(value, datetime | date):
         return Period.of(value)
     text = _text(value) or ""
-    found = _MONTH.match(text) or _MONTH_UK.match(text)
-    if found is None:
+    if iso := _MONTH.match(text):
+        year, month = iso.group(1), iso.group(2)
+    elif uk := _MONTH_UK.match(text):
+        month, year = uk.group(1), uk.group(2)
+    else:
         return None
-    year, month = (
-        (found.group(1), found.group(2)) if found.re is _MONTH else (found.group(2), found.group(1))
-    )
     try:
         return Period(int(year), int(month))
     except InvalidInput:
@@ -210,13 +206,13 @@ def _lead_org_rules(content: ReturnContent, organisation: Organisation) -> Itera
     for short_name, rows in others.items():
         led_by = find_organisation(short_name)
         assert led_by is not None
-        count = f"{len(rows)} operation{'s' if len(rows) != 1 else ''}"
+        count = f"{len(rows)} operations are" if len(rows) != 1 else "1 operation is"
         yield issue_at(
             OPERATIONS.sheet,
             rows[0],
             "lead_org",
             "identity_lead_org",
-            f"{count} (the first on row {rows[0]['_row']}) are led by {led_by.name}; the file"
+            f"{count} led by {led_by.name} (the first on row {rows[0]['_row']}); the file"
             f" is submitted as {organisation.name}: an operation {led_by.name} leads is on"
             f" {led_by.name}'s return",
             led_by.name,
