@@ -15,6 +15,8 @@ from msops.domain.reference import (
     nrm_label_for_category,
     organisations,
     suggest,
+    suggest_code,
+    suggest_organisation,
     typology,
 )
 
@@ -72,3 +74,28 @@ def test_periods_parse_and_step() -> None:
     assert len(months_between(Period(2016, 12), p)) == 15
     with pytest.raises(InvalidInput):
         Period.parse("Feb 2018")
+
+
+def test_a_code_is_suggested_only_when_close_and_unambiguous() -> None:
+    assert suggest_code("status", "Livee") == "Live"
+    assert suggest_code("status", "Sleeping") is None
+    # 'Forced sex work' is as near one fixed location as changing ones: no guess
+    assert suggest_code("exploitation_type", "Forced sex work") is None
+    assert suggest_code("exploitation_type", "Victims work for offender") == (
+        "Victims work for offenders"
+    )
+
+
+def test_field_words_suggest_their_value_not_the_nearest_spelling() -> None:
+    assert suggest_code("status", "Open") == "Live"  # not 'Reopened'
+    assert suggest_code("status", "completed") == "Closed"
+    assert suggest_code("nationality", "British") == "UK"
+
+
+def test_organisations_are_matched_on_the_words_that_tell_them_apart() -> None:
+    assert suggest_code("organisation", "Cleveland Constabulary") == "Cleveland Police"
+    assert suggest_code("organisation", "Clevelend Police") == "Cleveland Police"
+    assert suggest_code("organisation", "Durham Police") == "Durham Constabulary"
+    assert suggest_organisation("Constabulary") is None
+    # the force and the ROCU of the West Midlands are equally near: no guess
+    assert suggest_organisation("West Midlands") is None

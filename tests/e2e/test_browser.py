@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from msops.cli import audit_cmd
+from msops.domain.periods import Period
 from tests.builders import operation, valid_return
 from tests.e2e.conftest import Server
 from tests.web.conftest import PASSWORD, return_file
@@ -53,7 +54,7 @@ def test_force_user_corrects_a_return_and_finds_it_on_the_dashboard(
 
 def _file(tmp_path: Path, rows: Any, name: str) -> Path:
     path = tmp_path / name
-    path.write_bytes(return_file(tmp_path, rows, name="draft-" + name))
+    path.write_bytes(return_file(tmp_path, rows, "draft-" + name, Period(2018, 2)))
     return path
 
 

@@ -58,7 +58,9 @@ SERIES: list[tuple[str, Period, list[dict[str, Any]]]] = [
 ]  # fmt: skip
 
 
-def submit(engine: Engine, who: Principal, org: str, period: Period, ops: list[Any]) -> Outcome:
+def submit(
+    engine: Engine, who: Principal, org: str, period: Period, ops: list[Any], nil: bool = False
+) -> Outcome:
     rows = {
         "operations": ops,
         "details": [],
@@ -66,8 +68,8 @@ def submit(engine: Engine, who: Principal, org: str, period: Period, ops: list[A
         "nominals": [],
         "identifiers": [],
     }
-    result = submit_raw(engine, who, RawReturn.from_rows("return.csv", rows), org, period, "t")
-    return result.outcome
+    raw = RawReturn.from_rows("return.csv", rows)
+    return submit_raw(engine, who, raw, org, period, "t", nil=nil).outcome
 
 
 def build_series(engine: Engine, who: Principal) -> None:
@@ -126,8 +128,12 @@ def test_unchanged_and_rejected_submissions_change_nothing(
 
 def test_a_return_without_operations_leaves_no_totals(engine: Engine, operator: Principal) -> None:
     build_series(engine, operator)
-    assert submit(engine, operator, "Durham", APR, []) == Outcome.ACCEPTED
-    assert not any(r[0] == "2018-04" for r in summary_rows(engine))
+    # the GLAA's February, G1 opened in it, corrected to a nil return (it had no previous one)
+    assert submit(engine, operator, "GLAA", FEB, [], nil=True) == Outcome.ACCEPTED
+    with engine.connect() as conn:
+        glaa = conn.execute(text("SELECT id FROM organisation WHERE short_name = 'GLAA'"))
+        glaa_id = glaa.scalar_one()
+    assert not any(r[0] == "2018-02" and r[1] == glaa_id for r in summary_rows(engine))
     assert summary_rows(engine) == expected_rows(engine)
 
 

@@ -82,9 +82,12 @@ def site(engine: Engine) -> Iterator[Site]:
     yield Site(engine, create_app(engine))
 
 
-def return_file(tmp_path: Path, rows: Rows, name: str = "return.xlsx") -> bytes:
+def return_file(
+    tmp_path: Path, rows: Rows, name: str = "return.xlsx", period: Period = PERIOD
+) -> bytes:
+    """Cleveland's return for `period` as an XLSX workbook (its About sheet says so)."""
     path = tmp_path / name
-    write_return(path, "xlsx", rows, organisation="Cleveland Police", period=str(PERIOD))
+    write_return(path, "xlsx", rows, organisation="Cleveland Police", period=str(period))
     return path.read_bytes()
 
 

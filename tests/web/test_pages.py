@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
+from msops.returns.files import write_return
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
 from msops.store.schema import audit_event
@@ -156,12 +157,29 @@ def test_upload_with_errors_shows_the_problems_and_stores_nothing(
             "period": "2018-02",
             "csrf_token": client.headers["X-CSRF-Token"],
         },
-        files={"file": ("feb.xlsx", return_file(tmp_path, rows), XLSX)},
+        files={"file": ("feb.xlsx", return_file(tmp_path, rows, period=Period(2018, 2)), XLSX)},
     )
     assert answer.status_code == 422
     assert "Sleeping" in answer.text and "nothing was stored" in answer.text
     status = client.get("/api/returns/status", params={"period": "2018-02"}).json()
     assert [s["version"] for s in status] == [None]
+
+
+def test_upload_of_a_nil_return_needs_the_nil_box_ticked(site: Site, tmp_path: Path) -> None:
+    client = site.client("national")
+    blank = tmp_path / "kent.xlsx"
+    write_return(blank, "xlsx", {}, organisation="Kent Police", period="2018-01")
+    form = {"org": "Kent", "period": "2018-01", "csrf_token": client.headers["X-CSRF-Token"]}
+    files = {"file": ("kent.xlsx", blank.read_bytes(), XLSX)}
+    answer = client.post("/returns/upload", data=form, files=files)
+    assert answer.status_code == 422 and "empty_return" not in answer.text
+    assert "not declared a nil return" in answer.text
+    answer = client.post("/returns/upload", data={**form, "nil": "true"}, files=files)
+    assert answer.status_code == 200 and "Accepted, version 1" in answer.text
+    stored = client.post(
+        "/api/returns", data={"org": "Kent", "period": "2018-01", "nil": "true"}, files=files
+    )
+    assert stored.json()["outcome"] == "unchanged"
 
 
 ODD_REFS = ("MPS/2018/001", "OP 7 #2", "100% BLUE", "Opération Été")
@@ -246,9 +264,9 @@ def test_an_unknown_organisation_is_a_404_that_names_it(site: Site) -> None:
     assert answer.status_code == 404 and "Clevelend Police" in answer.json()["detail"]
 
 
-def _submit(site: Site, org: str, lead: str, ref: str, period: Period) -> None:
-    rows = valid_return(ref)
-    rows["operations"] = [operation(ref, lead_org=lead)]
+def _submit(site: Site, org: str, lead: str, refs: tuple[str, ...], period: Period) -> None:
+    rows = valid_return(*refs)
+    rows["operations"] = [operation(ref, lead_org=lead) for ref in refs]
     raw = RawReturn.from_rows(f"{org}.csv", rows)
     assert submit_raw(site.engine, SYSTEM, raw, org, period, org).outcome == Outcome.ACCEPTED
 
@@ -256,9 +274,10 @@ def _submit(site: Site, org: str, lead: str, ref: str, period: Period) -> None:
 def test_one_early_return_for_a_later_month_does_not_move_the_national_picture(
     site: Site,
 ) -> None:
-    _submit(site, "Durham", "Durham Constabulary", "DU-1", PERIOD)
-    _submit(site, "Kent", "Kent Police", "KE-1", PERIOD)
-    _submit(site, "Cleveland", "Cleveland Police", "CL-009", Period(2018, 4))
+    _submit(site, "Durham", "Durham Constabulary", ("DU-1",), PERIOD)
+    _submit(site, "Kent", "Kent Police", ("KE-1",), PERIOD)
+    # April's return still lists the operations live in Cleveland's January return
+    _submit(site, "Cleveland", "Cleveland Police", ("CL-001", "CL-002", "CL-009"), Period(2018, 4))
     client = site.client("national")
     dashboard = client.get("/").text
     assert f": {PERIOD}</h1>" in dashboard

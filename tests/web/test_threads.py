@@ -14,6 +14,7 @@ from msops.domain.principal import Principal, Role
 from msops.linkage.matcher import MatcherConfig
 from msops.linkage.run import RUN_THRESHOLD, run_linkage
 from msops.store.schema import audit_event
+from tests.builders import nationalities, operation
 from tests.conftest import row_counts
 from tests.linkage.people_returns import load, national_picture
 from tests.web.conftest import Site
@@ -22,7 +23,16 @@ from tests.web.conftest import Site
 @pytest.fixture
 def linked(site: Site) -> Site:
     analyst = Principal("insight.analyst", Role.NATIONAL_ANALYST)
-    load(site.engine, Principal("seed", Role.SYSTEM), national_picture())
+    picture = national_picture()
+    # the site's January return has CL-001 and CL-002 live: February closes them (no people)
+    for ref in ("CL-001", "CL-002"):
+        picture["Cleveland"]["operations"].append(
+            operation(
+                ref, status="Closed", closed_date="2018-02-10", disruption_outcome="Convicted"
+            )
+        )
+        picture["Cleveland"]["nationalities"] += nationalities(ref)
+    load(site.engine, Principal("seed", Role.SYSTEM), picture)
     with site.engine.begin() as conn:
         run_linkage(conn, analyst, MatcherConfig(seed=7, threshold=RUN_THRESHOLD))
     return site

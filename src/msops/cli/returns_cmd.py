@@ -20,9 +20,10 @@ from msops.cli.output import OutputFormat, emit
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.tabular import csv_text
+from msops.returns.bulk import BulkItem, parse_mapping, return_files, submit_many
 from msops.returns.exchange import export_return, write_template
 from msops.returns.raw import Issue
-from msops.returns.submit import Outcome, require_organisation, submit_file
+from msops.returns.submit import Outcome, require_organisation, submit_file, submit_nil
 from msops.store.operations_repo import return_status
 from msops.store.returns_repo import history
 
@@ -68,22 +69,41 @@ def template_cmd(
 @app.command("submit")
 @friendly
 def submit_cmd(
-    file: Annotated[
-        Path, typer.Argument(help="The return: .xlsx, .csv, .zip of CSVs, or a folder.")
-    ],
     org: OrgOpt,
     period: PeriodOpt,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The return: .xlsx, .csv, .zip of CSVs, or a folder (none with --nil).",
+            show_default=False,
+        ),
+    ] = None,
+    nil: Annotated[
+        bool,
+        typer.Option(
+            "--nil", help="A nil return: nothing to report for the month (the file, if any, empty)."
+        ),
+    ] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the problems to this CSV file.")
     ] = None,
 ) -> None:
     """Validate a return and store it as a new version; a rejected file changes nothing."""
-    if not file.exists():
+    if file is None and not nil:
+        errors.print(
+            "[red]error:[/red] give the return's file, or --nil for a month with nothing to report"
+        )
+        raise typer.Exit(1)
+    if file is not None and not file.exists():
         errors.print(f"[red]error:[/red] {file} does not exist")
         raise typer.Exit(1)
     month = Period.parse(period)
     doing(f"submitting {require_organisation(org).name} {month}")
-    result = submit_file(open_database(), current_principal(), file, org, month)
+    engine, principal = open_database(), current_principal()
+    if file is None:
+        result = submit_nil(engine, principal, org, month)
+    else:
+        result = submit_file(engine, principal, file, org, month, nil=nil)
     if report is not None:
         _write_report(report, result.issues)
     if result.outcome == Outcome.REJECTED:
@@ -93,20 +113,101 @@ def submit_cmd(
     console.print(f"[green]{result.summary()}[/green]")
 
 
+def issue_line(issue: Issue) -> str:
+    """A problem in one line: where, what, the value found (never personal data), the rule."""
+    where = issue.sheet
+    if issue.row is not None:
+        where += f" row {issue.row}"
+    if issue.column:
+        where += f", {issue.column}"
+    line = f"{where}: {issue.message}"
+    if issue.value is not None:
+        line += f" (found {issue.value!r})"
+    if issue.suggestion:
+        line += f"; did you mean {issue.suggestion!r}?"
+    return f"{line} [{issue.rule}]"
+
+
 def _print_issues(issues: list[Issue]) -> None:
     """One line per problem, readable in any terminal width and in a log of the run."""
     for issue in issues:
-        where = issue.sheet
-        if issue.row is not None:
-            where += f" row {issue.row}"
-        if issue.column:
-            where += f", {issue.column}"
-        line = f"{where}: {issue.message}"
-        if issue.value is not None:
-            line += f" (found {issue.value!r})"
-        if issue.suggestion:
-            line += f"; did you mean {issue.suggestion!r}?"
-        errors.print(f"{line} [{issue.rule}]", markup=False, highlight=False, soft_wrap=True)
+        errors.print(issue_line(issue), markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("submit-many")
+@friendly
+def submit_many_cmd(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A folder of returns (.xlsx, .csv, .zip, folders of CSV files), or a glob"
+            " pattern such as 'returns/*.xlsx'.",
+            show_default=False,
+        ),
+    ],
+    period: PeriodOpt,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="FILE=ORGANISATION (FILE a name or a glob): whose return a file is, where the"
+            " file does not say. Repeat for more files.",
+        ),
+    ] = None,
+    reports: Annotated[
+        Path | None,
+        typer.Option("--reports", help="Write each refused file's problems to FOLDER/FILE.csv."),
+    ] = None,
+) -> None:
+    """Validate and store many returns for one month, each for the organisation it names.
+
+    One line per file, then a summary; exit status 2 if any file was refused (the others are
+    stored all the same)."""
+    month = Period.parse(period)
+    names = parse_mapping(mapping or [])
+    paths = return_files(target)
+    if not paths:
+        errors.print(f"[red]error:[/red] no return files found at {target}")
+        raise typer.Exit(1)
+    if reports is not None:
+        reports.mkdir(parents=True, exist_ok=True)
+    doing(f"submitting {len(paths)} returns for {month}")
+    counts = dict.fromkeys(("accepted", "unchanged", "refused"), 0)
+    for item in submit_many(open_database(), current_principal(), paths, month, names):
+        line, state = _bulk_line(item)
+        counts[state] += 1
+        (errors if item.refused else console).print(
+            line, markup=False, highlight=False, soft_wrap=True
+        )
+        if reports is not None and item.refused:
+            _write_report(reports / f"{item.path.name}.csv", _bulk_problems(item))
+    console.print(
+        f"{len(paths)} returns for {month}: {counts['accepted']} accepted,"
+        f" {counts['unchanged']} unchanged, {counts['refused']} refused"
+    )
+    if counts["refused"]:
+        raise typer.Exit(2)
+
+
+def _bulk_line(item: BulkItem) -> tuple[str, str]:
+    """'Cleveland 2018-03 (cleveland.xlsx): accepted, version 2' and the file's state."""
+    head = f"{item.name} {item.period} ({item.path.name})"
+    result = item.result
+    if result is None:
+        return f"{head}: refused, {item.refusal}", "refused"
+    if result.outcome == Outcome.ACCEPTED:
+        return f"{head}: accepted, version {result.version}", "accepted"
+    if result.outcome == Outcome.UNCHANGED:
+        return f"{head}: unchanged, identical to version {result.version}", "unchanged"
+    n = len(result.issues)
+    first = f" (first: {issue_line(result.issues[0])})" if result.issues else ""
+    return f"{head}: refused, {n} problem{'s' if n != 1 else ''}{first}", "refused"
+
+
+def _bulk_problems(item: BulkItem) -> list[Issue]:
+    if item.result is not None:
+        return item.result.issues
+    return [Issue(item.path.name, None, None, None, "not_submitted", item.refusal or "")]
 
 
 def _write_report(path: Path, issues: list[Issue]) -> None:
@@ -178,6 +279,7 @@ def history_cmd(
             "n_operations",
             "n_nominals",
             "file_sha256",
+            "corrections",
         ],
         fmt,
         title=f"{organisation.name}, {period}",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process, utils
 
 from msops.domain.errors import NotFound
 
@@ -205,6 +205,103 @@ def suggest(value: str, choices: Iterable[str], cutoff: float = 60.0) -> str | N
     """The nearest valid label to a mistyped one, or None when nothing is close."""
     match = process.extractOne(value, list(choices), score_cutoff=cutoff)
     return None if match is None else str(match[0])
+
+
+# A suggestion for a coded value is offered only when it is close (CODE_CUTOFF) and clearly
+# closer than the next best (CODE_MARGIN): 'Open' is as near 'Reopened' as a typo, and a wrong
+# suggestion is worse than none, since people take it.
+CODE_CUTOFF = 75.0
+CODE_MARGIN = 5.0
+# Words people write in a return for a value of the list, which no spelling distance finds.
+# Only offered as a suggestion: 'Open' may mean opened this month, so it is never accepted.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "status": {
+        "open": "Live",
+        "opened": "Live",
+        "active": "Live",
+        "ongoing": "Live",
+        "current": "Live",
+        "in progress": "Live",
+        "finished": "Closed",
+        "complete": "Closed",
+        "completed": "Closed",
+        "concluded": "Closed",
+        "ended": "Closed",
+        "re-opened": "Reopened",
+        "re opened": "Reopened",
+    },
+    "nationality": {
+        "british": "UK",
+        "english": "UK",
+        "scottish": "UK",
+        "welsh": "UK",
+        "northern irish": "UK",
+        "united kingdom": "UK",
+    },
+    "yes_no": {"y": "Yes", "n": "No", "true": "Yes", "false": "No"},
+    "yes_no_unknown": {
+        "y": "Yes",
+        "n": "No",
+        "not known": "Unknown",
+        "n/k": "Unknown",
+        "unk": "Unknown",
+    },
+}
+# Words that every second organisation's name has: they tell none apart, so names are compared
+# without them ('Cleveland Constabulary' is Cleveland Police, not Cheshire Constabulary).
+_GENERIC_ORG_WORDS = frozenset(
+    {"police", "constabulary", "service", "the", "of", "and", "&", "regional", "organised"}
+    | {"crime", "unit", "special", "operations", "rocu"}
+)
+
+
+def suggest_code(list_name: str, value: str) -> str | None:
+    """The label of `list_name` a mistyped `value` most likely meant, or None when no label
+    is close and unambiguous (see CODE_CUTOFF, CODE_MARGIN and SYNONYMS)."""
+    if list_name == "organisation":
+        org = suggest_organisation(value)
+        return None if org is None else org.name
+    synonym = SYNONYMS.get(list_name, {}).get(" ".join(value.split()).casefold())
+    if synonym is not None:
+        return synonym
+    return clear_best(value, [c.label for c in code_lists()[list_name]])
+
+
+def clear_best(value: str, choices: Iterable[str], cutoff: float = CODE_CUTOFF) -> str | None:
+    """The choice nearest `value` if it scores at least `cutoff` and CODE_MARGIN more than any
+    other choice, else None."""
+    found = process.extract(value, list(dict.fromkeys(choices)), processor=utils.default_process)
+    if not found or found[0][1] < cutoff:
+        return None
+    if len(found) > 1 and found[0][1] - found[1][1] < CODE_MARGIN:
+        return None
+    return str(found[0][0])
+
+
+def _distinctive(name: str) -> str:
+    words = utils.default_process(name.replace("&", " and ")).split()
+    return " ".join(w for w in words if w not in _GENERIC_ORG_WORDS)
+
+
+def suggest_organisation(name: str) -> Organisation | None:
+    """The organisation a mistyped or unofficial name most likely means, matched on the words
+    that tell organisations apart; None when none is close or two are equally close."""
+    wanted = _distinctive(name)
+    if not wanted:
+        return None
+    scores: dict[Organisation, float] = {}
+    for org in organisations():
+        for spelling in (org.name, org.short_name):
+            key = _distinctive(spelling)
+            if key:
+                score = max(fuzz.ratio(wanted, key), fuzz.token_sort_ratio(wanted, key))
+                scores[org] = max(scores.get(org, 0.0), score)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] < CODE_CUTOFF:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < CODE_MARGIN:
+        return None
+    return ranked[0][0]
 
 
 @cache

@@ -140,12 +140,23 @@ OPERATIONS = Part(
         Column(
             "disruption_outcome",
             "code",
-            "Disruption outcome, required once the operation is closed.",
+            "Disruption outcome, required once the operation is closed ('Transferred to another"
+            " organisation' when another organisation has taken it on).",
             False,
             "disruption_outcome",
         ),
+        _text(
+            "correction",
+            "Blank, unless this row corrects what earlier months said of opened_date, lead_org"
+            " or primary_category: then the names of the columns corrected, e.g. 'opened_date'"
+            " (separated by ';').",
+        ),
     ),
 )
+
+# What earlier months said of an operation that does not change from month to month: a return
+# may differ from them only in a row whose `correction` names the column.
+FIXED_COLUMNS: tuple[str, ...] = ("opened_date", "lead_org", "primary_category")
 
 VICTIM_COUNT_COLUMNS: tuple[str, ...] = (
     "victims_adult_female",

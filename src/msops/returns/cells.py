@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache, partial
 
-from msops.domain.reference import code_lists, exact_code, find_code, suggest
+from msops.domain.reference import exact_code, find_code, suggest_code
 from msops.domain.return_spec import INTEGER_MAXIMUM, Column
 from msops.returns.raw import Cell
 
@@ -101,11 +101,10 @@ def clean_code(list_name: str, value: Cell) -> str:
         text = visible(text, reference=True).strip()
     code = exact_code(list_name, text) or find_code(list_name, text)
     if code is None:
-        labels = [c.label for c in code_lists()[list_name]]
         raise CellError(
             "code_unknown",
             f"is not in the list of {list_name.replace('_', ' ')} values",
-            suggest(text, labels),
+            suggest_code(list_name, text),
         )
     return code.code
 

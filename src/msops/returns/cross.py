@@ -10,10 +10,10 @@ from msops.domain.identifiers import clean_postcode_district
 from msops.domain.periods import Period
 from msops.domain.reference import (
     Organisation,
-    code_lists,
     find_code,
     find_organisation,
-    suggest,
+    suggest_code,
+    suggest_organisation,
     typology,
 )
 from msops.domain.return_spec import (
@@ -261,7 +261,6 @@ def _detail_value(
     if list_name is not None:
         code = find_code(list_name, value)
         if code is None:
-            labels = [c.label for c in code_lists()[list_name]]
             return issue_at(
                 DETAILS.sheet,
                 row,
@@ -269,7 +268,7 @@ def _detail_value(
                 "code_unknown",
                 f"is not in the list of {list_name.replace('_', ' ')} values",
                 value,
-                suggest(value, labels),
+                suggest_code(list_name, value),
             ), value
         return None, code.code
     if kind == "location":
@@ -286,6 +285,7 @@ def _linked_operation(row: Row, value: str, organisation: Organisation) -> tuple
     org_name, sep, ref = value.partition("/")
     other = find_organisation(org_name)
     if not sep or not ref.strip() or other is None:
+        meant = suggest_organisation(org_name) if sep and ref.strip() else None
         return issue_at(
             DETAILS.sheet,
             row,
@@ -294,6 +294,7 @@ def _linked_operation(row: Row, value: str, organisation: Organisation) -> tuple
             "a linked operation is written 'ORGANISATION / REFERENCE', with an"
             " organisation from the reference list",
             value,
+            None if meant is None else f"{meant.name} / {ref.strip()}",
         ), value
     if other.short_name == organisation.short_name:
         return issue_at(

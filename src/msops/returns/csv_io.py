@@ -5,7 +5,9 @@ one row per line; row numbers are the line numbers a text editor (or Excel) show
 plain UTF-8 (a BOM is accepted when reading); anything else is reported, never guessed. Every
 cell comes back as text or None. Text beginning with `=`, `+`, `-` or `@` is written with a
 leading `'` so that a spreadsheet shows it rather than runs it; the reader removes that quote.
-The writer adds a `README.txt` with the marking, organisation and period, which is not read.
+The writer adds a `README.txt` with the marking, organisation, period and nil return (Yes or
+No); the reader takes those three from it, or from a part's banner line, into
+`RawReturn.declared`.
 """
 
 from __future__ import annotations
@@ -22,16 +24,23 @@ from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.return_spec import OPERATIONS, PARTS, Part
 from msops.returns.files import (
     FORMULA_STARTS,
+    NIL_LABEL,
+    ORGANISATION_LABEL,
+    PERIOD_LABEL,
     SYNTHETIC,
+    Identity,
     Rows,
     TableBuilder,
+    declared_from_text,
     file_issue,
     is_banner,
+    is_identity_field,
     missing_part_issues,
 )
-from msops.returns.raw import Issue, RawReturn, RawTable
+from msops.returns.raw import Declared, Issue, RawReturn, RawTable
 
 README = "README.txt"
+README_BYTES = 64 * 1024  # a README.txt larger than this is not one msops wrote: not read
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a zip member larger than this is refused, unread
 _UNGUARD = frozenset(FORMULA_STARTS)
 _SAVE_AS = "in Excel use File > Save As and choose 'CSV UTF-8 (Comma delimited) (*.csv)'"
@@ -44,8 +53,12 @@ def read_csv(path: Path, raw: RawReturn) -> None:
     """Read a folder, a zip or one operations file of CSV into `raw`."""
     try:
         if path.is_dir():
-            files = {p.name: p.read_bytes for p in sorted(path.iterdir()) if _is_csv(p.name)}
+            entries = sorted(path.iterdir())
+            files = {p.name: p.read_bytes for p in entries if _is_csv(p.name)}
             _read_files(files, f"the folder {path.name}", raw)
+            readme = [p for p in entries if p.name.casefold() == README.casefold()]
+            if readme and readme[0].is_file() and readme[0].stat().st_size <= README_BYTES:
+                _read_readme(readme[0].name, readme[0].read_bytes(), raw)
         elif path.suffix.lower() == ".zip":
             _read_zip(path, raw)
         else:
@@ -66,11 +79,24 @@ def _is_csv(name: str) -> bool:
     return name.lower().endswith(".csv") and not name.startswith(("._", "~$"))
 
 
+def _read_readme(name: str, data: bytes, raw: RawReturn) -> None:
+    """The return's identity from README.txt, when it is text and says anything."""
+    try:
+        declared = declared_from_text(name, data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return  # not the README msops writes: the identity is then not in it
+    if declared:
+        raw.declared.append(declared)
+
+
 def _read_zip(path: Path, raw: RawReturn) -> None:
     with ZipFile(path) as archive:
         members: dict[str, ZipInfo] = {}
+        readme: ZipInfo | None = None
         for info in archive.infolist():
             name = PurePosixPath(info.filename).name
+            if name.casefold() == README.casefold() and "__MACOSX" not in info.filename:
+                readme = readme or info
             if info.is_dir() or "__MACOSX" in info.filename or not _is_csv(name):
                 continue
             if info.file_size > MAX_MEMBER_BYTES:
@@ -81,6 +107,8 @@ def _read_zip(path: Path, raw: RawReturn) -> None:
             members.setdefault(name, info)
         loaders = {name: _zip_loader(archive, info) for name, info in members.items()}
         _read_files(loaders, path.name, raw)
+        if readme is not None and readme.file_size <= README_BYTES:
+            _read_readme(PurePosixPath(readme.filename).name, archive.read(readme), raw)
 
 
 def _zip_loader(archive: ZipFile, info: ZipInfo) -> Callable[[], bytes]:
@@ -121,10 +149,12 @@ def _read_part(part: Part, name: str, data: bytes, raw: RawReturn) -> None:
             )
         )
         return
-    table, issues = _parse(part, name, text)
+    table, issues, banner = _parse(part, name, text)
     if table is not None:
         raw.tables[part.name] = table
     raw.issues.extend(issues)
+    if banner:
+        raw.declared.append(banner)
 
 
 def _records(
@@ -137,12 +167,17 @@ def _records(
         start = line_num() + 1
 
 
-def _parse(part: Part, name: str, text: str) -> tuple[RawTable | None, list[Issue]]:
+def _parse(
+    part: Part, name: str, text: str
+) -> tuple[RawTable | None, list[Issue], Declared | None]:
+    """The part's table and issues, and the identity its banner line gives (if it has one)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     records = _records(reader, lambda: reader.line_num)
+    banner: Declared | None = None
     try:
         header_row, header = next(records, (1, []))
-        if header and is_banner(header[0]) and not any(v.strip() for v in header[1:]):
+        if header and _is_banner_line(header):
+            banner = declared_from_text(f"{name} line {header_row}", "; ".join(header)) or None
             header_row, header = next(records, (2, []))
         builder = TableBuilder(part, header_row, header)
         for number, record in records:
@@ -150,8 +185,14 @@ def _parse(part: Part, name: str, text: str) -> tuple[RawTable | None, list[Issu
     except csv.Error as exc:
         line = reader.line_num
         message = f"{name} line {line} could not be read as CSV ({exc}): {_SAVE_AS}"
-        return None, [Issue(part.sheet, line, None, None, "file_unreadable", message)]
-    return builder.finish()
+        return None, [Issue(part.sheet, line, None, None, "file_unreadable", message)], None
+    return (*builder.finish(), banner)
+
+
+def _is_banner_line(record: list[str]) -> bool:
+    """A marking above the column names, its other cells empty or the return's identity
+    ('OFFICIAL-SENSITIVE,Organisation: Cleveland Police,Period: 2018-03')."""
+    return is_banner(record[0]) and all(not v.strip() or is_identity_field(v) for v in record[1:])
 
 
 def _clean(value: str) -> str | None:
@@ -166,10 +207,10 @@ def _clean(value: str) -> str | None:
 # Writing ---------------------------------------------------------------------------------
 
 
-def write_csv(path: Path, rows: Rows, organisation: str, period: str, synthetic: bool) -> None:
+def write_csv(path: Path, rows: Rows, identity: Identity, synthetic: bool) -> None:
     """A zip of CSV files when `path` ends `.zip`, else a folder of them (made if need be)."""
     files = {f"{p.name}.csv": _csv_bytes(p, rows.get(p.name, ())) for p in PARTS}
-    files[README] = _readme(organisation, period, synthetic).encode("utf-8")
+    files[README] = _readme(identity, synthetic).encode("utf-8")
     if path.suffix.lower() == ".zip":
         with ZipFile(path, "w", ZIP_DEFLATED) as archive:
             for name, data in files.items():
@@ -203,14 +244,20 @@ def _text(value: object) -> str:
     raise TypeError(f"a return cell cannot hold a {type(value).__name__}")
 
 
-def _readme(organisation: str, period: str, synthetic: bool) -> str:
+def _readme(identity: Identity, synthetic: bool) -> str:
     lines = [OFFICIAL_SENSITIVE, ""]
     if synthetic:
         lines += [SYNTHETIC, ""]
     lines += [
         "Monthly return: police-led modern slavery operations",
-        f"Organisation: {organisation}",
-        f"Period: {period}",
+        f"{ORGANISATION_LABEL}: {identity.organisation}",
+        f"{PERIOD_LABEL}: {identity.period}",
+        f"{NIL_LABEL}: {identity.nil_text}",
+        "",
+        "msops reads the three lines above: it refuses the return if the organisation or the",
+        "period differ from what it is submitted as. With nothing to report for the month,",
+        "write Yes on the nil return line and leave the files without rows; an empty return",
+        "without it is refused.",
         "",
         "One CSV file per part of the return, column names on line 1, one row per line.",
         "Keep the file and column names; write dates as YYYY-MM-DD. When you edit the files",

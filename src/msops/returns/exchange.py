@@ -115,6 +115,7 @@ def roll_forward(content: ReturnContent) -> ReturnContent:
     )
     for row in rolled.operations:
         row["status"] = "live"
+        row["correction"] = None  # a correction is made once, in the month it is made
     return rolled
 
 
@@ -153,5 +154,12 @@ def export_return(
             ),
         )
         # Written inside the transaction: a failed write leaves no record of a disclosure.
-        write_return(path, fmt, display_rows(content), organisation=org.name, period=str(period))
+        write_return(
+            path,
+            fmt,
+            display_rows(content),
+            organisation=org.name,
+            period=str(period),
+            nil=not content.operations,  # a stored return without operations is a nil return
+        )
     return len(content.operations)

@@ -37,6 +37,20 @@ class Issue:
         }
 
 
+@dataclass(frozen=True)
+class Declared:
+    """What a file says of itself: whose return it is, for which month, and whether it is a nil
+    return (nothing to report). Values as written; None where the file says nothing."""
+
+    where: str  # where it says so: "About sheet", "README.txt", "operations.csv line 1"
+    organisation: str | None = None
+    period: Cell = None  # text, or a date when a spreadsheet turned 2018-03 into one
+    nil: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.organisation, self.period, self.nil))
+
+
 @dataclass
 class RawRow:
     number: int  # spreadsheet row number
@@ -57,6 +71,7 @@ class RawReturn:
     source: str  # file name shown to the user (never a full path with a user's home in it)
     tables: dict[str, RawTable] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    declared: list[Declared] = field(default_factory=list)  # what the file says it is
 
     @classmethod
     def from_rows(

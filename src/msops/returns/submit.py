@@ -17,13 +17,13 @@ from msops.domain.reference import Organisation, find_organisation
 from msops.domain.return_spec import OPERATIONS
 from msops.returns.cells import CellError, cleaner
 from msops.returns.files import read_return
-from msops.returns.raw import Issue, RawReturn
+from msops.returns.raw import Issue, RawReturn, RawTable
 from msops.returns.validate import Validation, validate_return
 from msops.store.returns_repo import (
     SubmissionMeta,
     current_version,
+    earlier,
     locked_return,
-    prior_states,
     store_return,
 )
 from msops.store.scope import organisation_id, require_submit
@@ -65,11 +65,31 @@ def require_organisation(name: str) -> Organisation:
 
 
 def submit_file(
-    engine: Engine, principal: Principal, path: Path, org_name: str, period: Period
+    engine: Engine,
+    principal: Principal,
+    path: Path,
+    org_name: str,
+    period: Period,
+    *,
+    nil: bool = False,
 ) -> SubmitResult:
-    """Read, validate and (if clean) store a return file."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else _dir_digest(path)
-    return submit_raw(engine, principal, read_return(path), org_name, period, digest)
+    """Read, validate and (if clean) store a return file; `nil`: declared a nil return."""
+    return submit_raw(
+        engine, principal, read_return(path), org_name, period, file_digest(path), nil=nil
+    )
+
+
+def submit_nil(engine: Engine, principal: Principal, org_name: str, period: Period) -> SubmitResult:
+    """Store a nil return (nothing to report for the month) without a file."""
+    raw = RawReturn(source="nil return")
+    raw.tables[OPERATIONS.name] = RawTable(OPERATIONS.name, OPERATIONS.sheet)
+    digest = hashlib.sha256(b"").hexdigest()
+    return submit_raw(engine, principal, raw, org_name, period, digest, nil=True)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a return file, or of a folder's CSV files (names and contents)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else _dir_digest(path)
 
 
 def _dir_digest(folder: Path) -> str:
@@ -104,14 +124,18 @@ def submit_raw(
     org_name: str,
     period: Period,
     file_sha256: str,
+    *,
+    nil: bool = False,
 ) -> SubmitResult:
     """Validate `raw` against the reference data and earlier months; store it if it is clean.
 
+    `nil`: the submitter declares a nil return (nothing to report), as the file itself may.
     Validation runs outside any write transaction. The store then waits for any other
     submission of the same return (`locked_return`), and stores the next version only if the
     return is still as it was when this one was validated: if another version was stored in the
     meantime, this one is refused with `Conflict` (unless it is identical, which is unchanged);
-    if an earlier month changed, the return is validated again against it.
+    if an earlier month (or anything else validation read) changed, the return is validated
+    again against it.
     """
     org = require_organisation(org_name)
     require_submit(principal, org.short_name)
@@ -119,8 +143,8 @@ def submit_raw(
     with engine.connect() as conn:
         org_id = organisation_id(conn, org.short_name)
         seen = current_version(conn, org_id, period)
-        prior = prior_states(conn, org_id, period, refs)
-    checked = validate_return(raw, org, period, prior)
+        before = earlier(conn, org_id, period, refs)
+    checked = validate_return(raw, org, period, earlier=before, nil=nil)
     result = _result(org, period, checked)
     if not checked.ok:
         return result
@@ -135,9 +159,9 @@ def submit_raw(
                 f"another submission of this return ({org.name}, {period}) was stored first"
                 f" (version {_version(current)}): check it and submit again"
             )
-        latest_prior = prior_states(conn, org_id, period, refs)
-        if latest_prior != prior:  # an earlier month was re-submitted meanwhile
-            checked = validate_return(raw, org, period, latest_prior)
+        latest = earlier(conn, org_id, period, refs)
+        if latest != before:  # an earlier month was re-submitted meanwhile
+            checked = validate_return(raw, org, period, earlier=latest, nil=nil)
             result = _result(org, period, checked)
             if not checked.ok:
                 return result

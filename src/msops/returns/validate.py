@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
-from msops.domain.content import PriorState, ReturnContent, Row
+from msops.domain.content import Earlier, PriorState, ReturnContent, Row
 from msops.domain.periods import Period
 from msops.domain.reference import Organisation
 from msops.domain.return_spec import PARTS, Column, Part
 from msops.returns.cells import CellError, as_text, cleaner
+from msops.returns.continuity import continuity_rules
 from msops.returns.cross import check_cross_rules
+from msops.returns.identity import future_period_rule, identity_rules
 from msops.returns.raw import Issue, RawReturn, RawTable
 
 
@@ -32,16 +35,28 @@ def validate_return(
     organisation: Organisation,
     period: Period,
     prior: Mapping[str, PriorState] | None = None,
+    *,
+    earlier: Earlier | None = None,
+    nil: bool = False,
+    today: date | None = None,
 ) -> Validation:
-    """Check every cell and rule; the content is only to be stored when there are no issues."""
+    """Check every cell and rule; the content is only to be stored when there are no issues.
+
+    `earlier`: what the database holds of the organisation's past (`prior` alone: the earlier
+    months of the operations listed); `nil`: declared a nil return when submitting; `today`:
+    the date that decides which months have begun."""
+    earlier = earlier if earlier is not None else Earlier(prior=prior or {})
     issues = list(raw.issues)
+    issues.extend(future_period_rule(period, today or date.today()))
     content = ReturnContent()
     for part in PARTS:
         table = raw.tables.get(part.name)
         if table is not None:
             content.part(part.name).extend(_clean_table(part, table, issues))
     if not any(i.rule in ("file_unreadable", "sheet_missing", "encoding") for i in issues):
-        issues.extend(check_cross_rules(raw, content, organisation, period, prior or {}))
+        issues.extend(check_cross_rules(raw, content, organisation, period, earlier.prior))
+        issues.extend(identity_rules(raw, content, organisation, period, earlier, nil))
+        issues.extend(continuity_rules(content, period, earlier))
     issues.sort(key=_issue_order)
     return Validation(content, issues)
 

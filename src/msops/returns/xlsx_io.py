@@ -2,7 +2,9 @@
 
 Workbook layout (as written; the reader needs only the part sheets):
 
-* `About`: the marking, organisation, period, how to fill it in, and the synthetic-data notice.
+* `About`: the marking, organisation, period, nil return (Yes or No), how to fill it in, and
+  the synthetic-data notice. The reader takes the organisation, period and nil return from it
+  (`RawReturn.declared`): labels in column A, values in column B.
 * One sheet per part, titled `Part.sheet`: row 1 the marking banner, row 2 the column names,
   data from row 3. The reader matches sheet titles ignoring case and surrounding spaces, and
   also takes the column names from row 1 when A1 is not a banner starting `OFFICIAL`.
@@ -42,9 +44,14 @@ from msops.domain.reference import code_lists
 from msops.domain.return_spec import DETAIL_CODES, DETAILS, PARTS, Column, Part
 from msops.returns.files import (
     FORMULA_STARTS,
+    NIL_LABEL,
+    ORGANISATION_LABEL,
+    PERIOD_LABEL,
     SYNTHETIC,
+    Identity,
     Rows,
     TableBuilder,
+    declared_from_pairs,
     file_issue,
     is_banner,
     missing_part_issues,
@@ -59,6 +66,7 @@ FIRST_DATA_ROW = 3
 VALIDATED_ROWS = 2000  # dropdowns cover rows 3..2000, or further when there are more rows
 DATE_FORMAT = "yyyy-mm-dd"
 SHORT_LIST = 12  # lists up to this long are spelt out in the data dictionary
+ABOUT_ROWS = 60  # the About sheet's identity is in its first rows
 FREE_TEXT = "detail_free_text"
 DETAIL_LOOKUP = "detail_lookup"
 
@@ -77,7 +85,10 @@ _INSTRUCTIONS = (
     " takes). Type values, not formulas: msops never evaluates formulas. Write dates as"
     " YYYY-MM-DD. Nominals and Identifiers hold personal data: fill them in only where you are"
     " authorised to, and handle the file as OFFICIAL-SENSITIVE. Save it as an Excel Workbook"
-    " (.xlsx) and submit it with msops."
+    " (.xlsx) and submit it with msops. Organisation and Period say whose return this is and"
+    " for which month: msops refuses the file if they differ from what it is submitted as. If"
+    " you have no operation to report for the month, set Nil return to Yes and leave the other"
+    " sheets empty; an empty return without it is refused."
 )
 _UNREADABLE_EXC = (
     BadZipFile,
@@ -122,6 +133,13 @@ def read_xlsx(path: Path, raw: RawReturn) -> None:
 
 def _read_workbook(workbook: Any, raw: RawReturn) -> None:
     titles = {str(t).strip().casefold(): t for t in workbook.sheetnames}
+    about = titles.get(ABOUT.casefold())
+    if about is not None:
+        rows = workbook[about].iter_rows(max_row=ABOUT_ROWS, max_col=2, values_only=True)
+        pairs = [(row[0], row[1]) for row in rows if len(row) >= 2]
+        declared = declared_from_pairs(f"{ABOUT} sheet", pairs)
+        if declared:
+            raw.declared.append(declared)
     used: set[str] = set()
     missing: list[tuple[Part, str]] = []
     for part in PARTS:
@@ -177,9 +195,9 @@ def _values(cells: Sequence[Any], number: int, builder: TableBuilder) -> list[Ce
 # Writing ---------------------------------------------------------------------------------
 
 
-def write_xlsx(path: Path, rows: Rows, organisation: str, period: str, synthetic: bool) -> None:
+def write_xlsx(path: Path, rows: Rows, identity: Identity, synthetic: bool) -> None:
     workbook = Workbook()
-    _write_about(workbook.active, organisation, period, synthetic)
+    _write_about(workbook.active, identity, synthetic)
     for part in PARTS:
         _write_part(workbook.create_sheet(part.sheet), part, rows.get(part.name, ()))
     _write_dictionary(workbook.create_sheet(DICTIONARY))
@@ -320,7 +338,7 @@ def _write_detail_lookup(workbook: Any, sheet: Any, column: int) -> None:
     _define(workbook, DETAIL_LOOKUP, f"{first}2", f"{second}{len(keys) + 1}")
 
 
-def _write_about(sheet: Any, organisation: str, period: str, synthetic: bool) -> None:
+def _write_about(sheet: Any, identity: Identity, synthetic: bool) -> None:
     sheet.title = ABOUT
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 100
@@ -331,8 +349,9 @@ def _write_about(sheet: Any, organisation: str, period: str, synthetic: bool) ->
         lines = [(SYNTHETIC, "")]
     lines += [
         ("Monthly return", "Police-led modern slavery operations"),
-        ("Organisation", organisation),
-        ("Period", period),
+        (ORGANISATION_LABEL, identity.organisation),
+        (PERIOD_LABEL, identity.period),
+        (NIL_LABEL, identity.nil_text),
         ("How to fill it in", _INSTRUCTIONS),
         ("", ""),
         ("Sheet", "What it holds"),
@@ -344,6 +363,12 @@ def _write_about(sheet: Any, organisation: str, period: str, synthetic: bool) ->
         _put(sheet, row, 2, text or None)
         sheet.cell(row=row, column=1).font = _RED_BOLD if label == SYNTHETIC else _BOLD
         sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        if label == NIL_LABEL:
+            nil = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+            nil.add(f"B{row}")
+            sheet.add_data_validation(nil)
+        elif label == PERIOD_LABEL:
+            sheet.cell(row=row, column=2).number_format = "@"  # 2018-03 stays text
 
 
 def _write_dictionary(sheet: Any) -> None:

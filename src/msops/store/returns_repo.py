@@ -23,11 +23,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from msops.domain.content import PriorState, ReturnContent, Row
+from msops.domain.content import Earlier, PreviousReturn, PriorState, ReturnContent, Row
 from msops.domain.errors import DatabaseBusy
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
-from msops.domain.return_spec import CUMULATIVE_COLUMNS, OPERATIONS
+from msops.domain.return_spec import CUMULATIVE_COLUMNS, LIVE_STATUSES, OPERATIONS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.engine import is_busy
@@ -55,6 +55,8 @@ class VersionInfo:
     n_operations: int
     n_nominals: int
 
+    corrections: str = ""  # "CL-001: opened_date; CL-007: lead_org": rows that corrected
+
 
 @dataclass(frozen=True)
 class SubmissionMeta:
@@ -63,19 +65,85 @@ class SubmissionMeta:
     content_sha256: str
 
 
+def earlier(conn: Connection, org_id: int, period: Period, refs: Sequence[str]) -> Earlier:
+    """Everything a return of the organisation for `period`, listing the operations `refs`, is
+    checked against: their latest earlier months, the organisation's previous return, and the
+    references it (and, when it uses none of them, the organisations it does use) has used."""
+    own = _refs_of(conn, org_id)
+    others: dict[str, frozenset[str]] = {}
+    if own and not own.intersection(refs):
+        others = _others_refs(conn, org_id, refs)
+    return Earlier(
+        prior=prior_states(conn, org_id, period, refs),
+        previous=previous_return(conn, org_id, period),
+        own_refs=own,
+        others_refs=others,
+    )
+
+
+def previous_return(conn: Connection, org_id: int, period: Period) -> PreviousReturn | None:
+    """The organisation's current return for the latest month before `period`, if any."""
+    rv, om, op = s.return_version, s.operation_month, s.operation
+    found = conn.execute(
+        select(rv.c.id, rv.c.period)
+        .where(rv.c.organisation_id == org_id, rv.c.period < str(period), rv.c.is_current)
+        .order_by(rv.c.period.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    live = conn.execute(
+        select(op.c.ref)
+        .join(om, om.c.operation_id == op.c.id)
+        .where(om.c.return_version_id == found.id, om.c.status.in_(LIVE_STATUSES))
+    ).scalars()
+    return PreviousReturn(Period.parse(found.period), frozenset(live))
+
+
+def _refs_of(conn: Connection, org_id: int) -> frozenset[str]:
+    op = s.operation
+    return frozenset(conn.execute(select(op.c.ref).where(op.c.organisation_id == org_id)).scalars())
+
+
+def _others_refs(conn: Connection, org_id: int, refs: Sequence[str]) -> dict[str, frozenset[str]]:
+    """For each other organisation that has used one of `refs`: every reference it has used."""
+    op, org = s.operation, s.organisation
+    owners: set[int] = set()
+    for start in range(0, len(refs), 500):
+        owners.update(
+            conn.execute(
+                select(op.c.organisation_id).where(
+                    op.c.ref.in_(refs[start : start + 500]), op.c.organisation_id != org_id
+                )
+            ).scalars()
+        )
+    found: dict[str, set[str]] = {}
+    if owners:
+        rows = conn.execute(
+            select(org.c.short_name, op.c.ref)
+            .join(org, org.c.id == op.c.organisation_id)
+            .where(op.c.organisation_id.in_(sorted(owners)))
+        )
+        for row in rows:
+            found.setdefault(row.short_name, set()).add(row.ref)
+    return {name: frozenset(used) for name, used in found.items()}
+
+
 def prior_states(
     conn: Connection, org_id: int, period: Period, refs: Sequence[str]
 ) -> dict[str, PriorState]:
     """For the operations `refs` of the organisation, what their latest return before `period`
     said (only those are needed: the rules compare a return's operations with their past)."""
     states: dict[str, PriorState] = {}
+    names: dict[int, str] = {}
     for start in range(0, len(refs), 500):
-        states.update(_prior_chunk(conn, org_id, period, refs[start : start + 500]))
+        chunk = _prior_chunk(conn, org_id, period, refs[start : start + 500], names)
+        states.update(chunk)
     return states
 
 
 def _prior_chunk(
-    conn: Connection, org_id: int, period: Period, refs: Sequence[str]
+    conn: Connection, org_id: int, period: Period, refs: Sequence[str], names: dict[int, str]
 ) -> dict[str, PriorState]:
     om, op = s.operation_month, s.operation
     found = conn.execute(
@@ -84,23 +152,29 @@ def _prior_chunk(
     ids: dict[int, str] = {row.id: row.ref for row in found}
     if not ids:
         return {}
-    states = _states(conn, ids, om.c.period == str(period.previous()))
+    if not names:
+        names.update({i: name for name, i in _org_ids(conn).items()})
+    states = _states(conn, ids, om.c.period == str(period.previous()), names)
     missing = {i: ref for i, ref in ids.items() if ref not in states}
     if missing:  # not in last month's return: a gap, or months given out of order
-        states.update(_states(conn, missing, om.c.period < str(period)))
+        states.update(_states(conn, missing, om.c.period < str(period), names))
     return states
 
 
 def _states(
-    conn: Connection, ids: dict[int, str], when: ColumnElement[bool]
+    conn: Connection, ids: dict[int, str], when: ColumnElement[bool], names: dict[int, str]
 ) -> dict[str, PriorState]:
-    """The latest current month matching `when` of each operation in `ids`, by reference."""
+    """The latest current month matching `when` of each operation in `ids`, by reference;
+    `names`: organisation id -> short name."""
     om = s.operation_month
     cols = [
         om.c.operation_id,
         om.c.period,
         om.c.status,
         om.c.closed_date,
+        om.c.opened_date,
+        om.c.primary_category,
+        om.c.lead_org_id,
         *(om.c[n] for n in CUMULATIVE_COLUMNS),
     ]
     # Each operation's own months, through the (operation_id, is_current, period) index: left
@@ -118,6 +192,11 @@ def _states(
             status=row.status,
             closed_date=row.closed_date,
             cumulative={n: getattr(row, n) for n in CUMULATIVE_COLUMNS},
+            fixed={
+                "opened_date": row.opened_date,
+                "lead_org": names.get(row.lead_org_id),
+                "primary_category": row.primary_category,
+            },
         )
     return states
 
@@ -368,6 +447,7 @@ def history(
         .where(rv.c.organisation_id == org_id, rv.c.period == str(period))
         .order_by(rv.c.version)
     ).all()
+    corrected = _corrections(conn, [r.id for r in rows])
     return [
         VersionInfo(
             version=r.version,
@@ -379,9 +459,27 @@ def history(
             content_sha256=r.content_sha256,
             n_operations=r.n_operations,
             n_nominals=r.n_nominals,
+            corrections="; ".join(corrected.get(r.id, [])),
         )
         for r in rows
     ]
+
+
+def _corrections(conn: Connection, version_ids: list[int]) -> dict[int, list[str]]:
+    """Version id -> 'REF: columns' for each of its rows that corrected earlier months."""
+    om, op = s.operation_month, s.operation
+    found: dict[int, list[str]] = {}
+    if not version_ids:
+        return found
+    rows = conn.execute(
+        select(om.c.return_version_id, op.c.ref, om.c.correction)
+        .join(op, op.c.id == om.c.operation_id)
+        .where(om.c.return_version_id.in_(version_ids), om.c.correction.is_not(None))
+        .order_by(om.c.return_version_id, op.c.ref)
+    )
+    for row in rows:
+        found.setdefault(row.return_version_id, []).append(f"{row.ref}: {row.correction}")
+    return found
 
 
 def load_content(conn: Connection, version_id: int, with_nominals: bool) -> ReturnContent:

@@ -65,6 +65,7 @@ def _operation(
     row.update(totals)
     outcome = disruption_outcome(totals, victims, plan.uid + len(plan.spans))
     row["disruption_outcome"] = outcome if closing else None
+    row["correction"] = None  # the generator never changes what an earlier month said
     return row
 
 

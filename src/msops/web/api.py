@@ -219,11 +219,13 @@ def api_submit(
     period: Annotated[str, Form(max_length=7)],
     file: Annotated[UploadFile, File()],
     csrf: Csrf = None,
+    nil: Annotated[bool, Form()] = False,
 ) -> SubmitOut:
-    """Validate and (if clean) store a return; a rejected return changes nothing."""
+    """Validate and (if clean) store a return; a rejected return changes nothing. `nil`: a nil
+    return (nothing to report for the month)."""
     check_csrf(viewer.csrf_token, csrf)
     result = submit_upload(
-        engine_of(request), viewer.principal, file.file, file.filename, org, period
+        engine_of(request), viewer.principal, file.file, file.filename, org, period, nil
     )
     return SubmitOut(
         outcome=result.outcome.value,

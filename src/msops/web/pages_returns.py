@@ -55,10 +55,11 @@ def upload(
     org: Annotated[str, Form(max_length=120)],
     file: Annotated[UploadFile, File()],
     csrf_token: Annotated[str, Form()],
+    nil: Annotated[bool, Form()] = False,
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
     result = submit_upload(
-        engine_of(request), viewer.principal, file.file, file.filename, org, period
+        engine_of(request), viewer.principal, file.file, file.filename, org, period, nil
     )
     status = 200 if result.outcome.value != "rejected" else 422
     return _upload_page(request, viewer, result, status)

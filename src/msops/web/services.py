@@ -207,11 +207,13 @@ def submit_upload(
     filename: str | None,
     org: str,
     period: str,
+    nil: bool = False,
 ) -> SubmitResult:
     """Submit an uploaded file as `msops returns submit` would, from a private temp folder.
 
     At most MAX_UPLOAD_BYTES are copied from `upload`; a zip or XLSX is then checked against
-    `unpack_limits()` before anything in it is read. A refused file stores nothing.
+    `unpack_limits()` before anything in it is read. A refused file stores nothing. `nil`:
+    declared a nil return (nothing to report), as `--nil` does.
     """
     name = safe_name(filename)
     the_period = Period.parse(period)
@@ -222,7 +224,7 @@ def submit_upload(
         if path.stat().st_size > MAX_UPLOAD_BYTES:
             raise InvalidInput(too_large_message())
         check_unpacked(path, unpack_limits())
-        result = submit_file(engine, principal, path, org, the_period)
+        result = submit_file(engine, principal, path, org, the_period, nil=nil)
     count_submission(result)
     return result
 

@@ -67,6 +67,7 @@ _TEXT_COLUMNS = {
     "international_dimension": 10,
     "jit": 10,
     "disruption_outcome": 40,
+    "correction": 200,
 }
 
 

@@ -1,0 +1,139 @@
+"""From one month to the next: no operation vanishes, and what does not change is not changed.
+
+* Every operation Live or Reopened in the organisation's previous return (its latest current
+  return for an earlier month) is in this one: Live, Reopened, or Closed in the month with its
+  date and disruption outcome ('Transferred to another organisation' when another organisation
+  has taken it on).
+* An operation's opened date, lead organisation and primary category (FIXED_COLUMNS) are what
+  its latest earlier month said, unless the row's `correction` names the column: then the row
+  corrects the earlier months, which keep what they said in their stored versions.
+
+Values shown are dates, codes and organisation names: never personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from msops.domain.content import Earlier, ReturnContent, Row
+from msops.domain.periods import Period
+from msops.domain.reference import clear_best, code_lists, find_organisation
+from msops.domain.return_spec import FIXED_COLUMNS, OPERATIONS
+from msops.returns.files import header_key
+from msops.returns.located import issue_at
+from msops.returns.raw import Issue
+
+CORRECTION = "correction"
+_SEPARATORS = re.compile(r"[;,/|]+")
+
+
+def continuity_rules(content: ReturnContent, period: Period, earlier: Earlier) -> Iterator[Issue]:
+    yield from _vanished(content, period, earlier)
+    for row in content.operations:
+        corrected, issues = _corrections(row)
+        yield from issues
+        yield from _fixed_values(row, corrected, earlier)
+
+
+def _vanished(content: ReturnContent, period: Period, earlier: Earlier) -> Iterator[Issue]:
+    previous = earlier.previous
+    if previous is None:
+        return
+    listed = {r["operation_ref"] for r in content.operations if r.get("operation_ref")}
+    for ref in sorted(previous.live_refs - listed):
+        yield Issue(
+            OPERATIONS.sheet,
+            None,
+            "operation_ref",
+            ref,
+            "operation_missing",
+            f"operation {ref} was live in the {previous.period} return and is not in this one:"
+            f" list it as Live, or as Closed in {period} with its closed_date and"
+            " disruption_outcome ('Transferred to another organisation' if another"
+            " organisation has taken it on)",
+        )
+
+
+def _corrections(row: Row) -> tuple[set[str], list[Issue]]:
+    """The columns the row says it corrects; its `correction` cell is rewritten to them, in the
+    spec's order, separated by '; ' (None when it names none)."""
+    text = row.get(CORRECTION)
+    if not text:
+        return set(), []
+    named: set[str] = set()
+    issues: list[Issue] = []
+    for part in filter(None, (p.strip() for p in _SEPARATORS.split(str(text)))):
+        name = header_key(part)
+        if name in FIXED_COLUMNS:
+            named.add(name)
+            continue
+        issues.append(
+            issue_at(
+                OPERATIONS.sheet,
+                row,
+                CORRECTION,
+                "correction_unknown",
+                f"correction names columns that correct earlier months: {', '.join(FIXED_COLUMNS)}"
+                " (separated by ';'); leave it blank when nothing is corrected",
+                part,
+                clear_best(name, FIXED_COLUMNS),
+            )
+        )
+    row[CORRECTION] = "; ".join(c for c in FIXED_COLUMNS if c in named) or None
+    return named, issues
+
+
+def _fixed_values(row: Row, corrected: set[str], earlier: Earlier) -> Iterator[Issue]:
+    state = earlier.prior.get(row.get("operation_ref") or "")
+    if state is None:
+        if corrected:
+            yield issue_at(
+                OPERATIONS.sheet,
+                row,
+                CORRECTION,
+                "correction_without_change",
+                "correction is for a row that corrects what earlier months said, and this"
+                " operation is in no earlier return: leave it blank",
+                row[CORRECTION],
+            )
+        return
+    for column in FIXED_COLUMNS:
+        before, now = state.fixed.get(column), row.get(column)
+        if before is None or now is None:
+            continue
+        if before != now and column not in corrected:
+            yield issue_at(
+                OPERATIONS.sheet,
+                row,
+                column,
+                "fixed_value_changed",
+                f"{column} was {_shown(column, before)} in the {state.period} return, and does"
+                f" not change from month to month: if {state.period}'s was wrong, write"
+                f" {column} in the correction column; if not, give it as before",
+                _shown(column, now),
+                _shown(column, before),
+            )
+        elif before == now and column in corrected:
+            yield issue_at(
+                OPERATIONS.sheet,
+                row,
+                CORRECTION,
+                "correction_without_change",
+                f"correction names {column}, but {column} is as the {state.period} return gave"
+                f" it: take {column} out of the correction column",
+                column,
+            )
+
+
+def _shown(column: str, value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if column == "lead_org":
+        org = find_organisation(str(value))
+        return org.name if org else str(value)
+    if column == "primary_category":
+        labels = {c.code: c.label for c in code_lists()["exploitation_category"]}
+        return labels.get(str(value), str(value))
+    return str(value)
