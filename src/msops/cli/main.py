@@ -17,6 +17,7 @@ from msops.cli import (
     report_cmd,
     returns_cmd,
     serve_cmd,
+    subject_cmd,
     users_cmd,
 )
 from msops.cli.casework import (
@@ -56,6 +57,7 @@ app.command("demo")(demo_cmd.demo_cmd)
 app.command("serve")(serve_cmd.serve_cmd)
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(subject_cmd.app, name="subject")
 
 
 @app.command("orgs")

@@ -8,7 +8,7 @@ most reads join, are re-exported here as `schema.<table>`.
 
 from __future__ import annotations
 
-from msops.store.schema import casework, linkage, nrm, summary, web
+from msops.store.schema import casework, linkage, nrm, subject, summary, web
 from msops.store.schema.audit import audit_event
 from msops.store.schema.base import metadata
 from msops.store.schema.returns import (
@@ -36,6 +36,7 @@ __all__ = [
     "operation_nationality",
     "organisation",
     "return_version",
+    "subject",
     "summary",
     "web",
 ]
