@@ -4,6 +4,7 @@ name differently, found in every version; the access report; rectification."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,15 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from msops.cli.main import app
+from msops.domain.casework.orders import OrderTerms, OrderType
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.returns.exchange import export_return
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
-from msops.store.schema import audit_event, nominal
+from msops.store.casework.orders import Subject, add_order
+from msops.store.schema import audit_event, nominal, operation, operation_month, organisation
+from msops.store.schema.linkage import link_cluster, link_member, link_run, link_thread
 from msops.store.schema.subject import nominal_rectification
 from tests.builders import valid_return
 
@@ -46,7 +50,7 @@ def submit(engine: Engine, who: Principal, org: str, extra_victim: bool = False)
             "role": "Victim",
             "given_name": given,
             "family_name": family,
-            "aliases": None,
+            "aliases": "=HYPERLINK(1)" if org == "Northumbria" else None,
             "date_of_birth": dob,
             "estimated_age": age,
             "gender": "Female",
@@ -77,7 +81,53 @@ def planted(
         engine, operator, tmp_path / "cl.csv", "csv", "Cleveland", PERIOD, "audit", "Durham"
     )
     export_return(engine, operator, tmp_path / "du.csv", "csv", "Durham", PERIOD, "x", "NCA")
+    terms = OrderTerms(
+        OrderType.STPO, "Teesside Crown Court", date(2018, 3, 1), date(2023, 3, 1), False, ("x",)
+    )
+    with engine.begin() as conn:
+        add_order(conn, operator, Subject("Durham", "DU-3", "V1"), terms)
+        thread_her(conn)
     return engine
+
+
+def thread_her(conn: Any) -> None:
+    """A golden thread joining her current Cleveland and Durham records, as a link run
+    stores one (the run itself is the linkage's tests' business)."""
+    now = datetime(2018, 3, 2)
+    run = conn.execute(
+        link_run.insert().values(
+            started_at=now, finished_at=now, run_by="t", role="system", parameters="{}",
+            n_records=0, n_model_links=0, n_exact_links=0, n_clusters=1, n_threads=1,
+            n_new_threads=1, n_alerts=0,
+        )
+    ).inserted_primary_key[0]  # fmt: skip
+    thread = conn.execute(
+        link_thread.insert().values(
+            key="T-LAN", status="new", active=True, first_run_id=run, last_run_id=run,
+            n_members=2, n_organisations=2,
+        )
+    ).inserted_primary_key[0]  # fmt: skip
+    cluster = conn.execute(
+        link_cluster.insert().values(run_id=run, thread_id=thread, n_members=2, n_organisations=2)
+    ).inserted_primary_key[0]
+    members = conn.execute(
+        select(nominal.c.id, operation.c.id, organisation.c.id)
+        .join(operation_month, operation_month.c.id == nominal.c.operation_month_id)
+        .join(operation, operation.c.id == operation_month.c.operation_id)
+        .join(organisation, organisation.c.id == operation.c.organisation_id)
+        .where(
+            nominal.c.nominal_ref == "V1",
+            operation_month.c.is_current,
+            organisation.c.short_name.in_(["Cleveland", "Durham"]),
+        )
+    ).all()
+    for nominal_id, operation_id, organisation_id in members:
+        conn.execute(
+            link_member.insert().values(
+                cluster_id=cluster, nominal_id=nominal_id, operation_id=operation_id,
+                organisation_id=organisation_id, nominal_ref="V1",
+            )
+        )  # fmt: skip
 
 
 def msops(*args: str) -> Any:
@@ -123,6 +173,12 @@ def test_one_person_found_in_three_forces_and_every_version(
     assert "Durham/2018-02 to NCA" in by_org["Durham"]["disclosures"]
     assert by_org["Northumbria"]["disclosures"] == ""
     assert "phone +447700900555" in by_org["Durham"]["identifiers"]
+    assert {o: r["threads"] for o, r in by_org.items()} == {
+        "Cleveland": "T-LAN",
+        "Durham": "T-LAN",
+        "Northumbria": "",
+    }
+    assert by_org["Durham"]["orders"] == "STPO 2018-03-01"
 
 
 def test_a_different_birth_or_name_is_not_her(planted: Engine) -> None:
@@ -152,6 +208,8 @@ def test_search_and_report_recorded_without_personal_data(planted: Engine, tmp_p
     book = openpyxl.load_workbook(out)
     held = list(book["Records held"].iter_rows(values_only=True))
     assert sum(1 for row in held if "Nguyễn" in row) == 1  # as Northumbria wrote it
+    assert sum(1 for row in held if "'=HYPERLINK(1)" in row) == 1  # never a formula
+    assert [row[3] for row in book["Orders"].iter_rows(values_only=True)] == ["order", "STPO"]
     told = list(book["Disclosures"].iter_rows(values_only=True))
     assert {row[4] for row in told[1:]} == {"Durham", "NCA"}
     entries = trail(planted)
