@@ -1,5 +1,5 @@
-"""`msops subject`: a data subject's rights (DPA 2018 Part 3, ss.45-46): find what is held on
-them, report it to them, and rectify it. Every act is recorded in the audit trail."""
+"""`msops subject`: a data subject's rights (DPA 2018 Part 3, ss.45-47): find what is held on
+them, report it to them, rectify, restrict or erase it. Every act is recorded in the audit trail."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from msops.linkage.subjects import (
 )
 from msops.reports.subject import subject_pdf, subject_xlsx
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.subject_repo import NominalRef, rectify
+from msops.store.subject_repo import NominalRef, erase, rectify, restrict
 
 app = typer.Typer(
     help="A data subject's rights: search, access report, rectification.", no_args_is_help=True
@@ -255,3 +255,47 @@ def rectify_cmd(
         )
     else:
         console.print(f"{done.field} of {done.nominal} already holds that value: nothing changed")
+
+
+NominalOption = Annotated[
+    str, typer.Option("--nominal", help="ORGANISATION/OPERATION/NOMINAL, e.g. Cleveland/OP-1/N1")
+]
+
+
+@app.command("restrict")
+@friendly
+def restrict_cmd(
+    nominal: NominalOption,
+    reason: Annotated[str, typer.Option("--reason", help="Why, e.g. SAR 2026/123 restriction.")],
+    lift: Annotated[bool, typer.Option("--lift", help="End the restriction instead.")] = False,
+) -> None:
+    """Restrict the processing of a nominal (s.47(2)): left out of the nominals view, except for
+    the organisation that holds it, and out of the linkage (recorded as an alteration)."""
+    ref = NominalRef.parse(nominal)
+    with open_database().begin() as conn:
+        changed = restrict(conn, current_principal(), ref, reason, lift=lift)
+    if lift:
+        done = "restriction lifted" if changed else "was not restricted: nothing changed"
+    else:
+        done = "restricted" if changed else "was already restricted: nothing changed"
+    console.print(f"{ref} {done}")
+
+
+@app.command("erase")
+@friendly
+def erase_cmd(
+    nominal: NominalOption,
+    reason: Annotated[str, typer.Option("--reason", help="Why, e.g. SAR 2026/123 erasure.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: erasure cannot be undone.")] = False,
+) -> None:
+    """Erase a nominal's personal data in every stored version (s.47(1)); the return's counts
+    stay as they were (recorded as an erasure)."""
+    if not yes:
+        raise InvalidInput("erasure cannot be undone: give --yes to confirm")
+    ref = NominalRef.parse(nominal)
+    with open_database().begin() as conn:
+        done = erase(conn, current_principal(), ref, reason)
+    console.print(
+        f"{ref} erased in {done.versions} versions; {done.identifiers} identifiers and"
+        f" {done.memberships} thread memberships deleted"
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Connection, exists, func, or_, select, tuple_, update
 
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.periods import Period
@@ -21,8 +21,8 @@ from msops.domain.reference import canonical_organisation
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.schema.casework import casework_order
-from msops.store.schema.linkage import link_cluster, link_member, link_thread
-from msops.store.schema.subject import nominal_rectification
+from msops.store.schema.linkage import link_cluster, link_member, link_pair, link_thread
+from msops.store.schema.subject import nominal_rectification, nominal_restriction
 
 # The fields of a nominal that a data subject may have corrected, and how a value is read.
 RECTIFIABLE = (
@@ -371,3 +371,168 @@ def rectification_history(conn: Connection, nominal_ids: Sequence[int]) -> list[
         return []
     query = select(h).where(h.c.nominal_id.in_(list(nominal_ids))).order_by(h.c.id)
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+# --- restriction -------------------------------------------------------------------------------
+
+
+def restricted_clause(operation_table: Any, nominal_table: Any) -> ColumnElement[bool]:
+    """True for a nominal (of an operation) whose processing is restricted; to be negated in
+    the queries of the nominals view and the linkage's input."""
+    r = nominal_restriction
+    return exists().where(
+        r.c.organisation_id == operation_table.c.organisation_id,
+        r.c.operation_ref == operation_table.c.ref,
+        r.c.nominal_ref == nominal_table.c.nominal_ref,
+        r.c.lifted_at.is_(None),
+    )
+
+
+def _organisation_id(conn: Connection, short_name: str) -> int:
+    org = s.organisation
+    found = conn.execute(select(org.c.id).where(org.c.short_name == short_name)).scalar()
+    if found is None:
+        raise NotFound(f"no organisation is called {short_name!r}")
+    return int(found)
+
+
+def _versions(conn: Connection, ref: NominalRef) -> list[int]:
+    """The ids of the nominal's rows in every stored version of every month."""
+    nm, om, op, org = s.nominal, s.operation_month, s.operation, s.organisation
+    query = (
+        select(nm.c.id)
+        .join(om, om.c.id == nm.c.operation_month_id)
+        .join(op, op.c.id == om.c.operation_id)
+        .join(org, org.c.id == op.c.organisation_id)
+        .where(
+            org.c.short_name == ref.organisation,
+            op.c.ref == ref.operation_ref,
+            nm.c.nominal_ref == ref.nominal_ref,
+        )
+        .order_by(nm.c.id)
+    )
+    ids = list(conn.execute(query).scalars())
+    if not ids:
+        raise NotFound(f"no return holds nominal {ref}")
+    return ids
+
+
+def _active_restriction(conn: Connection, org_id: int, ref: NominalRef) -> int | None:
+    r = nominal_restriction
+    found = conn.execute(
+        select(r.c.id).where(
+            r.c.organisation_id == org_id,
+            r.c.operation_ref == ref.operation_ref,
+            r.c.nominal_ref == ref.nominal_ref,
+            r.c.lifted_at.is_(None),
+        )
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def restrict(
+    conn: Connection, principal: Principal, ref: NominalRef, reason: str, lift: bool = False
+) -> bool:
+    """Restrict the processing of a nominal (or, with `lift`, end its restriction); recorded as
+    an ALTERATION with the reason. False when there was nothing to do."""
+    if not principal.sees_everything:
+        raise AccessDenied(f"{principal.describe()} may not restrict processing")
+    if not reason.strip():
+        raise InvalidInput("say why (--reason)")
+    _versions(conn, ref)  # the nominal exists
+    org_id = _organisation_id(conn, ref.organisation)
+    active = _active_restriction(conn, org_id, ref)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    r = nominal_restriction
+    if lift:
+        if active is None:
+            return False
+        conn.execute(
+            update(r).where(r.c.id == active).values(lifted_by=principal.name, lifted_at=now)
+        )
+    else:
+        if active is not None:
+            return False
+        conn.execute(
+            r.insert().values(
+                organisation_id=org_id,
+                operation_ref=ref.operation_ref,
+                nominal_ref=ref.nominal_ref,
+                reason=reason.strip(),
+                restricted_by=principal.name,
+                restricted_at=now,
+            )
+        )
+    what = "restriction of processing lifted" if lift else "processing restricted"
+    record(
+        conn,
+        principal,
+        AuditEntry(Action.ALTERATION, "nominal", str(ref), purpose=reason.strip(), detail=what),
+    )
+    return True
+
+
+# --- erasure -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erased:
+    versions: int
+    identifiers: int
+    memberships: int
+
+
+def erase(conn: Connection, principal: Principal, ref: NominalRef, reason: str) -> Erased:
+    """Erase a nominal's personal data in every stored version (s.47(1)): names, aliases, date of
+    birth and estimated age blanked, identifiers, thread memberships and links, and the values
+    rectifications replaced deleted. The row stays, with its role, gender and nationality, so
+    that every return's counts are unchanged. Recorded as an ERASURE with the reason."""
+    if not principal.sees_everything:
+        raise AccessDenied(f"{principal.describe()} may not erase personal data")
+    if not reason.strip():
+        raise InvalidInput("say why the record is erased (--reason)")
+    ids = _versions(conn, ref)
+    nm, idf = s.nominal, s.identifier
+    identifiers = conn.execute(idf.delete().where(idf.c.nominal_id.in_(ids))).rowcount
+    clusters = set(
+        conn.execute(
+            select(link_member.c.cluster_id).where(link_member.c.nominal_id.in_(ids))
+        ).scalars()
+    )
+    memberships = conn.execute(
+        link_member.delete().where(link_member.c.nominal_id.in_(ids))
+    ).rowcount
+    conn.execute(
+        link_pair.delete().where(
+            link_pair.c.left_nominal_id.in_(ids) | link_pair.c.right_nominal_id.in_(ids)
+        )
+    )
+    for cluster in clusters:
+        left = select(func.count()).where(link_member.c.cluster_id == cluster).scalar_subquery()
+        conn.execute(
+            update(link_cluster).where(link_cluster.c.id == cluster).values(n_members=left)
+        )
+    conn.execute(nominal_rectification.delete().where(nominal_rectification.c.nominal_id.in_(ids)))
+    conn.execute(
+        update(nm)
+        .where(nm.c.id.in_(ids))
+        .values(
+            given_name=None, family_name=None, aliases=None, date_of_birth=None, estimated_age=None
+        )
+    )
+    done = Erased(len(ids), identifiers, memberships)
+    record(
+        conn,
+        principal,
+        AuditEntry(
+            Action.ERASURE,
+            "nominal",
+            str(ref),
+            purpose=reason.strip(),
+            detail=(
+                f"{done.versions} versions blanked; {done.identifiers} identifiers and"
+                f" {done.memberships} thread memberships deleted"
+            ),
+        ),
+    )
+    return done
