@@ -20,6 +20,7 @@ from msops.domain.principal import Principal
 from msops.returns.exchange import export_return
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
+from msops.store.audit import Action, AuditEntry, record
 from msops.store.casework.orders import Subject, add_order
 from msops.store.schema import audit_event, nominal, operation, operation_month, organisation
 from msops.store.schema.linkage import link_cluster, link_member, link_run, link_thread
@@ -87,6 +88,9 @@ def planted(
     with engine.begin() as conn:
         add_order(conn, operator, Subject("Durham", "DU-3", "V1"), terms)
         thread_her(conn)
+        # an export of every thread with its people (as `msops link export` records one)
+        export = AuditEntry(Action.DISCLOSURE, "link_threads", "1 threads", "x", "Europol")
+        record(conn, operator, export)
     return engine
 
 
@@ -172,6 +176,10 @@ def test_one_person_found_in_three_forces_and_every_version(
     assert "Cleveland/2018-02 to Durham" in by_org["Cleveland"]["disclosures"]
     assert "Durham/2018-02 to NCA" in by_org["Durham"]["disclosures"]
     assert by_org["Northumbria"]["disclosures"] == ""
+    assert "1 threads to Europol" in by_org["Cleveland"]["disclosures"]
+    assert "1 threads to Europol" in by_org["Durham"]["disclosures"]
+    (first,) = [r for r in rows if r["state"] == "superseded"]
+    assert "Europol" not in first["disclosures"]  # never in a thread
     assert "phone +447700900555" in by_org["Durham"]["identifiers"]
     assert {o: r["threads"] for o, r in by_org.items()} == {
         "Cleveland": "T-LAN",
@@ -211,7 +219,7 @@ def test_search_and_report_recorded_without_personal_data(planted: Engine, tmp_p
     assert sum(1 for row in held if "'=HYPERLINK(1)" in row) == 1  # never a formula
     assert [row[3] for row in book["Orders"].iter_rows(values_only=True)] == ["order", "STPO"]
     told = list(book["Disclosures"].iter_rows(values_only=True))
-    assert {row[4] for row in told[1:]} == {"Durham", "NCA"}
+    assert {row[4] for row in told[1:]} == {"Durham", "NCA", "Europol"}
     entries = trail(planted)
     consultations = [e for e in entries if e["object_type"] == "data_subject"]
     assert [(e["action"], e["purpose"], e["recipient"]) for e in consultations] == [

@@ -23,7 +23,7 @@ from msops.linkage.names import PARTICLES, clean_name, soundex
 from msops.linkage.prepare import decimal_year, estimated_birth_when
 from msops.store import subject_repo as repo
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.subject_repo import HeldRecord, NominalPerson
+from msops.store.subject_repo import THREAD_EXPORT, HeldRecord, NominalPerson
 
 DEFAULT_AGE_TOLERANCE = 2
 
@@ -63,13 +63,20 @@ class SubjectFindings:
     rectifications: list[dict[str, Any]] = field(default_factory=list)
 
     def disclosures_of(self, held: HeldRecord) -> list[dict[str, Any]]:
-        """The disclosures that covered this record: of its operation (or within it), or of
-        the return version's organisation and month."""
+        """The disclosures that covered this record: of its operation (or within it), of the
+        return version's organisation and month, or exports of golden threads made once it was
+        in one."""
         refs = {held.operation, f"{held.organisation}/{held.period}"}
         return [
             d
             for d in self.disclosures
-            if d["object_ref"] in refs or any(d["object_ref"].startswith(ref + "/") for ref in refs)
+            if d["object_ref"] in refs
+            or any(d["object_ref"].startswith(ref + "/") for ref in refs)
+            or (
+                d["object_type"] == THREAD_EXPORT
+                and held.threads_since is not None
+                and d["at"] >= held.threads_since
+            )
         ]
 
 
@@ -175,7 +182,7 @@ def find_subject(
     findings = SubjectFindings(
         records,
         repo.orders_for(conn, records),
-        repo.disclosures_for(conn, refs),
+        repo.disclosures_for(conn, refs, thread_exports=any(r.threads for r in records)),
         repo.rectification_history(conn, [r.nominal_id for r in records]),
     )
     record(

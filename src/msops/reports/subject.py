@@ -31,6 +31,12 @@ def _text(value: object) -> object:
     return "" if value is None else value
 
 
+def _disclosures(findings: SubjectFindings) -> list[dict[str, Any]]:
+    """The disclosures that covered any of the records, oldest first."""
+    covering = {d["seq"]: d for r in findings.records for d in findings.disclosures_of(r)}
+    return [covering[seq] for seq in sorted(covering)]
+
+
 def sections(findings: SubjectFindings) -> list[Section]:
     """The report's tables: the records, their identifiers, the orders, the disclosures and the
     rectifications made."""
@@ -106,7 +112,7 @@ def sections(findings: SubjectFindings) -> list[Section]:
         ["when (UTC)", "by", "what", "purpose", "recipient", "detail"],
         [
             [d["at"], d["actor"], d["object_ref"], d["purpose"], d["recipient"], d["detail"]]
-            for d in findings.disclosures
+            for d in _disclosures(findings)
         ],
     )
     rectified = Section(

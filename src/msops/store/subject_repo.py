@@ -21,7 +21,13 @@ from msops.domain.reference import canonical_organisation
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.schema.casework import casework_order
-from msops.store.schema.linkage import link_cluster, link_member, link_pair, link_thread
+from msops.store.schema.linkage import (
+    link_cluster,
+    link_member,
+    link_pair,
+    link_run,
+    link_thread,
+)
 from msops.store.schema.subject import nominal_rectification, nominal_restriction
 
 # The fields of a nominal that a data subject may have corrected, and how a value is read.
@@ -35,6 +41,8 @@ RECTIFIABLE = (
     "nationality",
 )
 _MAX_AGE = 120
+# The audit trail's object type of an export of every thread with its people.
+THREAD_EXPORT = "link_threads"
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class HeldRecord:
     fields: dict[str, Any]
     identifiers: list[tuple[str, str]] = field(default_factory=list)
     threads: list[str] = field(default_factory=list)
+    threads_since: datetime | None = None  # the start of the first run that threaded it
     matched_by: str = ""
 
     @property
@@ -162,13 +171,20 @@ def held_records(conn: Connection, matched: dict[int, str]) -> list[HeldRecord]:
         ):
             records[r.nominal_id].identifiers.append((r.kind, r.value_norm))
         for m in conn.execute(
-            select(link_member.c.nominal_id, link_thread.c.key)
+            select(link_member.c.nominal_id, link_thread.c.key, func.min(link_run.c.started_at))
             .join(link_cluster, link_cluster.c.id == link_member.c.cluster_id)
             .join(link_thread, link_thread.c.id == link_cluster.c.thread_id)
+            .join(link_run, link_run.c.id == link_cluster.c.run_id)
             .where(link_member.c.nominal_id.in_(chunk))
-            .distinct()
+            .group_by(link_member.c.nominal_id, link_thread.c.key)
+            .order_by(link_thread.c.key)
         ):
-            records[m.nominal_id].threads.append(m.key)
+            held = records[m.nominal_id]
+            held.threads.append(m.key)
+            since = m[2]
+            held.threads_since = (
+                since if held.threads_since is None else min(since, held.threads_since)
+            )
     return sorted(
         records.values(),
         key=lambda h: (h.organisation, h.operation_ref, h.nominal_ref, h.period, h.version),
@@ -202,9 +218,12 @@ def orders_for(conn: Connection, records: Iterable[HeldRecord]) -> list[dict[str
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def disclosures_for(conn: Connection, refs: Iterable[str]) -> list[dict[str, Any]]:
+def disclosures_for(
+    conn: Connection, refs: Iterable[str], thread_exports: bool = False
+) -> list[dict[str, Any]]:
     """Disclosures in the audit trail whose object is one of `refs` ("Cleveland/OP-1" or a
-    return, "Cleveland/2018-03") or lies within one ("Cleveland/OP-1/N1"), oldest first."""
+    return, "Cleveland/2018-03") or lies within one ("Cleveland/OP-1/N1"), and with
+    `thread_exports` every export of golden threads (`msops link export`), oldest first."""
     a = s.audit_event
     refs = sorted(set(refs))
     if not refs:
@@ -212,6 +231,8 @@ def disclosures_for(conn: Connection, refs: Iterable[str]) -> list[dict[str, Any
     covers = [a.c.object_ref == ref for ref in refs] + [
         a.c.object_ref.startswith(ref + "/", autoescape=True) for ref in refs
     ]
+    if thread_exports:
+        covers.append(a.c.object_type == THREAD_EXPORT)
     query = (
         select(
             a.c.seq,
