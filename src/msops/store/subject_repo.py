@@ -77,6 +77,7 @@ class HeldRecord:
     threads: list[str] = field(default_factory=list)
     threads_since: datetime | None = None  # the start of the first run that threaded it
     matched_by: str = ""
+    restricted: bool = False  # processing restricted (s.47(2))
 
     @property
     def operation(self) -> str:
@@ -140,6 +141,7 @@ def held_records(conn: Connection, matched: dict[int, str]) -> list[HeldRecord]:
                 rv.c.submitted_at,
                 rv.c.submitted_by,
                 rv.c.source_name,
+                restricted_clause(op, nm).label("restricted"),
             )
             .join(om, om.c.id == nm.c.operation_month_id)
             .join(rv, rv.c.id == om.c.return_version_id)
@@ -162,6 +164,7 @@ def held_records(conn: Connection, matched: dict[int, str]) -> list[HeldRecord]:
                 row["source_name"],
                 fields,
                 matched_by=matched[row["id"]],
+                restricted=bool(row["restricted"]),
             )
         idf = s.identifier
         for r in conn.execute(
