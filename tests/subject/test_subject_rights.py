@@ -282,3 +282,11 @@ def test_rectification_refuses_a_bad_value_without_repeating_it(planted: Engine)
     )  # fmt: skip
     assert result.exit_code == 1
     assert "17/05/1990" not in result.output and "YYYY-MM-DD" in result.output
+
+
+def test_an_age_today_finds_dates_of_birth_and_ages_given_years_ago(planted: Engine) -> None:
+    age = date.today().year - 1990 - (1 if date.today() < date(date.today().year, 5, 17) else 0)
+    assert len(search("--name", "Nguyen Lan", "--age", str(age))) == 4
+    assert search("--name", "Nguyen Lan", "--age", str(age + 10)) == []
+    narrow = search("--name", "Nguyen Lan", "--age", str(age + 3), "--age-tolerance", "3")
+    assert len(narrow) == 4
