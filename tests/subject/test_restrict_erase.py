@@ -12,7 +12,7 @@ from msops.domain.principal import Principal, Role, system_principal
 from msops.store import schema as s
 from msops.store.linkage_repo.runs import current_nominals
 from msops.store.operations_repo import operation_history
-from msops.store.schema.linkage import link_member
+from msops.store.schema.linkage import link_member, link_thread
 from tests.subject.test_subject_rights import PERSONAL, SAR, msops, planted, search, trail
 
 __all__ = ["planted"]  # the fixture, shared
@@ -89,8 +89,10 @@ def test_erasure_blanks_every_version_and_keeps_the_counts(planted: Engine) -> N
             .where(s.operation.c.ref == "CL-7", s.nominal.c.nominal_ref == "V1")
         ).all()
         members = conn.execute(select(link_member.c.organisation_id)).scalars().all()
+        thread = conn.execute(select(link_thread.c.n_members, link_thread.c.n_organisations)).one()
     assert [tuple(r) for r in blanked] == [("victim", None, None)] * 2
     assert len(members) == 1  # Durham's membership stays
+    assert tuple(thread) == (1, 1)  # until the next run, which finds no thread
     erased = [e for e in trail(planted) if e["action"] == "erasure"]
     assert [(e["object_ref"], e["purpose"]) for e in erased] == [
         ("Cleveland/CL-7/V1", f"{SAR} erasure")

@@ -499,6 +499,29 @@ def restrict(
 # --- erasure -----------------------------------------------------------------------------------
 
 
+def _recount(conn: Connection, cluster: int) -> None:
+    """A cluster's members and organisations counted again after members were removed; and its
+    thread's, when the cluster is the thread as its latest run found it."""
+    m = link_member
+    members, organisations = conn.execute(
+        select(func.count(), func.count(func.distinct(m.c.organisation_id))).where(
+            m.c.cluster_id == cluster
+        )
+    ).one()
+    counts = {"n_members": members, "n_organisations": organisations}
+    conn.execute(update(link_cluster).where(link_cluster.c.id == cluster).values(counts))
+    found = conn.execute(
+        select(link_cluster.c.thread_id, link_cluster.c.run_id).where(link_cluster.c.id == cluster)
+    ).one()
+    if found.thread_id is not None:
+        t = link_thread
+        conn.execute(
+            update(t)
+            .where(t.c.id == found.thread_id, t.c.last_run_id == found.run_id)
+            .values(counts)
+        )
+
+
 @dataclass(frozen=True)
 class Erased:
     versions: int
@@ -532,10 +555,7 @@ def erase(conn: Connection, principal: Principal, ref: NominalRef, reason: str) 
         )
     )
     for cluster in clusters:
-        left = select(func.count()).where(link_member.c.cluster_id == cluster).scalar_subquery()
-        conn.execute(
-            update(link_cluster).where(link_cluster.c.id == cluster).values(n_members=left)
-        )
+        _recount(conn, cluster)
     conn.execute(nominal_rectification.delete().where(nominal_rectification.c.nominal_id.in_(ids)))
     conn.execute(
         update(nm)
