@@ -18,6 +18,7 @@ from msops.cli import (
     retention_cmd,
     returns_cmd,
     serve_cmd,
+    subject_cmd,
     users_cmd,
 )
 from msops.cli.casework import (
@@ -58,6 +59,7 @@ app.command("serve")(serve_cmd.serve_cmd)
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(retention_cmd.app, name="retention")
+app.add_typer(subject_cmd.app, name="subject")
 
 
 @app.command("orgs")

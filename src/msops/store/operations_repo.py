@@ -16,6 +16,7 @@ from msops.domain.return_spec import LIVE_STATUSES, VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.scope import organisation_id, require_read, visible_organisations
+from msops.store.subject_repo import restricted_clause
 
 Row = dict[str, Any]
 
@@ -287,13 +288,20 @@ def _nominals(
         raise AccessDenied(f"{principal.describe()} may not see personal data")
     if not purpose.strip():
         raise AccessDenied("say why you need to see the nominals (--purpose)")
-    nm, idf = s.nominal, s.identifier
-    people = [
-        dict(r)
-        for r in conn.execute(
-            select(nm).where(nm.c.operation_month_id == month_id).order_by(nm.c.id)
-        ).mappings()
-    ]
+    nm, idf, om, op = s.nominal, s.identifier, s.operation_month, s.operation
+    # A nominal whose processing is restricted (msops subject restrict) is shown only to the
+    # organisation that holds it.
+    holder = principal.organisation == ref.partition("/")[0]
+    query = (
+        select(nm)
+        .join(om, om.c.id == nm.c.operation_month_id)
+        .join(op, op.c.id == om.c.operation_id)
+        .where(nm.c.operation_month_id == month_id)
+        .order_by(nm.c.id)
+    )
+    if not holder:
+        query = query.where(~restricted_clause(op, nm))
+    people = [dict(r) for r in conn.execute(query).mappings()]
     by_id = {p["id"]: p for p in people}
     for p in people:
         p["identifiers"] = []

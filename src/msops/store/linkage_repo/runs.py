@@ -24,6 +24,7 @@ from msops.store.schema.linkage import (
     link_run,
     link_thread,
 )
+from msops.store.subject_repo import restricted_clause
 
 Row = dict[str, Any]
 JUDGEMENTS = ("confirmed", "dismissed", "unsure")
@@ -106,6 +107,7 @@ def current_nominals(conn: Connection, principal: Principal) -> list[NominalReco
         .join(months, months.c.id == nm.c.operation_month_id)
         .join(op, op.c.id == months.c.operation_id)
         .join(org, org.c.id == op.c.organisation_id)
+        .where(~restricted_clause(op, nm))  # restricted processing: never linked
         .order_by(nm.c.id)
     )
     records: dict[int, NominalRecord] = {}
@@ -125,7 +127,8 @@ def current_nominals(conn: Connection, principal: Principal) -> list[NominalReco
         .order_by(idf.c.id)
     )
     for nominal_id, kind, value in conn.execute(ids):
-        records[nominal_id].identifiers.append((kind, value))
+        if nominal_id in records:
+            records[nominal_id].identifiers.append((kind, value))
     return list(records.values())
 
 

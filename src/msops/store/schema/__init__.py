@@ -1,14 +1,14 @@
 """The database schema: one place that says what is stored, for SQLite and PostgreSQL alike.
 
 Tables live in one module per capability (`returns`, `audit`, `nrm`, `linkage`, `casework`,
-`summary`, `retention`, `web`), all on `base.metadata`. Importing this package imports every one
-of them, so `metadata` (and so Alembic and the tests) sees every table. The returns and audit
-tables, which most reads join, are re-exported here as `schema.<table>`.
+`summary`, `retention`, `subject`, `web`), all on `base.metadata`. Importing this package imports
+every one of them, so `metadata` (and so Alembic and the tests) sees every table. The returns and
+audit tables, which most reads join, are re-exported here as `schema.<table>`.
 """
 
 from __future__ import annotations
 
-from msops.store.schema import casework, linkage, nrm, retention, summary, web
+from msops.store.schema import casework, linkage, nrm, retention, subject, summary, web
 from msops.store.schema.audit import audit_event
 from msops.store.schema.base import metadata
 from msops.store.schema.returns import (
@@ -37,6 +37,7 @@ __all__ = [
     "organisation",
     "retention",
     "return_version",
+    "subject",
     "summary",
     "web",
 ]
