@@ -16,7 +16,7 @@ from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.reference import Organisation, canonical_organisation, find_organisation
 from msops.returns.files import XLSX_SUFFIXES, read_return
-from msops.returns.raw import Issue, RawReturn
+from msops.returns.raw import FILE_TOO_LARGE, Issue, RawReturn
 from msops.returns.submit import Outcome, SubmitResult, file_digest, submit_raw
 
 RETURN_SUFFIXES = (*XLSX_SUFFIXES, ".csv", ".zip")
@@ -103,6 +103,11 @@ def submit_many(
         raw = read_return(path)
         org = organisation_of(path, raw, mapping)
         item = BulkItem(path, org, period)
+        too_large = [i for i in raw.issues if i.rule == FILE_TOO_LARGE]
+        if org is None and too_large:
+            item.refusal = too_large[0].message
+            yield item
+            continue
         if org is None:
             item.refusal = (
                 "the file does not say whose return it is (About sheet, README.txt): give it"

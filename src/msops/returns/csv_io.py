@@ -179,7 +179,7 @@ def _parse(
         if header and _is_banner_line(header):
             banner = declared_from_text(f"{name} line {header_row}", "; ".join(header)) or None
             header_row, header = next(records, (2, []))
-        builder = TableBuilder(part, header_row, header)
+        builder = TableBuilder(part, header_row, header, name)
         for number, record in records:
             builder.add(number, [_clean(value) for value in record])
     except csv.Error as exc:

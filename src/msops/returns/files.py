@@ -44,7 +44,16 @@ from openpyxl.utils import get_column_letter
 from msops.domain.marking import OFFICIAL
 from msops.domain.reference import suggest
 from msops.domain.return_spec import PARTS_BY_NAME, REQUIRED_PARTS, Part
-from msops.returns.raw import Cell, Declared, Issue, RawReturn, RawRow, RawTable
+from msops.returns import limits
+from msops.returns.raw import (
+    FILE_TOO_LARGE,
+    Cell,
+    Declared,
+    Issue,
+    RawReturn,
+    RawRow,
+    RawTable,
+)
 
 Format = Literal["xlsx", "csv"]
 Rows = Mapping[str, Sequence[Mapping[str, object]]]
@@ -57,12 +66,30 @@ FORMULA_MESSAGE = "cell holds a formula; msops never evaluates formulas: type th
 
 
 def read_return(path: Path) -> RawReturn:
-    """What `path` holds, with every problem of the file's shape in `issues`; never raises."""
+    """What `path` holds, with every problem of the file's shape in `issues`; never raises.
+
+    A file beyond `limits` (what it unpacks to, its shared strings, rows per part) is refused
+    with one `file_too_large` issue, before anything in it is inflated or as soon as a part
+    has too many rows."""
     raw = RawReturn(source=path.name)
     suffix = path.suffix.lower()
     if not path.exists():
         raw.issues.append(file_issue(path.name, f"{path.name} was not found: check its name"))
-    elif path.is_dir() or suffix in (".zip", ".csv"):
+        return raw
+    refused = limits.read_problem(path)
+    if refused is not None:
+        raw.issues.append(Issue(path.name, None, None, None, FILE_TOO_LARGE, refused))
+        return raw
+    try:
+        _read(path, suffix, raw)
+    except limits.TooManyRows as too_many:
+        raw.tables.clear()
+        raw.issues[:] = [Issue(path.name, None, None, None, FILE_TOO_LARGE, str(too_many))]
+    return raw
+
+
+def _read(path: Path, suffix: str, raw: RawReturn) -> None:
+    if path.is_dir() or suffix in (".zip", ".csv"):
         from msops.returns import csv_io
 
         csv_io.read_csv(path, raw)
@@ -79,7 +106,6 @@ def read_return(path: Path) -> RawReturn:
                 " 'Excel Workbook (*.xlsx)', or as 'CSV UTF-8' files, and send that",
             )
         )
-    return raw
 
 
 def write_return(
@@ -256,8 +282,12 @@ def missing_part_issues(
 class TableBuilder:
     """Turns a header and data rows, as read from a sheet or CSV file, into a `RawTable`."""
 
-    def __init__(self, part: Part, header_row: int, header: Sequence[object]) -> None:
+    def __init__(
+        self, part: Part, header_row: int, header: Sequence[object], where: str | None = None
+    ) -> None:
         self.part = part
+        self.where = where or part.sheet  # the file or sheet, as the user knows it
+        self.max_rows = limits.MAX_ROWS_PER_PART
         self.header_row = header_row
         self.table = RawTable(part=part.name, sheet=part.sheet)
         self.issues: list[Issue] = []
@@ -338,6 +368,8 @@ class TableBuilder:
                 if value is not None and index not in self.columns:
                     self._unheaded_value(index, number)
         if any(v is not None for v in cells.values()):
+            if len(self.table.rows) >= self.max_rows:
+                raise limits.TooManyRows(limits.too_many_rows_message(self.where, self.max_rows))
             self.table.rows.append(RawRow(number, cells))
 
     def formula(self, number: int, index: int, text: str) -> None:

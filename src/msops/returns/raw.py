@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from msops.domain.return_spec import PARTS_BY_NAME
+
+FILE_TOO_LARGE = "file_too_large"
+FILE_LAYOUT = "file_layout"
+# Rules that say the file (or a part of it) could not be read as a return at all: the rules
+# that span rows, parts and months are then not checked, as they would only add noise.
+WHOLE_FILE_RULES = frozenset(
+    ("file_unreadable", "sheet_missing", "encoding", FILE_TOO_LARGE, FILE_LAYOUT)
+)
 
 # A cell as a reader hands it over: text, a number or a date (XLSX), or None when empty.
 Cell = str | int | float | date | datetime | None
@@ -35,6 +44,21 @@ class Issue:
             "message": self.message,
             "suggestion": self.suggestion or "",
         }
+
+
+MAX_PROBLEMS = 1000  # problems listed one by one; the rest are counted per rule
+MORE_PROBLEMS = "more_problems"
+
+
+def capped(issues: Sequence[Issue], limit: int = MAX_PROBLEMS) -> tuple[list[Issue], str | None]:
+    """The first `limit` issues, and (when there are more) a line counting the rest per rule,
+    the most frequent first: '… and 1,221,000 more: 900,000 code_unknown, 321,000 required'."""
+    if len(issues) <= limit:
+        return list(issues), None
+    limit = max(limit, 0)
+    rest = Counter(issue.rule for issue in issues[limit:])
+    counts = ", ".join(f"{n:,} {rule}" for rule, n in rest.most_common())
+    return list(issues[:limit]), f"… and {len(issues) - limit:,} more: {counts}"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from msops.returns.cells import CellError, as_text, cleaner
 from msops.returns.continuity import continuity_rules
 from msops.returns.cross import check_cross_rules
 from msops.returns.identity import future_period_rule, identity_rules
-from msops.returns.raw import Issue, RawReturn, RawTable
+from msops.returns.raw import WHOLE_FILE_RULES, Issue, RawReturn, RawTable
 
 
 @dataclass
@@ -53,7 +53,7 @@ def validate_return(
         table = raw.tables.get(part.name)
         if table is not None:
             content.part(part.name).extend(_clean_table(part, table, issues))
-    if not any(i.rule in ("file_unreadable", "sheet_missing", "encoding") for i in issues):
+    if not any(i.rule in WHOLE_FILE_RULES for i in issues):
         issues.extend(check_cross_rules(raw, content, organisation, period, earlier.prior))
         issues.extend(identity_rules(raw, content, organisation, period, earlier, nil))
         issues.extend(continuity_rules(content, period, earlier))

@@ -164,7 +164,9 @@ def _read_sheet(sheet: Any, part: Part) -> tuple[RawTable, list[Issue]]:
     header_row = 1
     if header and is_banner(header[0].value):
         header, header_row = next(rows, ()), 2
-    builder = TableBuilder(part, header_row, [cell.value for cell in header])
+    builder = TableBuilder(
+        part, header_row, [cell.value for cell in header], f"the sheet '{sheet.title}'"
+    )
     for number, cells in enumerate(rows, start=header_row + 1):
         if cells:
             builder.add(number, _values(cells, number, builder))
