@@ -22,7 +22,7 @@ from msops.domain.principal import Principal
 from msops.domain.tabular import csv_text
 from msops.returns.bulk import BulkItem, parse_mapping, return_files, submit_many
 from msops.returns.exchange import export_return, write_template
-from msops.returns.raw import Issue
+from msops.returns.raw import MAX_PROBLEMS, MORE_PROBLEMS, Issue, capped
 from msops.returns.submit import Outcome, require_organisation, submit_file, submit_nil
 from msops.store.operations_repo import return_status
 from msops.store.returns_repo import history
@@ -39,6 +39,15 @@ class FileFormat(StrEnum):
 
 OrgOpt = Annotated[str, typer.Option("--org", help="Organisation (full or short name).")]
 PeriodOpt = Annotated[str, typer.Option("--period", help="Month, YYYY-MM.")]
+MaxProblemsOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-problems",
+        min=0,
+        help="List at most this many problems (printed and in a report), then count the rest"
+        " per rule.",
+    ),
+]
 
 
 @app.command("template")
@@ -87,6 +96,7 @@ def submit_cmd(
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the problems to this CSV file.")
     ] = None,
+    max_problems: MaxProblemsOpt = MAX_PROBLEMS,
 ) -> None:
     """Validate a return and store it as a new version; a rejected file changes nothing."""
     if file is None and not nil:
@@ -105,9 +115,9 @@ def submit_cmd(
     else:
         result = submit_file(engine, principal, file, org, month, nil=nil)
     if report is not None:
-        _write_report(report, result.issues)
+        _write_report(report, result.issues, max_problems)
     if result.outcome == Outcome.REJECTED:
-        _print_issues(result.issues)
+        _print_issues(result.issues, max_problems)
         errors.print(f"[red]{result.summary()}[/red]")
         raise typer.Exit(2)
     console.print(f"[green]{result.summary()}[/green]")
@@ -128,10 +138,14 @@ def issue_line(issue: Issue) -> str:
     return f"{line} [{issue.rule}]"
 
 
-def _print_issues(issues: list[Issue]) -> None:
-    """One line per problem, readable in any terminal width and in a log of the run."""
-    for issue in issues:
+def _print_issues(issues: list[Issue], limit: int) -> None:
+    """One line per problem, readable in any terminal width and in a log of the run; after
+    `limit` of them, one line counting the rest per rule."""
+    shown, more = capped(issues, limit)
+    for issue in shown:
         errors.print(issue_line(issue), markup=False, highlight=False, soft_wrap=True)
+    if more is not None:
+        errors.print(more, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("submit-many")
@@ -158,6 +172,7 @@ def submit_many_cmd(
         Path | None,
         typer.Option("--reports", help="Write each refused file's problems to FOLDER/FILE.csv."),
     ] = None,
+    max_problems: MaxProblemsOpt = MAX_PROBLEMS,
 ) -> None:
     """Validate and store many returns for one month, each for the organisation it names.
 
@@ -180,7 +195,7 @@ def submit_many_cmd(
             line, markup=False, highlight=False, soft_wrap=True
         )
         if reports is not None and item.refused:
-            _write_report(reports / f"{item.path.name}.csv", _bulk_problems(item))
+            _write_report(reports / f"{item.path.name}.csv", _bulk_problems(item), max_problems)
     console.print(
         f"{len(paths)} returns for {month}: {counts['accepted']} accepted,"
         f" {counts['unchanged']} unchanged, {counts['refused']} refused"
@@ -210,9 +225,13 @@ def _bulk_problems(item: BulkItem) -> list[Issue]:
     return [Issue(item.path.name, None, None, None, "not_submitted", item.refusal or "")]
 
 
-def _write_report(path: Path, issues: list[Issue]) -> None:
+def _write_report(path: Path, issues: list[Issue], limit: int) -> None:
+    """The problems as CSV, at most `limit` of them, then a row counting the rest per rule."""
     columns = ["sheet", "row", "column", "value", "rule", "message", "suggestion"]
-    rows = ([i.as_row().get(c) for c in columns] for i in issues)
+    shown, more = capped(issues, limit)
+    if more is not None:
+        shown.append(Issue("", None, None, None, MORE_PROBLEMS, more))
+    rows = ([i.as_row().get(c) for c in columns] for i in shown)
     path.write_text(csv_text(columns, rows), encoding="utf-8", newline="")
 
 
