@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from msops.cli.main import app
 from msops.returns.files import write_return
 from tests.builders import valid_return
-from tests.returns.test_bounded_files import csv_bomb
+from tests.returns.test_bounded_files import csv_bomb, operations_csv
 
 runner = CliRunner()
 
@@ -102,3 +102,14 @@ def test_a_thousand_problems_at_most_by_default(tmp_path: Path) -> None:
     listed = [line for line in result.output.splitlines() if line.startswith("Operations")]
     assert len(listed) == 1000
     assert any(line.startswith("… and ") for line in result.output.splitlines())
+
+
+def test_a_semicolon_csv_gets_one_line_not_a_page(tmp_path: Path) -> None:
+    path = operations_csv(tmp_path / "operations.csv", ";")
+    result = submit(path)
+    assert result.exit_code == 2
+    problems = [line for line in result.output.splitlines() if "[" in line]
+    assert problems == [
+        "operations.csv: the values are separated by ';', not commas: save it as CSV (comma"
+        " delimited), or in Excel 'CSV UTF-8 (Comma delimited) (*.csv)' [file_layout]"
+    ]

@@ -3,15 +3,20 @@ gigabytes: one problem, nothing stored, within seconds."""
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import Engine
 
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
+from msops.domain.return_spec import PARTS_BY_NAME
 from msops.returns import limits
 from msops.returns.files import read_return, write_return
 from msops.returns.limits import shared_strings_problem
@@ -147,3 +152,90 @@ def test_returns_within_the_limits_are_read_as_before(workbook: Path, tmp_path: 
     for path in (workbook, zipped):
         raw = read_return(path)
         assert not raw.issues and raw.tables["operations"].rows
+
+
+# One diagnosis for a file whose first rows are all wrong the same way -----------------------
+
+
+def operations_csv(path: Path, delimiter: str = ",", above: str = "") -> Path:
+    """The operations of a valid return as one CSV file, with `delimiter` and `above` it."""
+    rows = valid_return("CL-001", "CL-002")["operations"]
+    names = list(PARTS_BY_NAME["operations"].column_names)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(["" if row.get(n) is None else row.get(n) for n in names])
+    path.write_text(above + buffer.getvalue(), encoding="utf-8", newline="")
+    return path
+
+
+@pytest.mark.parametrize(("delimiter", "said"), [(";", "';'"), ("\t", "tabs")])
+def test_a_csv_separated_by_semicolons_or_tabs_is_said_once(
+    tmp_path: Path, delimiter: str, said: str
+) -> None:
+    path = operations_csv(tmp_path / "operations.csv", delimiter)
+    raw = read_return(path)
+    (issue,) = raw.issues
+    assert issue.rule == "file_layout" and issue.sheet == "operations.csv"
+    assert issue.message.startswith(
+        f"the values are separated by {said}, not commas: save it as CSV (comma delimited)"
+    )
+    assert not raw.tables
+
+
+def test_a_semicolon_csv_is_refused_in_one_problem_and_nothing_stored(
+    engine: Engine, operator: Principal, tmp_path: Path
+) -> None:
+    before = row_counts(engine)
+    path = operations_csv(tmp_path / "operations.csv", ";")
+    result = submit_file(engine, operator, path, "Cleveland", JAN)
+    assert result.outcome == Outcome.REJECTED
+    assert [i.rule for i in result.issues] == ["file_layout"]
+    assert row_counts(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("above", "span"),
+    [("Cleveland Police: March 2018\n", "row 1"), ("Monthly return\n\nMarch 2018,,\n", "rows 1-3")],
+)
+def test_title_rows_above_a_csv_header(tmp_path: Path, above: str, span: str) -> None:
+    path = operations_csv(tmp_path / "operations.csv", above=above)
+    (issue,) = read_return(path).issues
+    assert issue.rule == "file_layout" and issue.sheet == "operations.csv"
+    assert issue.message.startswith(f"a title row above the header in {span}: remove it")
+
+
+def test_title_rows_above_a_sheet_header(tmp_path: Path) -> None:
+    header = list(PARTS_BY_NAME["operations"].column_names)
+    path = sheets(tmp_path / "titled.xlsx", {"Operations": [["Return for March"], header]})
+    (issue,) = read_return(path).issues
+    assert (issue.rule, issue.sheet) == ("file_layout", "Operations")
+    assert issue.message.startswith("a title row above the header in row 1: remove it")
+    banner = sheets(tmp_path / "banner.xlsx", {"Operations": [["OFFICIAL"], ["Title"], header]})
+    (issue,) = read_return(banner).issues
+    assert issue.message.startswith("a title row above the header in row 2: remove it")
+
+
+def test_a_sheet_with_the_operations_under_another_name(tmp_path: Path) -> None:
+    header = list(PARTS_BY_NAME["operations"].column_names)
+    path = sheets(tmp_path / "named.xlsx", {"Sheet1": [header, ["CL-001", "Alpha"]]})
+    (issue,) = read_return(path).issues
+    assert (issue.rule, issue.sheet) == ("file_layout", "Sheet1")
+    assert issue.message.startswith("the sheet is called 'Sheet1', not 'Operations'")
+
+
+def test_a_header_on_its_own_row_is_read_as_before(tmp_path: Path) -> None:
+    raw = read_return(operations_csv(tmp_path / "operations.csv"))
+    assert not raw.issues and len(raw.tables["operations"].rows) == 2
+
+
+def sheets(path: Path, content: dict[str, Sequence[Sequence[object]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in content.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
+    return path

@@ -340,7 +340,9 @@ def test_workbook_without_operations_sheet(tmp_path: Path) -> None:
 
 
 def test_missing_operations_sheet_suggests_the_sheet_that_looks_like_it(tmp_path: Path) -> None:
-    path = workbook_file(tmp_path / "march.xlsx", {"Operation": [OPS_HEADER]})
+    """(A sheet headed with the operations columns is said to be misnamed, as tested in
+    test_bounded_files; this one holds something else.)"""
+    path = workbook_file(tmp_path / "march.xlsx", {"Operation": [["notes"]]})
 
     issue = only_issue(read_return(path), "sheet_missing")
     assert issue.suggestion == "Operation"

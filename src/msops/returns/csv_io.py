@@ -17,6 +17,7 @@ import io
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
+from itertools import chain, islice
 from pathlib import Path, PurePosixPath
 from zipfile import ZIP_DEFLATED, BadZipFile, ZipFile, ZipInfo
 
@@ -28,6 +29,7 @@ from msops.returns.files import (
     ORGANISATION_LABEL,
     PERIOD_LABEL,
     SYNTHETIC,
+    TITLE_ROWS,
     Identity,
     Rows,
     TableBuilder,
@@ -35,6 +37,8 @@ from msops.returns.files import (
     file_issue,
     is_banner,
     is_identity_field,
+    layout_issue,
+    layout_problem,
     missing_part_issues,
 )
 from msops.returns.raw import Declared, Issue, RawReturn, RawTable
@@ -179,8 +183,12 @@ def _parse(
         if header and _is_banner_line(header):
             banner = declared_from_text(f"{name} line {header_row}", "; ".join(header)) or None
             header_row, header = next(records, (2, []))
+        first = list(islice(records, TITLE_ROWS))
+        layout = layout_problem(part, [(header_row, header), *first], csv=True)
+        if layout is not None:
+            return None, [layout_issue(name, layout)], banner
         builder = TableBuilder(part, header_row, header, name)
-        for number, record in records:
+        for number, record in chain(first, records):
             builder.add(number, [_clean(value) for value in record])
     except csv.Error as exc:
         line = reader.line_num

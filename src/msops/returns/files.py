@@ -46,6 +46,7 @@ from msops.domain.reference import suggest
 from msops.domain.return_spec import PARTS_BY_NAME, REQUIRED_PARTS, Part
 from msops.returns import limits
 from msops.returns.raw import (
+    FILE_LAYOUT,
     FILE_TOO_LARGE,
     Cell,
     Declared,
@@ -231,6 +232,50 @@ def is_banner(first: object) -> bool:
 def header_key(text: str) -> str:
     """'Operation Ref ' and 'operation_ref' are the same header."""
     return re.sub(r"[\s_]+", "_", text.strip().casefold())
+
+
+TITLE_ROWS = 4  # a header found this many rows below where it belongs: title rows above it
+_SEPARATORS = ((";", "';'"), ("\t", "tabs"))
+
+
+def header_matches(part: Part, cells: Iterable[object]) -> int:
+    """How many of the part's columns `cells` name (a header row names them all)."""
+    wanted = {header_key(name) for name in part.column_names}
+    return len({key for c in cells if c is not None and (key := header_key(str(c))) in wanted})
+
+
+def layout_problem(
+    part: Part, rows: Sequence[tuple[int, Sequence[object]]], csv: bool
+) -> str | None:
+    """What is wrong with the whole layout, when the header row (the first of `rows`, with the
+    row numbers) names none of the part's columns: a CSV file separated by ';' or tabs, or
+    title rows above a header found in one of the next rows. None when it is not that."""
+    if not rows:
+        return None
+    (first, header), below = rows[0], rows[1:]
+    if header_matches(part, header) > 0:
+        return None
+    texts = [str(c) for c in header if c is not None and str(c).strip()]
+    if csv and len(texts) == 1:
+        for separator, said in _SEPARATORS:
+            if separator in texts[0] and header_matches(part, texts[0].split(separator)) > 0:
+                return (
+                    f"the values are separated by {said}, not commas: save it as CSV (comma"
+                    " delimited), or in Excel 'CSV UTF-8 (Comma delimited) (*.csv)'"
+                )
+    for number, cells in below[:TITLE_ROWS]:
+        if header_matches(part, cells) >= min(2, len(part.column_names)):
+            span = f"row {first}" if number - 1 == first else f"rows {first}-{number - 1}"
+            return (
+                f"a title row above the header in {span}: remove it, so that the column names"
+                f" are on row {first}"
+            )
+    return None
+
+
+def layout_issue(where: str, message: str) -> Issue:
+    """A layout problem found in the first rows, said once instead of on every row."""
+    return Issue(where, None, None, None, FILE_LAYOUT, message)
 
 
 def column_letter(index: int) -> str:

@@ -28,6 +28,7 @@ import warnings
 import zlib
 from collections.abc import Mapping, Sequence
 from datetime import date
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
@@ -48,12 +49,16 @@ from msops.returns.files import (
     ORGANISATION_LABEL,
     PERIOD_LABEL,
     SYNTHETIC,
+    TITLE_ROWS,
     Identity,
     Rows,
     TableBuilder,
     declared_from_pairs,
     file_issue,
+    header_matches,
     is_banner,
+    layout_issue,
+    layout_problem,
     missing_part_issues,
 )
 from msops.returns.raw import Cell, Issue, RawReturn, RawTable
@@ -149,21 +154,55 @@ def _read_workbook(workbook: Any, raw: RawReturn) -> None:
             continue
         used.add(title)
         table, issues = _read_sheet(workbook[title], part)
-        raw.tables[part.name] = table
+        if table is not None:
+            raw.tables[part.name] = table
         raw.issues.extend(issues)
     unmatched = [
         t for t in workbook.sheetnames if t not in used and t.strip().casefold() not in OWN_SHEETS
     ]
+    missing = _misnamed(workbook, missing, unmatched, raw)
     raw.issues.extend(missing_part_issues(missing, unmatched, "the workbook", "sheet"))
 
 
-def _read_sheet(sheet: Any, part: Part) -> tuple[RawTable, list[Issue]]:
+def _misnamed(
+    workbook: Any, missing: list[tuple[Part, str]], unmatched: list[str], raw: RawReturn
+) -> list[tuple[Part, str]]:
+    """The missing parts whose column names head another sheet: said once ("the sheet is
+    called Sheet1, not Operations") and taken out of `missing` and `unmatched`."""
+    left: list[tuple[Part, str]] = []
+    for part, expected in missing:
+        title = next((t for t in unmatched if _headed_for(workbook[t], part)), None)
+        if title is None:
+            left.append((part, expected))
+            continue
+        unmatched.remove(title)
+        message = (
+            f"the sheet is called '{title}', not '{expected}': rename it '{expected}' (the"
+            f" {part.sheet.lower()} rows are read from the sheet of that name)"
+        )
+        raw.issues.append(layout_issue(title, message))
+    return left
+
+
+def _headed_for(sheet: Any, part: Part) -> bool:
+    """Whether one of the sheet's first rows names (at least two of) the part's columns."""
+    first = sheet.iter_rows(max_row=TITLE_ROWS + 2, values_only=True)
+    return any(header_matches(part, row) >= min(2, len(part.column_names)) for row in first)
+
+
+def _read_sheet(sheet: Any, part: Part) -> tuple[RawTable | None, list[Issue]]:
     sheet.reset_dimensions()  # some programs record a wrong size: read every row there is
     rows = sheet.iter_rows()
     header = next(rows, ())
     header_row = 1
     if header and is_banner(header[0].value):
         header, header_row = next(rows, ()), 2
+    first = list(islice(rows, TITLE_ROWS))
+    numbered = [(header_row + n, [c.value for c in cells]) for n, cells in enumerate(first, 1)]
+    layout = layout_problem(part, [(header_row, [c.value for c in header]), *numbered], csv=False)
+    if layout is not None:
+        return None, [layout_issue(part.sheet, layout)]
+    rows = chain(first, rows)
     builder = TableBuilder(
         part, header_row, [cell.value for cell in header], f"the sheet '{sheet.title}'"
     )
