@@ -26,13 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
 
 from msops.analytics.disclosure import ROUNDING_BASE, THRESHOLD
 from msops.analytics.disclosure_suppression import Grid, Pos, Reason, suppress
+
+if TYPE_CHECKING:
+    from scipy.optimize import Bounds, LinearConstraint
+
+# scipy takes a good part of a second to import, and every `msops` command imports this module
+# (through analytics.tables): the functions that solve import it.
 
 Ref = tuple[str, Pos]  # (table name, position in its grid)
 Status = dict[str, dict[Pos, Reason]]
@@ -178,6 +183,8 @@ def audit(
 ) -> dict[Ref, tuple[int, int]]:
     """The least and the greatest value of every suppressed small count (or of `only`) that a
     reader can tell from the whole release: the informed reader of the module's docstring."""
+    from scipy.optimize import Bounds
+
     hidden = set(withheld)
     refs = [(name, pos) for name, grid in grids.items() for pos in sorted(grid.values)]
     where = {ref: k for k, ref in enumerate(refs)}
@@ -202,6 +209,9 @@ def _constraints(
     grids: Mapping[str, Grid], relations: Sequence[Relation], where: Mapping[Ref, int]
 ) -> list[LinearConstraint]:
     """Every line of every table (parts minus total is 0) and every relation between tables."""
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import lil_matrix
+
     rows: list[tuple[list[tuple[int, int]], bool]] = []
     for name, grid in grids.items():
         for line in grid.lines:
@@ -251,6 +261,8 @@ def _round(value: int, base: int) -> int:
 def _interval(
     k: int, n: int, constraints: list[LinearConstraint], bounds: Bounds
 ) -> tuple[int, int]:
+    from scipy.optimize import milp
+
     found = []
     for sign in (1.0, -1.0):
         c = np.zeros(n)
