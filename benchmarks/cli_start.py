@@ -8,6 +8,9 @@ migrated SQLite database made once beforehand, so that every run does the same w
 Run from the root of the checkout:
 
     .venv/bin/python -m benchmarks.cli_start --runs 7
+
+With `--before SRC` (the `src` folder of another version, e.g. from `git archive`), that version
+is timed too, in alternating runs so that both see the same load on the machine.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ SUBMIT_TARGET = 2.0
 
 
 def _time(args: list[str], env: dict[str, str]) -> float:
+    """Wall time of one `msops` process, which must succeed."""
     start = time.perf_counter()
     done = subprocess.run([str(MSOPS), *args], env=env, capture_output=True, text=True)
     took = time.perf_counter() - start
@@ -45,7 +49,11 @@ def _time(args: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs of each command (median)")
+    parser.add_argument("--before", type=Path, help="src folder of a version to compare with")
     options = parser.parse_args()
+    versions = {"current": os.environ.get("PYTHONPATH", "")}
+    if options.before is not None:
+        versions = {"before": str(options.before.resolve()), **versions}
 
     with tempfile.TemporaryDirectory(prefix="msops-cli-start-") as tmp:
         work = Path(tmp)
@@ -59,31 +67,34 @@ def main() -> None:
             organisation="Cleveland Police",
             period="2018-02",
         )
-        env = {**os.environ, "MSOPS_ERROR_LOG": str(work / "errors.log")}
-
-        helps = [_time(["--help"], env) for _ in range(options.runs)]
-        submits = []
+        helps: dict[str, list[float]] = {v: [] for v in versions}
+        submits: dict[str, list[float]] = {v: [] for v in versions}
+        args = ["returns", "submit", str(ret), "--org", "Cleveland", "--period", "2018-02"]
         for n in range(options.runs):
-            db = work / f"run{n}.sqlite"
-            shutil.copyfile(template, db)
-            env["MSOPS_DATABASE_URL"] = f"sqlite:///{db}"
-            args = ["returns", "submit", str(ret), "--org", "Cleveland", "--period", "2018-02"]
-            submits.append(_time(args, env))
+            for version, path in versions.items():
+                env = {**os.environ, "MSOPS_ERROR_LOG": str(work / "errors.log")}
+                env["PYTHONPATH"] = path
+                helps[version].append(_time(["--help"], env))
+                db = work / f"{version}-{n}.sqlite"
+                shutil.copyfile(template, db)
+                env["MSOPS_DATABASE_URL"] = f"sqlite:///{db}"
+                submits[version].append(_time(args, env))
 
     print(
         f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {options.runs} runs each,"
         f" {os.cpu_count()} cores"
     )
-    for label, runs, target in (
+    for label, timings, target in (
         ("msops --help", helps, HELP_TARGET),
         ("msops returns submit (2 operations, CSV)", submits, SUBMIT_TARGET),
     ):
-        median = statistics.median(runs)
-        verdict = "within" if median < target else "OVER"
-        print(
-            f"{label}: median {median:.2f} s (min {min(runs):.2f}, max {max(runs):.2f});"
-            f" target under {target:.0f} s: {verdict}"
-        )
+        for version, runs in timings.items():
+            median = statistics.median(runs)
+            verdict = "within" if median < target else "OVER"
+            print(
+                f"{label} [{version}]: median {median:.2f} s (min {min(runs):.2f},"
+                f" max {max(runs):.2f}); target under {target:.0f} s: {verdict}"
+            )
 
 
 if __name__ == "__main__":
