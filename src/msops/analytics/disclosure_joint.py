@@ -24,15 +24,19 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
+from typing import TYPE_CHECKING
 
 from msops.analytics.disclosure import ROUNDING_BASE, THRESHOLD
 from msops.analytics.disclosure_suppression import Grid, Pos, Reason, suppress
+
+if TYPE_CHECKING:
+    from scipy.optimize import Bounds, LinearConstraint
+
+# numpy and scipy take a good part of a second to import, and every `msops` command imports this
+# module (through analytics.tables): the functions that solve import them.
 
 Ref = tuple[str, Pos]  # (table name, position in its grid)
 Status = dict[str, dict[Pos, Reason]]
@@ -178,6 +182,9 @@ def audit(
 ) -> dict[Ref, tuple[int, int]]:
     """The least and the greatest value of every suppressed small count (or of `only`) that a
     reader can tell from the whole release: the informed reader of the module's docstring."""
+    import numpy as np
+    from scipy.optimize import Bounds
+
     hidden = set(withheld)
     refs = [(name, pos) for name, grid in grids.items() for pos in sorted(grid.values)]
     where = {ref: k for k, ref in enumerate(refs)}
@@ -202,6 +209,10 @@ def _constraints(
     grids: Mapping[str, Grid], relations: Sequence[Relation], where: Mapping[Ref, int]
 ) -> list[LinearConstraint]:
     """Every line of every table (parts minus total is 0) and every relation between tables."""
+    import numpy as np
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import lil_matrix
+
     rows: list[tuple[list[tuple[int, int]], bool]] = []
     for name, grid in grids.items():
         for line in grid.lines:
@@ -225,9 +236,9 @@ def _reader(grids: Mapping[str, Grid], rules: Rules, status: Status, ref: Ref) -
     if why == "primary":
         return (0 if rules.suppress_zeros else 1), max(rules.threshold - 1, 0)
     if why == "secondary":
-        return (rules.threshold if rules.suppress_zeros else 0), np.inf
+        return (rules.threshold if rules.suppress_zeros else 0), math.inf
     if why == "withheld":
-        return 0, np.inf
+        return 0, math.inf
     return rounding_interval(grids[name].values[pos], rules)
 
 
@@ -251,6 +262,9 @@ def _round(value: int, base: int) -> int:
 def _interval(
     k: int, n: int, constraints: list[LinearConstraint], bounds: Bounds
 ) -> tuple[int, int]:
+    import numpy as np
+    from scipy.optimize import milp
+
     found = []
     for sign in (1.0, -1.0):
         c = np.zeros(n)

@@ -18,16 +18,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import statsmodels.api as sm
-from scipy.optimize import brentq, linprog
-from scipy.stats import chi2, norm, poisson
-from statsmodels.tools.sm_exceptions import (
-    ConvergenceWarning,
-    HessianInversionWarning,
-    PerfectSeparationWarning,
-    SingularMatrixWarning,
-)
 
+# statsmodels and scipy take over a second to import: they are imported in the functions that
+# fit, so that importing this module (as every `msops` command does) stays cheap.
 from msops.analytics.mse_table import CaptureTable, History
 
 FloatArray = npt.NDArray[np.float64]
@@ -37,13 +30,15 @@ _LP_INTERIOR = 1e-6  # below this the LP margin is zero: the counts sit on the b
 _MAX_BRACKET_STEPS = 7  # profile search reaches 2**7 = 128 standard errors from the estimate
 
 
-_UNUSABLE_FIT: tuple[type[Warning], ...] = (
-    ConvergenceWarning,
-    SingularMatrixWarning,
-    HessianInversionWarning,
-    RuntimeWarning,
-)
-_FIT_ERRORS: tuple[type[Exception], ...] = (*_UNUSABLE_FIT, np.linalg.LinAlgError)
+def _unusable_fit() -> tuple[type[Warning], ...]:
+    """The warnings that make a fit unusable (statsmodels' own, imported when fitting)."""
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        HessianInversionWarning,
+        SingularMatrixWarning,
+    )
+
+    return (ConvergenceWarning, SingularMatrixWarning, HessianInversionWarning, RuntimeWarning)
 
 
 class ModelProblem(StrEnum):
@@ -115,10 +110,14 @@ def _fitting() -> Iterator[None]:
 
     Later filters take precedence over earlier ones.
     """
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    unusable_fit = _unusable_fit()
+    fit_errors: tuple[type[Exception], ...] = (*unusable_fit, np.linalg.LinAlgError)
     with warnings.catch_warnings():
         # Non-convergence, a numerically singular system and overflow mean this fit is
         # unusable: make them errors, turned into FitFailed below.
-        for unusable in _UNUSABLE_FIT:
+        for unusable in unusable_fit:
             warnings.filterwarnings("error", category=unusable)
         # Each IRLS step estimates a residual variance (dividing by the residual degrees of
         # freedom, zero for a saturated model) that a Poisson fit, whose scale is 1, never uses.
@@ -131,7 +130,7 @@ def _fitting() -> Iterator[None]:
         warnings.filterwarnings("ignore", category=PerfectSeparationWarning)
         try:
             yield
-        except _FIT_ERRORS as err:
+        except fit_errors as err:
             raise FitFailed(str(err)) from None
 
 
@@ -142,6 +141,8 @@ def _glm(
     start: FloatArray | None = None,
 ) -> Any:
     """A Poisson GLM fitted by IRLS; call within `_fitting()`."""
+    import statsmodels.api as sm
+
     model = sm.GLM(counts, matrix, family=sm.families.Poisson(), offset=offset)
     result = model.fit(start_params=start, maxiter=200)
     if not result.converged:
@@ -166,6 +167,8 @@ def problem_with(design: Design) -> ModelProblem | None:
 
 def _interior_margin(matrix: FloatArray, counts: FloatArray) -> float:
     """max s such that some y >= s, with X'y = X'counts, exists (0 when on the boundary)."""
+    from scipy.optimize import linprog
+
     cells, params = matrix.shape
     objective = np.zeros(cells + 1)
     objective[-1] = -1.0
@@ -193,6 +196,8 @@ def overlap_p_value(observed: int, expected: float) -> float:
 
     As in SparseMSE's `stepwisefit`: min(P(X <= n), P(X >= n)) for X ~ Poisson(expected).
     """
+    from scipy.stats import poisson
+
     lower = float(poisson.cdf(observed, expected))
     upper = float(poisson.sf(observed - 1, expected))
     return min(lower, upper, 1.0)
@@ -200,6 +205,8 @@ def overlap_p_value(observed: int, expected: float) -> float:
 
 def wald_interval(fitted: Fit, level: float) -> tuple[float, float]:
     """Interval for the dark figure: normal on the log scale (exp of intercept +- z se)."""
+    from scipy.stats import norm
+
     z = float(norm.ppf(0.5 + level / 2))
     half = z * fitted.intercept_se
     return float(np.exp(fitted.intercept - half)), float(np.exp(fitted.intercept + half))
@@ -212,6 +219,8 @@ def profile_interval(design: Design, fitted: Fit, level: float) -> tuple[float, 
     interval while the deviance rises by less than the chi-squared(1) quantile. None when a
     limit cannot be bracketed or a refit fails (a sparse table can have no finite upper limit).
     """
+    from scipy.stats import chi2
+
     critical = fitted.deviance + float(chi2.ppf(level, 1))
     rest, start = design.matrix[:, 1:], fitted.params[1:]
 
@@ -232,6 +241,8 @@ def profile_interval(design: Design, fitted: Fit, level: float) -> tuple[float, 
 
 
 def _limit(excess: Callable[[float], float], centre: float, step: float) -> float | None:
+    from scipy.optimize import brentq
+
     inner = centre
     for k in range(_MAX_BRACKET_STEPS + 1):
         outer = centre + step * 2.0**k

@@ -15,8 +15,6 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
 OTHER = "Other"
 MIN_EXPECTED = 5.0
 ALPHA = 0.05
@@ -107,7 +105,8 @@ def compare_counts(
     min_expected: float = MIN_EXPECTED,
 ) -> DimensionResult:
     """The chi-square test, Cramér's V and adjusted residuals of the two profiles."""
-    from scipy.stats import chi2_contingency, norm  # slow to import: only when testing
+    import numpy as np  # numpy and scipy are slow to import: only when testing
+    from scipy.stats import chi2_contingency, norm
 
     cells = merge_small(police, nrm, min_expected)
     n_p = sum(p for p, _, _ in cells.values())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,7 +18,9 @@ from msops.domain.periods import Period
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
 from msops.store import schema
-from msops.synthetic import MonthlyReturn, generate_history
+
+if TYPE_CHECKING:
+    from msops.synthetic import MonthlyReturn
 
 SYNTHETIC = "SYNTHETIC DATA – not real operations or people"
 
@@ -102,6 +104,8 @@ def demo_cmd(
         )
     start, end = Period.parse(first), Period.parse(last)
     console.print(f"generating the synthetic national history {start} to {end} (seed {seed})")
+    from msops.synthetic import generate_history  # the generator is for this command only
+
     returns = list(generate_history(seed=seed, first=start, last=end))
     outcomes = load_history(engine, returns)
     console.print(

@@ -10,8 +10,6 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-import phonenumbers
-
 _PHONE_CHARS_RE = re.compile(r"^\+?[0-9 ()\-./]{4,30}$")
 _POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
 _DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
@@ -27,6 +25,8 @@ def clean_phone(raw: str, default_region: str = "GB") -> str:
     """A phone number in E.164 (+447700900123); UK numbers may be written nationally."""
     if not _PHONE_CHARS_RE.match(raw.strip()):
         raise ValueError("is not a phone number (digits, spaces, +, brackets and dashes only)")
+    import phonenumbers  # imported at the first number, not by every `msops` command
+
     try:
         number = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:

@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
+from typing import TYPE_CHECKING, Any
 
 from msops.domain.reference import find_organisation, nationalities
 from msops.linkage.explain import describe_link
 from msops.store.linkage_repo import ThreadDetail
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from followthemoney.proxy import EntityProxy
+
+# followthemoney (half a second) and networkx are imported by the functions that export, so
+# that `msops`, whose link commands import this module, starts quickly.
 
 FORMATS = ("graphml", "ftm")
 _PERSON_FIELDS = ("given_name", "family_name", "aliases", "date_of_birth", "estimated_age")
@@ -39,6 +42,8 @@ def _attrs(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_graph(threads: Sequence[ThreadDetail]) -> nx.MultiGraph:
+    import networkx as nx
+
     graph = nx.MultiGraph()
     for t in threads:
         graph.add_node(t.key, **_attrs({"type": "thread", "status": t.status}))
@@ -73,6 +78,8 @@ def _iso(label: str | None) -> str | None:
 
 
 def _entity(schema: str, *key: str) -> EntityProxy:
+    from followthemoney import model
+
     entity = model.make_entity(schema)
     entity.make_id("msops", *key)
     return entity
@@ -139,6 +146,8 @@ def write_export(threads: Sequence[ThreadDetail], fmt: str, out: Path) -> int:
     partial = out.with_name(out.name + ".partial")  # a failed export leaves no file behind
     try:
         if fmt == "graphml":
+            import networkx as nx
+
             graph = to_graph(threads)
             nx.write_graphml(graph, partial)
             count = int(graph.number_of_nodes())

@@ -11,14 +11,17 @@ import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING, Any
 
 from msops.linkage import comparisons as cmp
 from msops.linkage import reference, training
 from msops.linkage.prepare import COLUMNS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow, duckdb and splink are imported by the functions that match: `msops` imports this
+# module for its link commands, and starts without them.
 
 Progress = Callable[[str], None]
 
@@ -124,6 +127,9 @@ BLOCK_VALUE_MAX = 100
 
 def _with_block_columns(table: pa.Table) -> pa.Table:
     """`phone_block` and `postcode_block`: the value, or null where too many records hold it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for column in ("phone", "postcode"):
         values = table.column(column)
         counts = pc.value_counts(values)
@@ -143,6 +149,8 @@ def _with_name_roles(table: pa.Table) -> pa.Table:
     """`surname_given`: the record's family name is written more often as a given name in the
     file ("Hannah"), so a match of it against another record's given name is two given names
     alike, not a family name written first."""
+    import pyarrow.compute as pc
+
     surname = table.column("surname")
     as_given = _count_in(surname, table.column("given"))
     return table.append_column("surname_given", pc.greater(as_given, _count_in(surname, surname)))
@@ -150,6 +158,8 @@ def _with_name_roles(table: pa.Table) -> pa.Table:
 
 def _count_in(values: pa.ChunkedArray, among: pa.ChunkedArray) -> pa.ChunkedArray:
     """How many times each of `values` occurs in `among` (0 for a blank or absent value)."""
+    import pyarrow.compute as pc
+
     found = pc.value_counts(among)
     at = pc.index_in(values, value_set=found.field("values"), skip_nulls=True)
     return pc.fill_null(pc.take(found.field("counts"), at), 0)
@@ -264,13 +274,13 @@ def _any_pair(connection: Any, people: str, rule: str) -> bool:
     return bool(connection.execute(f"{sql} LIMIT 1").fetchall())
 
 
-# Arrow types of the prepared columns (see `prepare.COLUMNS`): text unless listed. A column
-# blank in every record would otherwise come out typed as null, which compares with nothing.
-_TYPES = {"birth_year": pa.int64(), "birth_year_exact": pa.bool_(), "birth_when": pa.float64()}
-
-
 def _arrow(columns: dict[str, list[Any]]) -> pa.Table:
-    return pa.table({c: pa.array(columns[c], type=_TYPES.get(c, pa.string())) for c in COLUMNS})
+    import pyarrow as pa
+
+    # Arrow types of the prepared columns (see `prepare.COLUMNS`): text unless listed. A column
+    # blank in every record would otherwise come out typed as null, which compares with nothing.
+    types = {"birth_year": pa.int64(), "birth_year_exact": pa.bool_(), "birth_when": pa.float64()}
+    return pa.table({c: pa.array(columns[c], type=types.get(c, pa.string())) for c in COLUMNS})
 
 
 def _level_labels(linker: Any) -> dict[str, dict[int, str]]:

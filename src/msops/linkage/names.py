@@ -13,13 +13,23 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from rigour.text.phonetics import soundex as soundex
 from unidecode import unidecode
 
-# `soundex(token)`: the American Soundex code of one token (nguyen -> N250, "" -> ""), cached.
-# Every token it is given here is a token of `clean_name`'s output, lower-case ASCII letters
-# only: other scripts and diacritics are transliterated by `clean_name` first, never coded
-# directly (tests/linkage/test_soundex.py pins the codes msops relies on).
+
+@lru_cache(maxsize=200_000)
+def soundex(token: str) -> str:
+    """The American Soundex code of one token (nguyen -> N250, "" -> ""), cached: rigour's.
+
+    Every token it is given here is a token of `clean_name`'s output, lower-case ASCII letters
+    only: other scripts and diacritics are transliterated by `clean_name` first, never coded
+    directly (tests/linkage/test_soundex.py pins the codes msops relies on). rigour is imported
+    on the first code asked for: with its dependencies it takes a tenth of a second, which every
+    `msops` command would otherwise pay at start.
+    """
+    from rigour.text.phonetics import soundex as rigour_soundex
+
+    return rigour_soundex(token)
+
 
 _NON_LETTERS = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from msops.linkage import comparisons as cmp
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # the tables come from DuckDB: annotations only
 
 log = logging.getLogger(__name__)
 

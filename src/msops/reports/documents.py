@@ -10,9 +10,7 @@ HTML comment and in bold.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Literal
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any, Literal
 
 from msops.analytics.casework.action_plan import COLUMNS as POSITION_COLUMNS
 from msops.analytics.casework.action_plan import PositionSummary, table_rows
@@ -23,6 +21,9 @@ from msops.analytics.nrm_profile import NrmProfile
 from msops.analytics.tables import Audience
 from msops.domain.marking import OFFICIAL, OFFICIAL_SENSITIVE
 from msops.reports.html import base_context, environment
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 DocumentFormat = Literal["html", "md"]
 
@@ -36,6 +37,8 @@ def md_cell(value: object) -> str:
 
 @cache
 def markdown_environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # when first rendering
+
     env = Environment(
         loader=PackageLoader("msops.reports", "templates"),
         autoescape=False,  # Markdown: HTML escapes would show as text

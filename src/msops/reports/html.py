@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from msops.analytics.overview import Overview
@@ -14,6 +13,9 @@ from msops.analytics.tables import TOTAL_PREFIXES, ReportTable, Rule, number
 from msops.analytics.tables_release import DETAILS, NATIONALITIES
 from msops.domain.marking import OFFICIAL, OFFICIAL_SENSITIVE
 from msops.reports import charts
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 SYNTHETIC_NOTICE = {
     "all": "SYNTHETIC DATA: every return behind these figures is synthetic (demonstration"
@@ -37,7 +39,12 @@ def _figure(cell: str) -> str:
 
 @cache
 def environment() -> Environment:
-    """One environment per process: each template is compiled once."""
+    """One environment per process: each template is compiled once.
+
+    Jinja2 is imported here, when a document is first rendered, not by every `msops` command.
+    """
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=PackageLoader("msops.reports", "templates"),
         autoescape=select_autoescape(("html", "j2")),

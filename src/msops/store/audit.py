@@ -24,16 +24,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, false, insert, select, text, update
 
 from msops.domain.errors import InvalidInput, MsopsError
 from msops.domain.principal import Principal
 from msops.store.engine import default_database_path
 from msops.store.schema import audit_event
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+# cryptography is imported where checkpoints are signed, not by every command that records.
 
 GENESIS = "0" * 64
 
@@ -198,6 +201,9 @@ def signing_key_file() -> Path:
 
 
 def read_signing_key(path: Path) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -215,6 +221,9 @@ def read_signing_key(path: Path) -> Ed25519PrivateKey:
 
 def signing_key(path: Path | None = None) -> Ed25519PrivateKey:
     """The checkpoint signing key, created on first use (mode 0600)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = path or signing_key_file()
     if not path.exists():
         pem = Ed25519PrivateKey.generate().private_bytes(

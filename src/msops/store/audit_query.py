@@ -19,14 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
 from sqlalchemy import Connection, RowMapping, func, select
 
 from msops.domain.errors import AccessDenied, MsopsError
@@ -47,6 +41,14 @@ from msops.store.audit import (
     signing_key_file,
 )
 from msops.store.schema import audit_event
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+# cryptography is imported by the functions that sign and check checkpoints.
 
 # Administrators keep the system; national analysts oversee the use of operational data.
 AUDIT_READERS = (Role.SYSTEM, Role.ADMIN, Role.NATIONAL_ANALYST)
@@ -318,11 +320,15 @@ def chain_head(conn: Connection) -> tuple[int, str]:
 
 
 def public_key_id(public_key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:8]
 
 
 def public_key_pem(public_key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -373,6 +379,9 @@ def write_checkpoint(conn: Connection, signer: Ed25519PrivateKey, out: Path) -> 
 
 
 def read_public_key(path: Path) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -421,6 +430,8 @@ def read_checkpoints(folder: Path, public_key: Ed25519PublicKey) -> list[Checkpo
 
 
 def _read_checkpoint(path: Path, public_key: Ed25519PublicKey, signer: str) -> Checkpoint:
+    from cryptography.exceptions import InvalidSignature
+
     try:
         body = json.loads(path.read_text(encoding="ascii"))
         signature = base64.b64decode(body.pop("signature"), validate=True)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, insert, select, update
 
 from msops.domain.reference import organisations
 from msops.store import schema
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# alembic is imported by the functions that read or move revisions: `msops --help`, and the
+# commands that never open a database, do not pay its tenth of a second.
+
 
 def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("msops.store").joinpath("migrations"))
@@ -28,11 +33,15 @@ def head_revision() -> str | None:
     Each capability's tables come in its own branch from the initial schema, so there may be
     several heads; `upgrade` applies them all.
     """
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(_config()).get_heads()
     return "+".join(sorted(heads)) or None
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         heads = MigrationContext.configure(conn).get_current_heads()
     return "+".join(sorted(heads)) or None
@@ -40,6 +49,8 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration, then bring the reference data up to date."""
+    from alembic import command
+
     config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn

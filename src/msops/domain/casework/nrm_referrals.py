@@ -14,8 +14,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TypeVar
 
-from holidays import country_holidays
-
 from msops.domain.errors import InvalidInput
 from msops.domain.reference import code_lists, find_code
 
@@ -118,7 +116,10 @@ def clean_enum(kind: type[E], value: str, field: str) -> E:
 @lru_cache(maxsize=64)
 def bank_holidays(first_year: int, last_year: int) -> frozenset[date]:
     """Bank holidays in England and Wales (where the Single Competent Authority sits), including
-    the one-off ones (jubilees, a state funeral), from the `holidays` package's data."""
+    the one-off ones (jubilees, a state funeral), from the `holidays` package's data (imported
+    here: its calendars take a twentieth of a second, which every `msops` command would pay)."""
+    from holidays import country_holidays
+
     years = range(first_year, last_year + 1)
     return frozenset(country_holidays("GB", subdiv="ENG", years=years))
 
