@@ -3,6 +3,7 @@ them, report it to them, rectify, restrict or erase it. Every act is recorded in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -73,16 +74,20 @@ Purpose = Annotated[
 ]
 
 
-def _query(
-    given: str | None,
-    family: str | None,
-    name: str | None,
-    dob: str | None,
-    age: int | None,
-    tolerance: int,
-    sounds_like: bool,
-    identifiers: dict[str, list[str] | None],
-) -> SubjectQuery:
+IDENTIFIER_OPTIONS = (
+    "phone",
+    "email",
+    "postcode",
+    "vehicle",
+    "passport",
+    "bank_account",
+    "advert_handle",
+)
+
+
+def _query(options: Mapping[str, Any]) -> SubjectQuery:
+    """The search that `search` and `report` share, from their options (by parameter name)."""
+    dob, age, tolerance = options["dob"], options["age"], options["tolerance"]
     born = None
     if dob:
         try:
@@ -93,8 +98,17 @@ def _query(
         raise InvalidInput("--age is a whole number of years, 0 to 120")
     if tolerance < 0:
         raise InvalidInput("--age-tolerance cannot be negative")
-    pairs = tuple((kind, v) for kind, values in identifiers.items() for v in values or ())
-    return SubjectQuery(given, family, name, born, age, tolerance, pairs, sounds_like)
+    pairs = tuple((kind, v) for kind in IDENTIFIER_OPTIONS for v in options[kind] or ())
+    return SubjectQuery(
+        options["given"],
+        options["family"],
+        options["name"],
+        born,
+        age,
+        tolerance,
+        pairs,
+        options["sounds_like"],
+    )
 
 
 def _rows(findings: SubjectFindings) -> list[dict[str, Any]]:
@@ -152,16 +166,7 @@ def search_cmd(
 ) -> None:
     """Every record held on a data subject, in every return version, with its thread, orders
     and disclosures (recorded as a consultation)."""
-    ids = {
-        "phone": phone,
-        "email": email,
-        "postcode": postcode,
-        "vehicle": vehicle,
-        "passport": passport,
-        "bank_account": bank_account,
-        "advert_handle": advert_handle,
-    }
-    query = _query(given, family, name, dob, age, tolerance, sounds_like, ids)
+    query = _query(locals())
     with open_database().begin() as conn:
         findings = find_subject(conn, current_principal(), query, purpose)
     emit(_rows(findings), COLUMNS, fmt, title="Records held on the data subject")
@@ -198,16 +203,7 @@ def report_cmd(
         raise InvalidInput("--out must end .xlsx or .pdf")
     if not recipient.strip():
         raise InvalidInput("say who receives the report (--recipient)")
-    ids = {
-        "phone": phone,
-        "email": email,
-        "postcode": postcode,
-        "vehicle": vehicle,
-        "passport": passport,
-        "bank_account": bank_account,
-        "advert_handle": advert_handle,
-    }
-    query = _query(given, family, name, dob, age, tolerance, sounds_like, ids)
+    query = _query(locals())
     principal = current_principal()
     with open_database().begin() as conn:
         findings = find_subject(conn, principal, query, purpose)
