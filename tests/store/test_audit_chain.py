@@ -43,16 +43,8 @@ from msops.store.audit import (
     row_hash,
 )
 from msops.store.audit import signing_key as load_signing_key
-from msops.store.audit_query import (
-    Checkpoint,
-    Verification,
-    checkpoint_public_key,
-    load_keys,
-    read_checkpoints,
-    verify_chain,
-    verify_trail,
-    write_checkpoint,
-)
+from msops.store.audit_checkpoints import checkpoint_public_key, read_checkpoints, write_checkpoint
+from msops.store.audit_query import Checkpoint, Verification, load_keys, verify_chain, verify_trail
 from msops.store.engine import make_engine
 from msops.store.migrate import _config, upgrade
 from msops.store.schema import audit_event

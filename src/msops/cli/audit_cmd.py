@@ -19,16 +19,13 @@ from msops.store.audit import (
     rotate_key,
     signing_key,
 )
-from msops.store.audit_query import (
-    Verification,
+from msops.store.audit_checkpoints import (
     checkpoint_public_key,
-    load_keys,
     public_key_id,
     read_checkpoints,
-    search_audit,
-    verify_trail,
     write_checkpoint,
 )
+from msops.store.audit_query import Verification, load_keys, search_audit, verify_trail
 
 app = typer.Typer(help="The audit trail (DPA 2018 s.62).", no_args_is_help=True)
 
