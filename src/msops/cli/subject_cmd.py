@@ -22,7 +22,7 @@ from msops.linkage.subjects import (
 )
 from msops.reports.subject import subject_pdf, subject_xlsx
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.subject_repo import NominalRef, erase, rectify, restrict
+from msops.store.subject_rights import NominalRef, erase, rectify, restrict
 
 app = typer.Typer(
     help="A data subject's rights: search, access report, rectification.", no_args_is_help=True

@@ -24,6 +24,7 @@ from msops.linkage.prepare import decimal_year, estimated_birth_when
 from msops.store import subject_repo as repo
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.subject_repo import THREAD_EXPORT, HeldRecord, NominalPerson
+from msops.store.subject_rights import rectification_history
 
 DEFAULT_AGE_TOLERANCE = 2
 
@@ -183,7 +184,7 @@ def find_subject(
         records,
         repo.orders_for(conn, records),
         repo.disclosures_for(conn, refs, thread_exports=any(r.threads for r in records)),
-        repo.rectification_history(conn, [r.nominal_id for r in records]),
+        rectification_history(conn, [r.nominal_id for r in records]),
     )
     record(
         conn,
