@@ -16,6 +16,7 @@ from msops.domain.casework.debriefs import Method, Quarter
 from msops.domain.errors import AccessDenied, InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, system_principal
+from msops.store import linkage_repo as repo
 from msops.store.casework.debriefs import add_debrief, add_lesson, search_lessons
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
@@ -40,7 +41,6 @@ def test_candidates_rank_with_reasons_and_rules_override(
     with engine.connect() as conn:
         default = debrief_candidates(conn, operator, FEB, load_rules())
     assert default.candidates == []  # 5 points: below the shipped threshold of 6
-    assert "golden thread rule skipped" in default.notes[0]
     override = tmp_path / "rules.toml"
     override.write_text("min_score = 5\n")
     with engine.connect() as conn:
@@ -54,6 +54,30 @@ def test_candidates_rank_with_reasons_and_rules_override(
     override.write_text("[nonsense]\nweight = 1\n")
     with pytest.raises(InvalidInput, match="unknown rule 'nonsense'"):
         load_rules(override)
+
+
+def test_a_golden_thread_across_forces_adds_its_weight_until_it_is_dismissed(
+    loaded: Engine, operator: Principal
+) -> None:
+    with loaded.begin() as conn:
+        records = [r for r in repo.current_nominals(conn, operator) if r.nominal_ref == "N1"]
+        pair = [r for r in records if r.operation_ref in ("C1", "D1")]
+        run_id = repo.start_run(conn, operator, {}, repo.utc_now())
+        thread_id = repo.new_thread(conn, run_id)
+        repo.set_thread(conn, thread_id, key="T-DEBRIEF", n_members=2, n_organisations=2)
+        link = repo.PairRow(pair[0].nominal_id, pair[1].nominal_id, "phone", 1.0, None, [])
+        repo.save_clusters(conn, run_id, [repo.ClusterRow(pair, [link], thread_id)])
+        repo.finish_run(conn, operator, run_id, {"n_threads": 1})
+    rules = {**load_rules(), "min_score": 3}
+    with loaded.connect() as conn:
+        ranked = debrief_candidates(conn, operator, FEB, rules)
+    threaded = {c.operation_ref: c.reasons for c in ranked.candidates}
+    assert set(threaded) == {"C1", "D1"}  # C2 is in no thread
+    assert all("golden thread across forces" in r for r in threaded.values())
+    with loaded.begin() as conn:
+        repo.review_thread(conn, operator, "T-DEBRIEF", "dismissed", "different people")
+    with loaded.connect() as conn:
+        assert debrief_candidates(conn, operator, FEB, rules).candidates == []
 
 
 def test_lessons_full_text_search_stems_ranks_and_scopes(

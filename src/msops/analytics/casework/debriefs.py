@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, inspect, select
+from sqlalchemy import Connection, select
 
 from msops.domain.casework.debriefs import Quarter
 from msops.domain.errors import InvalidInput
@@ -18,6 +18,7 @@ from msops.domain.principal import Principal
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.casework.debriefs import debriefs_in_quarter, lessons_in_quarter
+from msops.store.linkage_repo import threaded_operations
 from msops.store.scope import visible_organisations
 
 Rules = dict[str, Any]
@@ -42,7 +43,6 @@ class Candidate:
 class Ranking:
     period: Period
     candidates: list[Candidate]
-    notes: list[str]
 
 
 def load_rules(override: Path | None = None) -> Rules:
@@ -118,41 +118,24 @@ def _details(conn: Connection, month_ids: list[int]) -> dict[int, dict[str, list
     return out
 
 
-def _threaded(conn: Connection, rules: Rules, notes: list[str]) -> set[tuple[int, str]] | None:
-    name = str(rules["golden_thread"].get("table", ""))
-    if not name or not inspect(conn).has_table(name):
-        notes.append(f"golden thread rule skipped: the database has no table {name!r}")
-        return None
-    table = Table(name, MetaData(), autoload_with=conn)
-    orgs: dict[Any, set[int]] = defaultdict(set)
-    members: dict[Any, set[tuple[int, str]]] = defaultdict(set)
-    for r in conn.execute(
-        select(table.c.thread_id, table.c.organisation_id, table.c.operation_ref)
-    ):
-        orgs[r.thread_id].add(r.organisation_id)
-        members[r.thread_id].add((r.organisation_id, r.operation_ref))
-    return {m for t, ms in members.items() if len(orgs[t]) >= 2 for m in ms}
-
-
 def debrief_candidates(
     conn: Connection, principal: Principal, period: Period, rules: Rules
 ) -> Ranking:
     """Operations in the month's current returns that score at least `min_score`."""
-    notes: list[str] = []
     months = _months(conn, principal, period)
     type_share, sector_share = _shares(conn)
     details = _details(conn, [m.id for m in months])
-    threads = _threaded(conn, rules, notes)
+    threads = threaded_operations(conn)
     found: list[Candidate] = []
     for m in months:
         cand = Candidate(m.organisation, m.ref, m.operation_name, m.status)
         _score(cand, m, details[m.id], rules, type_share, sector_share)
-        if threads is not None and (m.holder_id, m.ref) in threads:
+        if (m.holder_id, m.ref) in threads:
             cand.add(int(rules["golden_thread"]["weight"]), "golden thread across forces")
         if cand.score >= int(rules["min_score"]):
             found.append(cand)
     found.sort(key=lambda c: (-c.score, c.organisation, c.operation_ref))
-    return Ranking(period, found, notes)
+    return Ranking(period, found)
 
 
 def _score(

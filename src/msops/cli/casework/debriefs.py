@@ -57,8 +57,6 @@ def candidates_cmd(
     )
     if fmt == OutputFormat.table:
         console.print(f"{len(ranking.candidates)} operations meet the threshold")
-        for note in ranking.notes:
-            console.print(f"note: {note}")
 
 
 @debrief.command("record")

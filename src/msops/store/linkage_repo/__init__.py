@@ -30,6 +30,7 @@ from msops.store.linkage_repo.threads import (
     list_threads,
     review_thread,
     thread_detail,
+    threaded_operations,
 )
 
 __all__ = [
@@ -54,5 +55,6 @@ __all__ = [
     "start_run",
     "thread_detail",
     "thread_states",
+    "threaded_operations",
     "utc_now",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, insert, select
+from sqlalchemy import Connection, Select, and_, distinct, func, insert, select
 
 from msops.domain.errors import AccessDenied, InvalidInput, NotFound
 from msops.domain.principal import Principal
@@ -47,7 +47,13 @@ class ThreadDetail:
 def _current_members() -> Select[Any]:
     t, c, m = link_thread, link_cluster, link_member
     return (
-        select(c.c.thread_id, c.c.id.label("cluster_id"), m.c.nominal_id, m.c.organisation_id)
+        select(
+            c.c.thread_id,
+            c.c.id.label("cluster_id"),
+            m.c.nominal_id,
+            m.c.organisation_id,
+            m.c.operation_id,
+        )
         .join(m, m.c.cluster_id == c.c.id)
         .join(t, and_(t.c.id == c.c.thread_id, t.c.last_run_id == c.c.run_id))
     )
@@ -61,6 +67,27 @@ def _visible_thread_ids(principal: Principal, org_id: int | None = None) -> Sele
     if org_id is not None:
         query = query.where(members.c.organisation_id == org_id)
     return query
+
+
+def threaded_operations(conn: Connection) -> set[tuple[int, str]]:
+    """(organisation id, reference) of every operation that a golden thread joins to another
+    organisation's: the thread found by the last run (or kept by a confirmation), not dismissed,
+    its current members in two or more organisations. No personal data is read."""
+    members = _current_members().subquery()
+    spanning = (
+        select(members.c.thread_id)
+        .join(link_thread, link_thread.c.id == members.c.thread_id)
+        .where(link_thread.c.active, link_thread.c.status != "dismissed")
+        .group_by(members.c.thread_id)
+        .having(func.count(distinct(members.c.organisation_id)) >= 2)
+    )
+    rows = conn.execute(
+        select(s.operation.c.organisation_id, s.operation.c.ref)
+        .distinct()
+        .join(members, members.c.operation_id == s.operation.c.id)
+        .where(members.c.thread_id.in_(spanning))
+    )
+    return {(r.organisation_id, r.ref) for r in rows}
 
 
 def _thread_row(conn: Connection, principal: Principal, key: str) -> Any:

@@ -266,14 +266,13 @@ def debriefs_page(
         if ranking is None
         else [{**c.__dict__, "reasons": "; ".join(c.reasons)} for c in ranking.candidates]
     )
-    notes = "" if ranking is None else " ".join(ranking.notes)
     return table_page(
         request,
         viewer,
         title=f"Debrief candidates{f', {month}' if month else ''}",
         columns=DEBRIEF_COLUMNS,
         rows=rows,
-        note=f"Operations of the month that merit a debrief, best first. {notes}".strip(),
+        note="Operations of the month that merit a debrief, best first.",
         form={
             "action": "/casework/debriefs",
             "fields": [("period", "Month (YYYY-MM)", period or "")],
