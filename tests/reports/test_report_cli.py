@@ -86,3 +86,25 @@ def test_bad_input_is_refused_and_writes_nothing(
     assert message in " ".join(result.output.split())
     assert list(folder.iterdir()) == []
     assert disclosures(env) == []
+
+
+def test_a_profile_is_written_with_its_tables_and_audited(env: Engine, tmp_path: Path) -> None:
+    out, folder = tmp_path / "car-washes.pdf", tmp_path / "tables"
+    result = runner.invoke(
+        app, ["profile", "--sector", "Car washes", "--out", str(out), "--tables", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 of 7 operations" in " ".join(result.output.split())
+    assert out.read_bytes().startswith(b"%PDF")
+    assert any(p.name.startswith("exploitation") for p in folder.glob("*.csv"))
+    [event] = disclosures(env)
+    assert str(event["object_ref"]).startswith("profile 2017-03 to 2018-02")
+    assert "Car washes" in str(event["object_ref"])
+
+
+def test_a_profile_with_a_mistyped_filter_writes_nothing(env: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "p.html"
+    result = runner.invoke(app, ["profile", "--sector", "Car wshes", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "sector" in result.output.lower()
+    assert not out.exists() and disclosures(env) == []

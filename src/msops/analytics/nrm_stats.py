@@ -1,6 +1,7 @@
 """Are two profiles different? A chi-square test of homogeneity on a 2 x k table, with effect size.
 
-Rows: victims in police operations and NRM referrals; columns: the categories of one dimension.
+Rows: a reference and a compared profile (victims in police operations and NRM referrals, or a
+theme's operations and the others); columns: the categories of one dimension.
 Categories whose expected count is below `min_expected` in either row are merged into "Other"
 (and, while "Other" itself is too small, the smallest remaining category with it). No continuity
 correction, so the statistic equals the sum of squared Pearson residuals. Per category, the
@@ -56,6 +57,17 @@ class DimensionResult:
 Phrase = Callable[[str], str]  # a category's label -> the subject of a sentence ("UK nationals")
 
 
+@dataclass(frozen=True)
+class Rows:
+    """What the two rows of the table are, in the sentences: the reference and the compared."""
+
+    first: str = "victims in police operations"
+    second: str = "NRM referrals"
+
+
+NRM_ROWS = Rows()
+
+
 def format_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -103,6 +115,7 @@ def compare_counts(
     label: Callable[[str], str] = str,
     subject: Phrase | None = None,
     min_expected: float = MIN_EXPECTED,
+    rows: Rows = NRM_ROWS,
 ) -> DimensionResult:
     """The chi-square test, Cramér's V and adjusted residuals of the two profiles."""
     import numpy as np  # numpy and scipy are slow to import: only when testing
@@ -116,8 +129,8 @@ def compare_counts(
             _category(c, label, p, q, n_p, n_n, math.nan, math.nan, 1.0, merged)
             for c, (p, q, merged) in cells.items()
         )
-        why = f"{dimension}: no test possible (victims {n_p:,}, referrals {n_n:,}, {len(cells)}"
-        why += " categories after merging small ones)"
+        why = f"{dimension}: no test possible ({rows.first} {n_p:,}, {rows.second} {n_n:,},"
+        why += f" {len(cells)} categories after merging small ones)"
         return DimensionResult(dimension, categories, n_p, n_n, None, 0, None, None, (why,))
     table = np.array([[p for p, _, _ in cells.values()], [q for _, q, _ in cells.values()]])
     chi2, p_value, df, expected = chi2_contingency(table, correction=False)
@@ -135,7 +148,7 @@ def compare_counts(
     result = DimensionResult(
         dimension, categories, n_p, n_n, float(chi2), int(df), float(p_value), v, ()
     )
-    sentences = describe(result, subject or (lambda text: text))
+    sentences = describe(result, subject or (lambda text: text), rows)
     return DimensionResult(
         dimension, categories, n_p, n_n, float(chi2), int(df), float(p_value), v, sentences
     )
@@ -168,7 +181,7 @@ def _category(
     )
 
 
-def describe(result: DimensionResult, subject: Phrase) -> tuple[str, ...]:
+def describe(result: DimensionResult, subject: Phrase, rows: Rows = NRM_ROWS) -> tuple[str, ...]:
     """The result in words: the overall test, then each significant category."""
     assert result.chi2 is not None and result.p_value is not None
     stats = (
@@ -177,20 +190,20 @@ def describe(result: DimensionResult, subject: Phrase) -> tuple[str, ...]:
     )
     if not result.significant:
         return (
-            f"By {result.dimension}, the profile of NRM referrals does not differ significantly"
-            f" from that of victims in police operations ({stats}).",
+            f"By {result.dimension}, the profile of {rows.second} does not differ significantly"
+            f" from that of {rows.first} ({stats}).",
         )
     out = [
-        f"By {result.dimension}, the profile of NRM referrals differs from that of victims in"
-        f" police operations ({stats})."
+        f"By {result.dimension}, the profile of {rows.second} differs from that of"
+        f" {rows.first} ({stats})."
     ]
     for c in sorted(result.categories, key=lambda c: -abs(c.adjusted_residual)):
         if not c.significant:
             continue
         direction = "larger" if c.adjusted_residual > 0 else "smaller"
         out.append(
-            f"{subject(c.label)} a {direction} share of NRM referrals than of victims in police"
-            f" operations ({c.nrm_share:.1%} against {c.police_share:.1%}; adjusted residual"
+            f"{subject(c.label)} a {direction} share of {rows.second} than of {rows.first}"
+            f" ({c.nrm_share:.1%} against {c.police_share:.1%}; adjusted residual"
             f" {c.adjusted_residual:.1f}, {format_p(c.p_value)})."
         )
     if len(out) == 1:

@@ -68,12 +68,12 @@ def lead_by_region(conn: Connection, who: Principal, period: Period, area: Area)
     )
     cells: Cells = {}
     for region, kind, n in conn.execute(query.group_by(region_of, LEAD.c.kind)):
-        key = (str(region), _lead_type(str(kind)))
+        key = (str(region), lead_type(str(kind)))
         cells[key] = cells.get(key, 0) + int(n)
     return cells
 
 
-def _lead_type(kind: str) -> str:
+def lead_type(kind: str) -> str:
     return {ROCU_KIND: ROCU, PARTNER_KIND: PARTNER}.get(kind, LOCAL_FORCE)
 
 

@@ -1,4 +1,5 @@
-"""`msops report`: the monthly overview, force performance and the overview's tables."""
+"""`msops report`: the monthly overview, force performance, the overview's tables and thematic
+profiles."""
 
 from __future__ import annotations
 
@@ -12,17 +13,19 @@ from sqlalchemy import Connection
 
 from msops.analytics.disclosure import THRESHOLD
 from msops.analytics.headline import Area
-from msops.analytics.overview import overview
+from msops.analytics.overview import overview, synthetic_returns
 from msops.analytics.performance import performance
 from msops.analytics.tables import Audience, Rule, overview_tables, write_csv
 from msops.cli.context import console, current_principal, friendly, open_database
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
+from msops.domain.profile import Group, theme_of, window_of
 from msops.domain.tabular import csv_text
 from msops.reports.html import render_overview
 from msops.reports.performance_html import performance_csv_rows, render_performance
 from msops.store.audit import Action, AuditEntry, record
+from msops.store.operations_repo import latest_period
 
 app = typer.Typer(
     help="Reports: monthly overview, force performance, tables.", no_args_is_help=True
@@ -140,6 +143,65 @@ def performance_cmd(
         else:
             _write(out, render_performance(perf, who.describe()), suffix)
     console.print(f"wrote {out} ({len(perf.forces)} forces, {len(perf.flags)} flags)")
+
+
+@app.command("profile")
+@friendly
+def profile_cmd(
+    out: Annotated[Path, typer.Option("--out", help="FILE.html or FILE.pdf")],
+    nationality: Annotated[
+        str | None, typer.Option("--nationality", help="A nationality, e.g. Romanian.")
+    ] = None,
+    group: Annotated[
+        Group, typer.Option("--group", help="Whose nationality: victim, suspect or either.")
+    ] = Group.EITHER,
+    children: Annotated[
+        bool, typer.Option("--children", help="Operations with at least one child victim.")
+    ] = False,
+    exploitation: Annotated[
+        str | None,
+        typer.Option("--exploitation", help="An exploitation category or type, code or label."),
+    ] = None,
+    sector: Annotated[str | None, typer.Option("--sector", help="A sector, code or label.")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", help="A postcode area or district, e.g. CF10.")
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region")] = None,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help="Last month, YYYY-MM (default: the latest held).")
+    ] = None,
+    tables: Annotated[
+        Path | None, typer.Option("--tables", help="Also write its tables as CSV into a folder.")
+    ] = None,
+    purpose: PurposeOpt = DEFAULT_PURPOSE,
+    recipient: RecipientOpt = None,
+) -> None:
+    """A theme's operations against the national baseline over a window (default: 12 months)."""
+    from msops.analytics.profile import profile
+    from msops.analytics.profile_tables import profile_tables
+    from msops.reports.profile import render_profile
+
+    suffix = _suffix(out, (".html", ".pdf"))
+    if tables is not None and tables.exists() and not tables.is_dir():
+        raise InvalidInput(f"--tables must be a folder; {tables} is a file")
+    theme = theme_of(nationality, group, children, exploitation, sector, location)
+    area, rule, who = Area.of(region, org), Rule(Audience.INTERNAL), current_principal()
+    with _transaction() as conn:
+        window = window_of(first, last, latest_period(conn))
+        found = profile(conn, who, theme, window, area)
+        ref = f"profile {window.describe()} {found.area.describe()}: {theme.describe()}"
+        _disclosed(conn, who, ref, rule, purpose, recipient, out)
+        released = profile_tables(found)
+        synthetic = synthetic_returns(conn, who, window.last, found.area)
+        _write(out, render_profile(found, released, rule, who.describe(), synthetic), suffix)
+        if tables is not None:
+            write_csv(released, tables)
+    console.print(
+        f"wrote {out} ({found.n_operations:,} of {found.n_national:,} operations,"
+        f" {window.describe()}, {found.area.describe()})"
+    )
 
 
 def _write_csv(out: Path, rows: list[list[str]]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -222,6 +223,43 @@ def debriefs_in_quarter(conn: Connection, principal: Principal, quarter: Quarter
         .order_by(t.c.debriefed_on, t.c.id)
     ).mappings()
     return [dict(r) for r in found]
+
+
+def debriefs_of(
+    conn: Connection,
+    principal: Principal,
+    operations: Collection[tuple[str, str]],
+    first: date,
+    last: date,
+) -> tuple[list[Row], list[Row]]:
+    """The debriefs in scope of `operations` (organisation short name, reference) held between
+    `first` and `last`, and the lessons drawn from them (audited consultation). The findings and
+    lesson texts are not read: a profile names the debriefs, it does not quote them."""
+    require_personal_scope(principal, "debriefs")
+    wanted = set(operations)
+    t, lesson = casework_debrief, casework_lesson
+    found = conn.execute(
+        scoped_rows(principal, t)
+        .where(t.c.debriefed_on >= first, t.c.debriefed_on <= last)
+        .order_by(t.c.debriefed_on, t.c.id)
+    ).mappings()
+    debriefs = [
+        {k: r[k] for k in ("id", "organisation", "operation_ref", "method", "debriefed_on")}
+        for r in found
+        if (r["organisation"], r["operation_ref"]) in wanted
+    ]
+    ids = [d["id"] for d in debriefs]
+    lessons = [
+        {**dict(r._mapping), "themes": json.loads(r.themes), "tags": json.loads(r.tags)}
+        for r in conn.execute(
+            select(lesson.c.id, lesson.c.debrief_id, lesson.c.recorded_on, lesson.c.title)
+            .add_columns(lesson.c.themes, lesson.c.tags)
+            .where(lesson.c.debrief_id.in_(ids))
+            .order_by(lesson.c.recorded_on, lesson.c.id)
+        )
+    ]
+    audit_read(conn, principal, DEBRIEF, "profile", len(debriefs) + len(lessons))
+    return debriefs, lessons
 
 
 def recent_lessons(conn: Connection, principal: Principal, limit: int = 50) -> list[Row]:
