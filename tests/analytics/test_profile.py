@@ -17,6 +17,7 @@ from msops.domain.errors import AccessDenied, InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role, system_principal
 from msops.domain.profile import Group, Window, theme_of, window_of
+from msops.reports.profile_routes import route_diagram
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
 from msops.store.engine import make_engine
@@ -203,3 +204,38 @@ def test_children_and_suspects_only_against_an_independent_count(demo: Engine) -
         )
     ]
     assert suspects.n_operations == len(albanian) > 0
+
+
+@pytest.mark.parametrize("words", [{"children": True}, {"sector": "Car washes"}])
+def test_each_operation_follows_one_route_and_the_flows_add_up(
+    demo: Engine, words: dict[str, object]
+) -> None:
+    operator = system_principal("analyst")
+    with demo.connect() as conn:
+        found = profile(conn, operator, theme_of(**words), DEMO)  # type: ignore[arg-type]
+        everyone = profile(conn, operator, theme_of(), DEMO).routes.nodes("origin")
+        latest = latest_months(conn)
+        nats = by_month(
+            conn, "SELECT operation_month_id, grp, nationality, count FROM operation_nationality"
+        )
+    r = found.routes
+    assert r.total == found.n_operations > 0
+    for first, second in (("origin", "transit"), ("transit", "region")):
+        assert sum(r.flows(first, second).values()) == found.n_operations
+    [regions] = [d for d in found.operation_dimensions if d.name == "Region"]
+    assert r.nodes("region") == {s.label: s.theme for s in regions.shares if s.theme}
+    # the origins, counted over the stored nationalities of every operation of the country
+    country = {"Romanian": "Romania", "Albanian": "Albania", "Vietnamese": "Vietnam"}
+    national: dict[str, int] = defaultdict(int)
+    for m in latest.values():
+        victims = sorted(
+            ((n, -int(c)) for g, n, c in nats[int(str(m["id"]))] if g == "victim" and int(c)),
+            key=lambda t: (t[1], t[0]),
+        )
+        if victims:
+            national[victims[0][0]] += 1
+    for nationality, name in country.items():
+        if name in everyone:
+            assert everyone[name] == national[nationality]
+    svg = route_diagram(r, "routes")
+    assert svg.count("operation") >= len(r.flows("origin", "transit"))

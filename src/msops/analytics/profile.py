@@ -22,6 +22,7 @@ from msops.analytics.overview_breakdowns import (
     TYPE_NOT_KNOWN,
 )
 from msops.analytics.profile_records import Record, Selection, operations_by_month, select_theme
+from msops.analytics.profile_routes import Routes, routes
 from msops.analytics.profile_stats import Share, count_operations, shares
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
@@ -83,6 +84,7 @@ class Profile:
     organisations: Counts  # the theme's operations by the organisation holding them
     outcomes: tuple[Outcome, ...]
     europol: Europol
+    routes: Routes  # origin -> transit -> region, one route per operation
     threaded: int  # the theme's operations that a golden thread joins to another force's
     linked: int  # ... that name a linked operation of another organisation
     debriefs: tuple[dict[str, object], ...]
@@ -142,6 +144,7 @@ def profile(
         organisations=_by_size(count_operations(frozenset({r.organisation}) for r in mine)),
         outcomes=_outcomes(mine, chosen.baseline),
         europol=_europol(mine, chosen.baseline),
+        routes=routes(mine),
         threaded=sum(1 for r in mine if (r.organisation_id, r.ref) in threads),
         linked=sum(1 for r in mine if r.details.get("linked_operation")),
         debriefs=tuple(debriefs),

@@ -153,6 +153,17 @@ def europol_table(p: Profile) -> ReportTable:
     )
 
 
+def routes_table(p: Profile) -> ReportTable:
+    return ReportTable(
+        "routes",
+        "Routes: country of origin, transit and UK region",
+        ("Country of origin", "Transit", "UK region", "Operations"),
+        tuple((r.origin, r.transit, r.region, str(n)) for r, n in p.routes.counts.items()),
+        note="Each operation once: the country of its most numerous victim nationality, the"
+        " transit countries its return names and the region of the organisation holding it.",
+    )
+
+
 def profile_tables(p: Profile) -> list[ReportTable]:
     """Every table of the profile, in the report's order."""
     return [
@@ -162,4 +173,5 @@ def profile_tables(p: Profile) -> list[ReportTable]:
         organisations_table(p),
         outcomes_table(p),
         europol_table(p),
+        routes_table(p),
     ]

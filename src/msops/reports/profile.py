@@ -9,6 +9,7 @@ from msops.analytics.profile_tables import slug
 from msops.analytics.tables import ReportTable, Rule, number
 from msops.reports import charts
 from msops.reports.html import environment, page_context
+from msops.reports.profile_routes import route_diagram
 
 TOP = 10  # bars per chart; the table beside it holds every category
 
@@ -44,6 +45,7 @@ def render_profile(
         "p": p,
         "t": by_name,
         "trend": _trend(p),
+        "routes": Markup(route_diagram(p.routes, "Routes of these operations")),
         "operation_tables": [
             (by_name[slug(d.name)], _bars(by_name[slug(d.name)], "These operations", d.name))
             for d in p.operation_dimensions
