@@ -108,3 +108,20 @@ def test_a_profile_with_a_mistyped_filter_writes_nothing(env: Engine, tmp_path: 
     assert result.exit_code == 1
     assert "sector" in result.output.lower()
     assert not out.exists() and disclosures(env) == []
+
+
+def test_a_public_profile_has_no_statistic_and_no_small_count(env: Engine, tmp_path: Path) -> None:
+    out, folder = tmp_path / "public.html", tmp_path / "tables"
+    args = ["profile", "--sector", "Car washes", "--audience", "public", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--tables", str(folder)])
+    assert result.exit_code == 0, result.output
+    with (folder / "sector.csv").open(newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Sector", "These operations", "Other operations", "Operations nationally"]
+    assert {c for r in rows[1:] for c in r[1:]} <= {"[c]", "0"}  # 7 operations: all small
+    assert not (folder / "organisations.csv").exists()
+    html = out.read_text(encoding="utf-8")
+    assert "chi-square" not in html.lower().replace("pearson's chi-square", "")
+    assert "C1" not in html and "OFFICIAL-SENSITIVE" not in html
+    [event] = disclosures(env)
+    assert event["recipient"] == "public"

@@ -175,6 +175,8 @@ def profile_cmd(
     tables: Annotated[
         Path | None, typer.Option("--tables", help="Also write its tables as CSV into a folder.")
     ] = None,
+    audience: AudienceOpt = Audience.INTERNAL,
+    threshold: ThresholdOpt = THRESHOLD,
     purpose: PurposeOpt = DEFAULT_PURPOSE,
     recipient: RecipientOpt = None,
 ) -> None:
@@ -187,20 +189,20 @@ def profile_cmd(
     if tables is not None and tables.exists() and not tables.is_dir():
         raise InvalidInput(f"--tables must be a folder; {tables} is a file")
     theme = theme_of(nationality, group, children, exploitation, sector, location)
-    area, rule, who = Area.of(region, org), Rule(Audience.INTERNAL), current_principal()
+    area, rule, who = Area.of(region, org), Rule(audience, threshold), current_principal()
     with _transaction() as conn:
         window = window_of(first, last, latest_period(conn))
         found = profile(conn, who, theme, window, area)
         ref = f"profile {window.describe()} {found.area.describe()}: {theme.describe()}"
         _disclosed(conn, who, ref, rule, purpose, recipient, out)
-        released = profile_tables(found)
+        released = profile_tables(found, rule)
         synthetic = synthetic_returns(conn, who, window.last, found.area)
         _write(out, render_profile(found, released, rule, who.describe(), synthetic), suffix)
         if tables is not None:
             write_csv(released, tables)
     console.print(
-        f"wrote {out} ({found.n_operations:,} of {found.n_national:,} operations,"
-        f" {window.describe()}, {found.area.describe()})"
+        f"wrote {out} ({rule.audience.value}; {released[0].rows[0][1]} of"
+        f" {released[0].rows[1][1]} operations, {window.describe()}, {found.area.describe()})"
     )
 
 

@@ -1,11 +1,17 @@
-"""The thematic profile as one self-contained HTML document (and, through `pdf`, a PDF)."""
+"""The thematic profile as one self-contained HTML document (and, through `pdf`, a PDF).
+
+Every figure on the page comes from the profile's tables (`profile_tables`), so the internal
+and the public profile are drawn by the same code: the public one from its suppressed and
+rounded tables, with no statistic, fine detail or casework.
+"""
 
 from __future__ import annotations
 
 from markupsafe import Markup
 
 from msops.analytics.profile import Profile
-from msops.analytics.profile_tables import slug
+from msops.analytics.profile_routes import Route, Routes
+from msops.analytics.profile_tables import public_findings, slug
 from msops.analytics.tables import ReportTable, Rule, number
 from msops.reports import charts
 from msops.reports.html import environment, page_context
@@ -18,15 +24,38 @@ def title(p: Profile) -> str:
     return f"Thematic profile: {p.theme.describe()}"
 
 
-def _bars(table: ReportTable, column: str, heading: str) -> Markup:
+def _bars(table: ReportTable, heading: str) -> Markup:
+    column = next(c for c in table.header if c in ("These operations", "In these operations"))
     items = table.column(column)[:TOP]
     return Markup(charts.bar_chart(items, heading))
 
 
-def _trend(p: Profile) -> Markup:
-    months = [str(m.period) for m in p.months]
-    series: list[tuple[str, list[int | None]]] = [("These operations", [m.theme for m in p.months])]
-    return Markup(charts.line_chart(months, series, "These operations in each month's returns"))
+def _trend(months: ReportTable) -> Markup:
+    points = [(m, v) for m, v in months.column("These operations") if m[:1].isdigit()]
+    series: list[tuple[str, list[int | None]]] = [("These operations", [v for _, v in points])]
+    return Markup(
+        charts.line_chart(
+            [m for m, _ in points], series, "These operations in each month's returns"
+        )
+    )
+
+
+def _routes(table: ReportTable) -> Markup:
+    counts = {
+        Route(o, t, r): n
+        for o, t, r, v in table.rows
+        if o != "Total" and (n := number(v)) is not None
+    }
+    return Markup(route_diagram(Routes(counts), "Routes of these operations"))
+
+
+def _charted(p: Profile, by_name: dict[str, ReportTable]) -> tuple[list[object], list[object]]:
+    ops = [slug(d.name) for d in p.operation_dimensions]
+    people = [slug(r.dimension) for r in p.people]
+    return (
+        [(by_name[n], _bars(by_name[n], by_name[n].header[0])) for n in ops if n in by_name],
+        [(by_name[n], _bars(by_name[n], by_name[n].header[0])) for n in people if n in by_name],
+    )
 
 
 def render_profile(
@@ -41,22 +70,17 @@ def render_profile(
         synthetic,
         f"profile {p.window.describe()}",
     )
+    operation_tables, people_tables = _charted(p, by_name)
     context |= {
         "p": p,
         "t": by_name,
-        "trend": _trend(p),
-        "routes": Markup(route_diagram(p.routes, "Routes of these operations")),
-        "operation_tables": [
-            (by_name[slug(d.name)], _bars(by_name[slug(d.name)], "These operations", d.name))
-            for d in p.operation_dimensions
-        ],
-        "people_tables": [
-            (
-                by_name[slug(r.dimension)],
-                _bars(by_name[slug(r.dimension)], "In these operations", r.dimension),
-            )
-            for r in p.people
-        ],
+        "public": not rule.exact,
+        "summary": {r[0]: r[1] for r in by_name["summary"].rows},
+        "findings": p.findings if rule.exact else public_findings(p, by_name),
+        "trend": _trend(by_name["months"]),
+        "routes": _routes(by_name["routes"]) if "routes" in by_name else Markup(""),
+        "operation_tables": operation_tables,
+        "people_tables": people_tables,
         "generated_for": generated_for,
         "number": number,
     }

@@ -22,9 +22,7 @@ Box = tuple[float, float]  # (top, height)
 
 
 def _text(x: float, y: float, text: str, anchor: str) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT}>{escape(text)}</text>'
-    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT}>{escape(text)}</text>'
 
 
 def _layout(nodes: Mapping[str, int], scale: float) -> dict[str, Box]:
