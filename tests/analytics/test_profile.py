@@ -52,6 +52,10 @@ def test_car_washes_on_a_small_picture_counted_by_hand(engine: Engine, operator:
     assert (arrests.theme, arrests.national) == (4, 8)
     assert (washes.europol.theme_due, washes.europol.theme_checked) == (3, 1)
     assert washes.n_victims == 9 and washes.n_children == 0
+    # a month earlier (December to January) C1's return named no sector: all three joined
+    c = washes.changes
+    assert (str(c.previous.first), c.n_then, c.n_now, c.joined, c.left) == ("2017-12", 0, 3, 3, 0)
+    assert "3 operations meet the theme, against 0 over 2017-12 to 2018-01" in c.sentences()[0]
 
 
 def test_a_force_sees_its_own_operations_against_the_national_baseline(

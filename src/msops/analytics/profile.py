@@ -21,6 +21,7 @@ from msops.analytics.overview_breakdowns import (
     OUTCOME_LABELS,
     TYPE_NOT_KNOWN,
 )
+from msops.analytics.profile_changes import Changes, compare
 from msops.analytics.profile_records import Record, Selection, operations_by_month, select_theme
 from msops.analytics.profile_routes import Routes, routes
 from msops.analytics.profile_stats import Share, count_operations, shares
@@ -85,6 +86,7 @@ class Profile:
     outcomes: tuple[Outcome, ...]
     europol: Europol
     routes: Routes  # origin -> transit -> region, one route per operation
+    changes: Changes  # against the same theme over the window a month earlier
     threaded: int  # the theme's operations that a golden thread joins to another force's
     linked: int  # ... that name a linked operation of another organisation
     debriefs: tuple[dict[str, object], ...]
@@ -108,6 +110,31 @@ class Profile:
         return tuple(out)
 
 
+def _over(chosen: Selection) -> frozenset[str]:
+    """The over-represented categories of a selection, as "dimension: category"."""
+    mine, rest = chosen.chosen, chosen.rest
+    return _over_in(_operation_dimensions(mine, rest), _people(mine, rest))
+
+
+def _over_in(
+    dimensions: Iterable[OperationDimension], people: Iterable[DimensionResult]
+) -> frozenset[str]:
+    out = {
+        f"{d.name}: {s.label}"
+        for d in dimensions
+        for s in d.shares
+        if s.significant and s.phi is not None and s.phi > 0
+    }
+    out |= {
+        f"{r.dimension}: {c.label}"
+        for r in people
+        if r.significant
+        for c in r.categories
+        if c.significant and c.adjusted_residual > 0
+    }
+    return frozenset(out)
+
+
 def _larger(result: DimensionResult) -> list[str]:
     """The categories of people held in a significantly larger share by these operations."""
     larger = [c for c in result.categories if c.significant and c.adjusted_residual > 0]
@@ -129,6 +156,8 @@ def profile(
     mine, rest = chosen.chosen, chosen.rest
     threads = threaded_operations(conn)
     debriefs, lessons = _casework(conn, principal, chosen)
+    then = select_theme(conn, principal, theme, window.previous(), area)
+    dimensions, people = _operation_dimensions(mine, rest), _people(mine, rest)
     return Profile(
         theme=theme,
         window=window,
@@ -139,12 +168,13 @@ def profile(
         n_children=sum(r.n_children for r in mine),
         n_suspects=sum(r.suspects for r in mine),
         months=_months(chosen),
-        operation_dimensions=_operation_dimensions(mine, rest),
-        people=_people(mine, rest),
+        operation_dimensions=dimensions,
+        people=people,
         organisations=_by_size(count_operations(frozenset({r.organisation}) for r in mine)),
         outcomes=_outcomes(mine, chosen.baseline),
         europol=_europol(mine, chosen.baseline),
         routes=routes(mine),
+        changes=compare(then, chosen, _over(then), _over_in(dimensions, people)),
         threaded=sum(1 for r in mine if (r.organisation_id, r.ref) in threads),
         linked=sum(1 for r in mine if r.details.get("linked_operation")),
         debriefs=tuple(debriefs),

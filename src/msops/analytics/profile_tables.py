@@ -350,3 +350,16 @@ def public_findings(p: Profile, tables: Mapping[str, ReportTable]) -> tuple[str,
                 f"Larger shares in these operations, by {result.dimension}: {', '.join(larger)}."
             )
     return tuple(out)
+
+
+def changes_sentences(p: Profile, rule: Rule) -> tuple[str, ...]:
+    """What changed since the window a month earlier: exact, or for the public its counts only,
+    each suppressed and rounded (a category's change would tell of a count left out)."""
+    c = p.changes
+    if rule.exact:
+        return c.sentences()
+    now, then, joined, left = (rule.count(n) for n in (c.n_now, c.n_then, c.joined, c.left))
+    return (
+        f"{now} operations meet the theme, against {then} over {c.previous.describe()}:"
+        f" {joined} joined it and {left} left it (rounded; [c]: fewer than {rule.threshold}).",
+    )

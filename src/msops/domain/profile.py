@@ -80,6 +80,10 @@ class Window:
     def describe(self) -> str:
         return str(self.first) if self.first == self.last else f"{self.first} to {self.last}"
 
+    def previous(self) -> Window:
+        """The same number of months, ending a month earlier."""
+        return Window(self.first.previous(), self.last.previous())
+
 
 def _lookup(list_name: str, value: str, what: str) -> Code:
     found = find_code(list_name, value)

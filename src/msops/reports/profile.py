@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from msops.analytics.profile import Profile
 from msops.analytics.profile_routes import Route, Routes
-from msops.analytics.profile_tables import public_findings, slug
+from msops.analytics.profile_tables import changes_sentences, public_findings, slug
 from msops.analytics.tables import ReportTable, Rule, number
 from msops.reports import charts
 from msops.reports.html import environment, page_context
@@ -77,6 +77,7 @@ def render_profile(
         "public": not rule.exact,
         "summary": {r[0]: r[1] for r in by_name["summary"].rows},
         "findings": p.findings if rule.exact else public_findings(p, by_name),
+        "changes": changes_sentences(p, rule),
         "trend": _trend(by_name["months"]),
         "routes": _routes(by_name["routes"]) if "routes" in by_name else Markup(""),
         "operation_tables": operation_tables,
