@@ -14,6 +14,7 @@ from msops.cli import (
     link_cmd,
     nrm_cmd,
     ops_cmd,
+    profile_cmd,
     report_cmd,
     retention_cmd,
     returns_cmd,
@@ -46,6 +47,8 @@ app.add_typer(nrm_cmd.app, name="nrm")
 report_cmd.app.command("nrm-profile")(nrm_cmd.profile_cmd)
 report_cmd.app.command("lessons")(debriefs.lessons)
 report_cmd.app.command("position")(action_plan.position)
+report_cmd.app.command("profile")(profile_cmd.profile_cmd)
+report_cmd.app.command("themes")(profile_cmd.themes_cmd)
 app.add_typer(report_cmd.app, name="report")
 # The casework registers: one line each.
 app.add_typer(orders.orders, name="orders")

@@ -1,14 +1,15 @@
 """The database schema: one place that says what is stored, for SQLite and PostgreSQL alike.
 
 Tables live in one module per capability (`returns`, `audit`, `nrm`, `linkage`, `casework`,
-`summary`, `retention`, `subject`, `web`), all on `base.metadata`. Importing this package imports
-every one of them, so `metadata` (and so Alembic and the tests) sees every table. The returns and
-audit tables, which most reads join, are re-exported here as `schema.<table>`.
+`summary`, `retention`, `subject`, `profile`, `web`), all on `base.metadata`. Importing this
+package imports every one of them, so `metadata` (and so Alembic and the tests) sees every
+table. The returns and audit tables, which most reads join, are re-exported here as
+`schema.<table>`.
 """
 
 from __future__ import annotations
 
-from msops.store.schema import casework, linkage, nrm, retention, subject, summary, web
+from msops.store.schema import casework, linkage, nrm, profile, retention, subject, summary, web
 from msops.store.schema.audit import audit_event
 from msops.store.schema.base import metadata
 from msops.store.schema.returns import (
@@ -35,6 +36,7 @@ __all__ = [
     "operation_month",
     "operation_nationality",
     "organisation",
+    "profile",
     "retention",
     "return_version",
     "subject",
