@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +14,6 @@ from sqlalchemy import Connection
 
 from msops.analytics.disclosure import THRESHOLD
 from msops.analytics.headline import Area
-from msops.analytics.overview import synthetic_returns
 from msops.analytics.tables import Audience, Rule, write_csv
 from msops.cli.context import console, current_principal, friendly
 from msops.cli.report_cmd import (
@@ -31,7 +29,7 @@ from msops.cli.report_cmd import (
 )
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Principal
-from msops.domain.profile import Group, Window, theme_of, window_of
+from msops.domain.profile import Filters, Group, Window, window_of
 from msops.store.operations_repo import latest_period
 from msops.store.profile_repo import (
     SavedTheme,
@@ -40,42 +38,6 @@ from msops.store.profile_repo import (
     list_themes,
     save_theme,
 )
-
-
-@dataclass(frozen=True)
-class Filters:
-    """A theme's filters as typed: what a saved theme keeps."""
-
-    nationality: str | None = None
-    group: str = Group.EITHER.value
-    children: bool = False
-    exploitation: str | None = None
-    sector: str | None = None
-    location: str | None = None
-    region: str | None = None
-    org: str | None = None
-
-    @classmethod
-    def of(cls, saved: Mapping[str, object]) -> Filters:
-        """The filters of a saved theme (its JSON), each of its own type."""
-
-        def text(key: str) -> str | None:
-            value = saved.get(key)
-            return value if isinstance(value, str) else None
-
-        return cls(
-            text("nationality"),
-            text("group") or Group.EITHER.value,
-            saved.get("children") is True,
-            *(text(k) for k in ("exploitation", "sector", "location", "region", "org")),
-        )
-
-    @property
-    def given(self) -> bool:
-        return self != Filters(group=self.group)
-
-    def describe(self) -> str:
-        return "; ".join(f"{k} {v}" for k, v in asdict(self).items() if v and k != "group") or "-"
 
 
 @dataclass(frozen=True)
@@ -92,23 +54,16 @@ def write_profile(
     conn: Connection, who: Principal, f: Filters, window: Window, out: Path, release: Release
 ) -> str:
     """Compute, record and write one profile; returns the line to print."""
-    from msops.analytics.profile import profile
-    from msops.analytics.profile_tables import profile_tables
-    from msops.reports.profile import render_profile
+    from msops.reports.profile import profile_document
 
     suffix = suffix_of(out, (".html", ".pdf"))
-    theme = theme_of(
-        f.nationality, Group(f.group), f.children, f.exploitation, f.sector, f.location
-    )
-    found = profile(conn, who, theme, window, Area.of(f.region, f.org))
-    ref = f"profile {window.describe()} {found.area.describe()}: {theme.describe()}"
     rule = release.rule
-    disclosed(conn, who, ref, rule, release.purpose, release.recipient, out)
-    released = profile_tables(found, rule)
-    synthetic = synthetic_returns(conn, who, window.last, found.area)
-    write_document(out, render_profile(found, released, rule, who.describe(), synthetic), suffix)
+    doc = profile_document(conn, who, f.theme(), window, Area.of(f.region, f.org), rule)
+    disclosed(conn, who, doc.ref, rule, release.purpose, release.recipient, out)
+    write_document(out, doc.html(who.describe()), suffix)
     if release.tables is not None:
-        write_csv(released, release.tables)
+        write_csv(doc.tables, release.tables)
+    found, released = doc.profile, doc.tables
     summary = {row[0]: row[1] for row in released[0].rows}
     return (
         f"wrote {out} ({rule.audience.value}; {summary['These operations']} of"
@@ -168,11 +123,8 @@ def profile_cmd(
     with transaction() as conn:
         f = Filters.of(find_theme(conn, who, saved).definition) if saved else typed
         if save is not None:
-            theme_of(
-                f.nationality, Group(f.group), f.children, f.exploitation, f.sector, f.location
-            )
-            Area.of(f.region, f.org)
-            save_theme(conn, who, save, asdict(f))
+            f.theme(), Area.of(f.region, f.org)  # checked before it is kept
+            save_theme(conn, who, save, f.as_dict())
         window = window_of(first, last, latest_period(conn))
         line = write_profile(conn, who, f, window, out, release)
     console.print(line + (f"; saved as theme {save!r}" if save else ""))

@@ -8,7 +8,8 @@ nearest valid one instead of matching nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from msops.domain.errors import InvalidInput
@@ -147,3 +148,57 @@ def _back(period: Period, months: int) -> Period:
     for _ in range(months):
         period = period.previous()
     return period
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A theme's filters as a person typed them (what a saved theme keeps), and the area."""
+
+    nationality: str | None = None
+    group: str = Group.EITHER.value
+    children: bool = False
+    exploitation: str | None = None
+    sector: str | None = None
+    location: str | None = None
+    region: str | None = None
+    org: str | None = None
+
+    @classmethod
+    def of(cls, saved: Mapping[str, object]) -> Filters:
+        """The filters of a saved theme (its JSON) or a form, each of its own type; empty text
+        counts as not given."""
+
+        def text(key: str) -> str | None:
+            value = saved.get(key)
+            return value.strip() or None if isinstance(value, str) else None
+
+        return cls(
+            text("nationality"),
+            text("group") or Group.EITHER.value,
+            saved.get("children") in (True, "on", "true", "1"),
+            *(text(k) for k in ("exploitation", "sector", "location", "region", "org")),
+        )
+
+    @property
+    def given(self) -> bool:
+        return self != Filters(group=self.group)
+
+    def theme(self) -> Theme:
+        """The checked theme (a one-line error names a mistyped filter)."""
+        if self.group not in {g.value for g in Group}:
+            raise InvalidInput("--group must be victim, suspect or either")
+        return theme_of(
+            self.nationality,
+            Group(self.group),
+            self.children,
+            self.exploitation,
+            self.sector,
+            self.location,
+        )
+
+    def as_dict(self) -> dict[str, str | bool | None]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        words = [f"{k} {v}" for k, v in asdict(self).items() if v and k != "group"]
+        return "; ".join(words) or "-"

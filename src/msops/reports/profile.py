@@ -7,12 +7,24 @@ rounded tables, with no statistic, fine detail or casework.
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from dataclasses import dataclass
 
+from markupsafe import Markup
+from sqlalchemy import Connection
+
+from msops.analytics.headline import Area
+from msops.analytics.overview import synthetic_returns
 from msops.analytics.profile import Profile
 from msops.analytics.profile_routes import Route, Routes
-from msops.analytics.profile_tables import changes_sentences, public_findings, slug
+from msops.analytics.profile_tables import (
+    changes_sentences,
+    profile_tables,
+    public_findings,
+    slug,
+)
 from msops.analytics.tables import ReportTable, Rule, number
+from msops.domain.principal import Principal
+from msops.domain.profile import Theme, Window
 from msops.reports import charts
 from msops.reports.html import environment, page_context
 from msops.reports.profile_routes import route_diagram
@@ -58,10 +70,9 @@ def _charted(p: Profile, by_name: dict[str, ReportTable]) -> tuple[list[object],
     )
 
 
-def render_profile(
-    p: Profile, tables: list[ReportTable], rule: Rule, generated_for: str, synthetic: str
-) -> str:
-    """The profile: summary and findings, then each dimension as a chart and its table."""
+def _context(
+    p: Profile, tables: list[ReportTable], rule: Rule, synthetic: str
+) -> dict[str, object]:
     by_name = {t.name: t for t in tables}
     context = page_context(
         title(p),
@@ -71,7 +82,7 @@ def render_profile(
         f"profile {p.window.describe()}",
     )
     operation_tables, people_tables = _charted(p, by_name)
-    context |= {
+    return context | {
         "p": p,
         "t": by_name,
         "public": not rule.exact,
@@ -82,7 +93,53 @@ def render_profile(
         "routes": _routes(by_name["routes"]) if "routes" in by_name else Markup(""),
         "operation_tables": operation_tables,
         "people_tables": people_tables,
-        "generated_for": generated_for,
         "number": number,
     }
+
+
+def render_profile(
+    p: Profile, tables: list[ReportTable], rule: Rule, generated_for: str, synthetic: str
+) -> str:
+    """The profile as a document: summary and findings, then each dimension as a chart and its
+    table."""
+    context = _context(p, tables, rule, synthetic) | {"generated_for": generated_for}
     return environment().get_template("profile.html.j2").render(context)
+
+
+def render_profile_body(p: Profile, tables: list[ReportTable], rule: Rule) -> Markup:
+    """The same content without the document around it, for a page of the web application."""
+    context = _context(p, tables, rule, "")
+    return Markup(environment().get_template("profile_body.html.j2").render(context))
+
+
+@dataclass(frozen=True)
+class ProfileDocument:
+    """A profile computed for a person, with its released tables, ready to show or to write."""
+
+    profile: Profile
+    tables: list[ReportTable]
+    rule: Rule
+    synthetic: str
+
+    @property
+    def ref(self) -> str:
+        """What the audit trail names: 'profile 2017-03 to 2018-02 Kent: Car washes'."""
+        p = self.profile
+        return f"profile {p.window.describe()} {p.area.describe()}: {p.theme.describe()}"
+
+    def html(self, generated_for: str) -> str:
+        return render_profile(self.profile, self.tables, self.rule, generated_for, self.synthetic)
+
+    def body(self) -> Markup:
+        return render_profile_body(self.profile, self.tables, self.rule)
+
+
+def profile_document(
+    conn: Connection, who: Principal, theme: Theme, window: Window, area: Area, rule: Rule
+) -> ProfileDocument:
+    """The profile of `theme` for `who`, released under `rule`."""
+    from msops.analytics.profile import profile
+
+    found = profile(conn, who, theme, window, area)
+    synthetic = synthetic_returns(conn, who, window.last, found.area)
+    return ProfileDocument(found, profile_tables(found, rule), rule, synthetic)
