@@ -57,6 +57,7 @@ OVERSEERS = OPERATIONAL | {"pcc"}
 AUDITORS = {"national", "admin"}
 EUROPOL = OPERATIONAL - {"regional_se"}  # force and partner users see their own organisation's
 REPORT = {"period": "2018-01", "kind": "tables-zip", "purpose": "briefing", "recipient": "board"}
+PURPOSE = {"purpose": "briefing", "recipient": "board"}
 OP = "/operations/Cleveland/CL-001"
 THREAD_URL = f"/threads/{THREAD}"
 SECOND = "a second long password"
@@ -418,6 +419,14 @@ TABLE: list[tuple[str, str, Call, set[str], int]] = [
     ("/reports", "GET", get("/reports"), OVERSEERS, 200),
     ("/reports", "POST", post("/reports", **REPORT), OVERSEERS, 200),
     ("/api/reports", "POST", post_json("/api/reports", REPORT), OVERSEERS, 200),
+    ("/profile", "GET", get("/profile?sector=Car+washes"), OVERSEERS, 200),
+    (
+        "/profile/download",
+        "POST",
+        post("/profile/download", sector="Car washes", format="zip", **PURPOSE),
+        OVERSEERS,
+        200,
+    ),
     ("/audit", "GET", get("/audit?action=consultation"), AUDITORS, 200),
     ("/api/audit", "GET", get("/api/audit?user=national"), AUDITORS, 200),
     ("/casework", "GET", get("/casework"), OVERSEERS, 200),
