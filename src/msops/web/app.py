@@ -19,7 +19,9 @@ from msops.web import (
     pages_auth,
     pages_ops,
     pages_reports,
+    pages_retention,
     pages_returns,
+    pages_subject,
     pages_threads,
 )
 from msops.web.body_limit import BodyLimitMiddleware
@@ -109,6 +111,8 @@ def create_app(
         pages_reports.router,
         pages_reports.api_router,
         pages_threads.router,
+        pages_retention.router,
+        pages_subject.router,
         api.router,
         api_threads.router,
         # the casework registers: one line each (pages and API)
