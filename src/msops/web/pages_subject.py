@@ -26,7 +26,7 @@ from msops.linkage.subjects import (
 )
 from msops.reports.subject import subject_pdf, subject_xlsx
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.subject_repo import RECTIFIABLE
+from msops.store.subject_repo import RECTIFIABLE, HeldRecord
 from msops.store.subject_rights import NominalRef, erase, rectify, restrict
 from msops.web.gates import FormCsrf, SubjectOfficer
 from msops.web.render import page
@@ -109,6 +109,16 @@ def query_of(values: dict[str, str]) -> SubjectQuery:
     )
 
 
+def _orders(findings: SubjectFindings, held: HeldRecord) -> list[str]:
+    """The orders made on the record's nominal, as `msops subject search` lists them."""
+    key = (held.organisation, held.operation_ref, held.nominal_ref)
+    return [
+        f"{o['order_type']} {o['made_on']}"
+        for o in findings.orders
+        if (o["organisation"], o["operation_ref"], o["nominal_ref"]) == key
+    ]
+
+
 def _search_page(
     request: Request,
     viewer: Viewer,
@@ -119,7 +129,10 @@ def _search_page(
 ) -> Response:
     rows: list[dict[str, Any]] = []
     if findings is not None:
-        rows = [{"record": r, "disclosures": findings.disclosures_of(r)} for r in findings.records]
+        rows = [
+            {"record": r, "disclosures": findings.disclosures_of(r), "orders": _orders(findings, r)}
+            for r in findings.records
+        ]
     return page(
         request,
         "subject.html",
