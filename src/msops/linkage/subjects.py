@@ -64,15 +64,18 @@ class SubjectFindings:
     rectifications: list[dict[str, Any]] = field(default_factory=list)
 
     def disclosures_of(self, held: HeldRecord) -> list[dict[str, Any]]:
-        """The disclosures that covered this record: of its operation (or within it), of the
-        return version's organisation and month, or exports of golden threads made once it was
-        in one."""
+        """The disclosures that covered this record: of its operation (or within it) or of the
+        return's organisation and month, made while this version was the current one (an
+        export after a correction disclosed the correction, not the version it replaced), or
+        exports of golden threads made once it was in one."""
         refs = {held.operation, f"{held.organisation}/{held.period}"}
         return [
             d
             for d in self.disclosures
-            if d["object_ref"] in refs
-            or any(d["object_ref"].startswith(ref + "/") for ref in refs)
+            if (
+                (d["object_ref"] in refs or any(d["object_ref"].startswith(r + "/") for r in refs))
+                and held.held_at(d["at"])
+            )
             or (
                 d["object_type"] == THREAD_EXPORT
                 and held.threads_since is not None
