@@ -7,7 +7,7 @@ linkage compares them) is `msops.linkage.subjects`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -96,10 +96,20 @@ def utc_naive(when: datetime) -> datetime:
     return when if when.tzinfo is None else when.astimezone(UTC).replace(tzinfo=None)
 
 
-def people(conn: Connection) -> Iterator[NominalPerson]:
-    """Every nominal in every stored return version (current and superseded), streamed."""
+NameTriple = tuple[str | None, str | None, str | None]  # given name, family name, aliases
+
+
+def name_triples(conn: Connection) -> list[NameTriple]:
+    """Every distinct (given name, family name, aliases) stored: a person's name repeats in
+    every month and version of their operation's return, so these are far fewer than the rows."""
+    nm = s.nominal
+    query = select(nm.c.given_name, nm.c.family_name, nm.c.aliases).distinct()
+    return [(g, f, a) for g, f, a in conn.execute(query)]
+
+
+def _people_query() -> Any:
     nm, om = s.nominal, s.operation_month
-    query = select(
+    return select(
         nm.c.id,
         nm.c.given_name,
         nm.c.family_name,
@@ -108,10 +118,29 @@ def people(conn: Connection) -> Iterator[NominalPerson]:
         nm.c.estimated_age,
         om.c.period,
     ).join(om, om.c.id == nm.c.operation_month_id)
-    # yield_per on the statement, not the connection: that would stream every later statement
-    with conn.execute(query.execution_options(yield_per=5000)) as result:
-        for row in result:
-            yield NominalPerson(*row)
+
+
+def people(
+    conn: Connection, names: Collection[NameTriple] | None = None
+) -> Iterator[NominalPerson]:
+    """Every nominal in every stored return version (current and superseded), streamed; with
+    `names`, only those holding one of these name triples (selected by family name)."""
+    if names is None:
+        # yield_per on the statement, not the connection: that would stream every later statement
+        with conn.execute(_people_query().execution_options(yield_per=5000)) as result:
+            for row in result:
+                yield NominalPerson(*row)
+        return
+    wanted = set(names)
+    family = s.nominal.c.family_name
+    families = sorted({f for _, f, _ in wanted if f is not None})
+    conditions = [family.in_(chunk) for chunk in _chunks(families)]
+    if any(f is None for _, f, _ in wanted):
+        conditions.append(family.is_(None))
+    for condition in conditions:
+        for row in conn.execute(_people_query().where(condition)):
+            if (row.given_name, row.family_name, row.aliases) in wanted:
+                yield NominalPerson(*row)
 
 
 def nominals_with_identifier(conn: Connection, kind: str, value_norm: str) -> set[int]:
@@ -120,7 +149,7 @@ def nominals_with_identifier(conn: Connection, kind: str, value_norm: str) -> se
     return set(conn.execute(query).scalars())
 
 
-def _chunks(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
