@@ -117,6 +117,8 @@ def test_a_force_retains_its_operation_with_a_reason_and_next_review(due_site: S
         "decision": "retain",
         "reason": "linked to a live enquiry",
     }
+    silent = client.post(REVIEW, data={**decision, "reason": " ", "next_review": "2031-01-01"})
+    assert silent.status_code == 422 and "give the reason for the decision<" in silent.text
     past = client.post(REVIEW, data={**decision, "next_review": "2020-01-01"})
     assert past.status_code == 422 and "future" in past.text
     assert _audit(due_site, "Cleveland/CL-001") == []

@@ -133,14 +133,14 @@ def review_decide(
     review = _review(request, viewer, org, operation)
     values = {"decision": decision, "reason": reason, "next_review": next_review}
     try:
+        if decision in (RETAIN, DISPOSE) and not reason.strip():
+            raise InvalidInput("give the reason for the decision")
         if decision == RETAIN:
             when = require_date(next_review, "next review")
             with engine_of(request).begin() as conn:
                 retain(conn, viewer.principal, review.organisation, review.ref, reason, when)
             done = f"{review.organisation}/{review.ref} retained; next review {when.isoformat()}."
         elif decision == DISPOSE:
-            if not reason.strip():
-                raise InvalidInput("give the reason for the decision")
             if confirm != "yes":
                 return _review_page(request, viewer, review, values, confirm=True)
             with engine_of(request).begin() as conn:
