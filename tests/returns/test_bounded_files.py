@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.domain.return_spec import PARTS_BY_NAME
-from msops.returns import limits
 from msops.returns.files import read_return, write_return
 from msops.returns.limits import shared_strings_problem
 from msops.returns.submit import Outcome, submit_file
@@ -124,7 +123,7 @@ def test_a_part_with_too_many_rows_is_refused_as_it_is_read(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(limits, "MAX_ROWS_PER_PART", 5)
+    monkeypatch.setenv("MSOPS_MAX_ROWS_PER_PART", "5")
     rows = valid_return(*(f"CL-{n:03}" for n in range(1, 9)))
     before = row_counts(engine)
     for fmt, name in (("xlsx", "many.xlsx"), ("csv", "many.zip")):
@@ -138,7 +137,7 @@ def test_a_part_with_too_many_rows_is_refused_as_it_is_read(
 
 
 def test_a_plain_csv_file_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(limits.UNPACKED_ENV, "1")
+    monkeypatch.setenv("MSOPS_MAX_UNPACKED_MB", "1")
     path = tmp_path / "operations.csv"
     path.write_bytes(b"operation_ref\n" + b"CL-001\n" * 200_000)
     (issue,) = read_return(path).issues

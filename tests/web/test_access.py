@@ -78,6 +78,19 @@ NEW_ORDER = {
     "expires": "2020-01-25",
     "prohibitions": "No contact with the victims",
 }
+RETENTION_REVIEW = "/retention/review?org=Cleveland&operation=CL-001"
+RETAIN = {
+    "org": "Cleveland",
+    "operation": "CL-001",
+    "decision": "retain",
+    "reason": "linked to a live enquiry",
+    "next_review": "2031-01-01",
+}
+SUBJECT = {"purpose": "SAR 2026/1", "family": "Popescu"}
+SUBJECT_REPORT = {**SUBJECT, "recipient": "the data subject", "format": "xlsx"}
+NOMINAL = "Cleveland/CL-002/N2"
+RECTIFY = {"nominal": NOMINAL, "field": "aliases", "value": "Anna", "reason": "SAR 2026/1"}
+RESTRICT = {"nominal": NOMINAL, "reason": "SAR 2026/1"}
 VARY = {"kind": "variation", "date": "2018-06-01", "court": "Leeds", "summary": "varied"}
 BREACH = {"date": "2018-06-01", "summary": "contact made", "outcome": "pending"}
 REFERRAL = {
@@ -499,6 +512,20 @@ TABLE: list[tuple[str, str, Call, set[str], int]] = [
         {"national"},
         200,
     ),
+    # MoPI review: every operational user sees what is due in scope; an organisation's own
+    # users and national analysts decide (Kent and GLAA users are refused Cleveland's). CL-001 is
+    # live, so not yet reviewable: the deciders get 404 (tests/web/test_retention_pages.py)
+    ("/retention", "GET", get("/retention"), OPERATIONAL, 200),
+    ("/retention/review", "GET", get(RETENTION_REVIEW), {"national", "force"}, 404),
+    ("/retention/review", "POST", post("/retention/review", **RETAIN), {"national", "force"}, 404),
+    # subject rights: national analysts only (tests/web/test_subject_pages.py)
+    ("/subject", "GET", get("/subject"), {"national"}, 200),
+    ("/subject", "POST", post("/subject", **SUBJECT), {"national"}, 200),
+    ("/subject/report", "POST", post("/subject/report", **SUBJECT_REPORT), {"national"}, 200),
+    ("/subject/rights", "GET", get(f"/subject/rights?nominal={NOMINAL}"), {"national"}, 200),
+    ("/subject/rectify", "POST", post("/subject/rectify", **RECTIFY), {"national"}, 200),
+    ("/subject/restrict", "POST", post("/subject/restrict", **RESTRICT), {"national"}, 200),
+    ("/subject/erase", "POST", post("/subject/erase", **RESTRICT, confirm="on"), {"national"}, 200),
 ]
 # Operational users outside the order's organisation: the register says it has no such order.
 IN_CLEVELAND_SCOPE = [

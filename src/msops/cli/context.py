@@ -20,7 +20,6 @@ from typing import ParamSpec, TypeVar
 
 import click
 import typer
-from platformdirs import user_log_dir
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy import Engine, inspect, make_url
@@ -34,6 +33,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+from msops.domain import settings
 from msops.domain.errors import DatabaseUnavailable, MsopsError
 from msops.domain.principal import Principal, system_principal
 from msops.store.engine import ENV_URL, database_url, describe_url, is_busy, make_engine
@@ -55,7 +55,7 @@ def current_principal() -> Principal:
 
     MSOPS_USER names them when the login name is shared (e.g. a service account).
     """
-    return system_principal(os.environ.get("MSOPS_USER") or f"cli:{getpass.getuser()}")
+    return system_principal(settings.current().user or f"cli:{getpass.getuser()}")
 
 
 def open_database() -> Engine:
@@ -66,7 +66,7 @@ def open_database() -> Engine:
     embedded SQLite file, created and brought up to date on first use.
     """
     url = database_url()
-    configured = bool(os.environ.get(ENV_URL))
+    configured = settings.current().database_url is not None
     engine = engine_for(url, create=not configured)
     try:
         current = is_up_to_date(engine)
@@ -230,8 +230,7 @@ def database_error_line(err: SQLAlchemyError) -> str:
 def error_log_path() -> Path:
     """Where database errors are logged: MSOPS_ERROR_LOG, or errors.log in the user's log
     directory. Entries hold no SQL parameters and no values from the database's messages."""
-    configured = os.environ.get(ERROR_LOG_ENV)
-    return Path(configured) if configured else Path(user_log_dir("msops")) / "errors.log"
+    return settings.error_log()
 
 
 def log_error(err: SQLAlchemyError) -> str:

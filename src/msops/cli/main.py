@@ -8,6 +8,7 @@ import typer
 
 from msops.cli import (
     audit_cmd,
+    config_cmd,
     db_cmd,
     demo_cmd,
     estimate_cmd,
@@ -63,6 +64,7 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(retention_cmd.app, name="retention")
 app.add_typer(subject_cmd.app, name="subject")
+app.add_typer(config_cmd.app, name="config")
 
 
 @app.command("orgs")

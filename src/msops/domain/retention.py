@@ -9,7 +9,6 @@ the rules and the facts a return holds about an operation.
 from __future__ import annotations
 
 import calendar
-import os
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from msops.domain import settings
 from msops.domain.errors import InvalidInput
 
 ENV_RETENTION_FILE = "MSOPS_RETENTION_FILE"
@@ -141,7 +141,8 @@ def _rules_from(path: str | None) -> Rules:
 
 def rules() -> Rules:
     """The rules in force: the shipped ones, with MSOPS_RETENTION_FILE's years over them."""
-    return _rules_from(os.environ.get(ENV_RETENTION_FILE) or None)
+    given = settings.current().retention_file
+    return _rules_from(str(given) if given else None)
 
 
 def group_of(facts: OperationFacts, rules_: Rules) -> Group:

@@ -23,7 +23,7 @@ from msops.linkage.names import PARTICLES, clean_name, soundex
 from msops.linkage.prepare import decimal_year, estimated_birth_when
 from msops.store import subject_repo as repo
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.subject_repo import THREAD_EXPORT, HeldRecord, NominalPerson
+from msops.store.subject_repo import THREAD_EXPORT, HeldRecord, NameTriple, NominalPerson
 from msops.store.subject_rights import rectification_history
 
 DEFAULT_AGE_TOLERANCE = 2
@@ -64,15 +64,18 @@ class SubjectFindings:
     rectifications: list[dict[str, Any]] = field(default_factory=list)
 
     def disclosures_of(self, held: HeldRecord) -> list[dict[str, Any]]:
-        """The disclosures that covered this record: of its operation (or within it), of the
-        return version's organisation and month, or exports of golden threads made once it was
-        in one."""
+        """The disclosures that covered this record: of its operation (or within it) or of the
+        return's organisation and month, made while this version was the current one (an
+        export after a correction disclosed the correction, not the version it replaced), or
+        exports of golden threads made once it was in one."""
         refs = {held.operation, f"{held.organisation}/{held.period}"}
         return [
             d
             for d in self.disclosures
-            if d["object_ref"] in refs
-            or any(d["object_ref"].startswith(ref + "/") for ref in refs)
+            if (
+                (d["object_ref"] in refs or any(d["object_ref"].startswith(r + "/") for r in refs))
+                and held.held_at(d["at"])
+            )
             or (
                 d["object_type"] == THREAD_EXPORT
                 and held.threads_since is not None
@@ -99,7 +102,10 @@ class _NameTest:
         return bool(self.wanted)
 
     def matches(self, person: NominalPerson) -> str | None:
-        held = _tokens(person.given_name, person.family_name, person.aliases)
+        return self.matches_names((person.given_name, person.family_name, person.aliases))
+
+    def matches_names(self, names: NameTriple) -> str | None:
+        held = _tokens(*names)
         if self.wanted <= held:
             return "name"
         if self.sounds_like and self.codes <= {soundex(t) for t in held}:
@@ -135,6 +141,25 @@ def _birth_fits(query: SubjectQuery, person: NominalPerson, today: date) -> bool
     return True
 
 
+def _by_name_and_birth(
+    conn: Connection, query: SubjectQuery, names: _NameTest, today: date
+) -> dict[int, str]:
+    """The nominals whose names (if asked) and birth fit: nominal id -> how it matched. Names
+    are tested once per distinct spelling; only the rows holding a match are then read."""
+    matched: dict[int, str] = {}
+    if names:
+        spellings = {n: how for n in repo.name_triples(conn) if (how := names.matches_names(n))}
+        for person in repo.people(conn, spellings):
+            if _birth_fits(query, person, today):
+                name = (person.given_name, person.family_name, person.aliases)
+                matched[person.nominal_id] = spellings[name]
+        return matched
+    for person in repo.people(conn):  # a date of birth alone finds only records that hold one
+        if person.date_of_birth is not None and _birth_fits(query, person, today):
+            matched[person.nominal_id] = "date of birth"
+    return matched
+
+
 def normalised_identifiers(raw: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     """Identifiers as msops stores them (`value_norm`); messages never repeat a value."""
     cleaned = []
@@ -168,13 +193,7 @@ def find_subject(
     today = today or date.today()
     matched: dict[int, str] = {}
     if names or query.dob is not None:
-        for person in repo.people(conn):
-            how = names.matches(person) if names else "date of birth"
-            if how is None or not _birth_fits(query, person, today):
-                continue
-            if not names and person.date_of_birth is None:
-                continue  # a date of birth alone finds only records that hold one
-            matched[person.nominal_id] = how
+        matched = _by_name_and_birth(conn, query, names, today)
     for kind, value in identifiers:
         for nominal_id in repo.nominals_with_identifier(conn, kind, value):
             matched[nominal_id] = ", ".join(filter(None, (matched.get(nominal_id), kind)))

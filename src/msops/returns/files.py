@@ -332,7 +332,7 @@ class TableBuilder:
     ) -> None:
         self.part = part
         self.where = where or part.sheet  # the file or sheet, as the user knows it
-        self.max_rows = limits.MAX_ROWS_PER_PART
+        self.max_rows = limits.max_rows_per_part()
         self.header_row = header_row
         self.table = RawTable(part=part.name, sheet=part.sheet)
         self.issues: list[Issue] = []

@@ -18,32 +18,33 @@ report as a damaged file.
 
 `read_problem` is what every submission path asks before a file is read (the web upload, `msops
 returns submit` and `submit-many` all go through `files.read_return`): the unpack limits above
-(MSOPS_MAX_UNPACKED_MB raises the 50 MB), a plain CSV file no larger than those, and an XLSX
-workbook's shared strings (the table of every distinct text cell, which openpyxl loads whole
-before the first sheet) at most `MAX_SHARED_STRINGS` strings and `MAX_SHARED_STRINGS_BYTES`.
-The readers then stop a part at more than `MAX_ROWS_PER_PART` rows (`TooManyRows`).
+(the settings max_unpacked_mb and max_archive_members change them), a plain CSV file no larger
+than those, and an XLSX workbook's shared strings (the table of every distinct text cell, which
+openpyxl loads whole before the first sheet) at most `MAX_SHARED_STRINGS` strings and
+`MAX_SHARED_STRINGS_BYTES`. The readers then stop a part at more than `max_rows_per_part()` rows
+(`TooManyRows`; the max_rows_per_part setting).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from msops.domain import settings
 from msops.domain.errors import InvalidInput
 
-MAX_UNPACKED_BYTES = 50 * 2**20
+# Defaults; the settings (max_unpacked_mb, max_archive_members, max_rows_per_part) override them.
+MAX_UNPACKED_BYTES = settings.default("max_unpacked_mb") * 2**20
 MAX_RATIO = 200
 RATIO_FROM = 2**20  # the ratio is not judged on archives that unpack to less than this
-MAX_MEMBERS = 1000
+MAX_MEMBERS = settings.default("max_archive_members")
 ARCHIVE_SUFFIXES = (".zip", ".xlsx", ".xlsm")
-UNPACKED_ENV = "MSOPS_MAX_UNPACKED_MB"
 MAX_SHARED_STRINGS = 2_000_000
 MAX_SHARED_STRINGS_BYTES = 50 * 2**20
-MAX_ROWS_PER_PART = 200_000  # a monthly return has tens or hundreds of rows per part
+MAX_ROWS_PER_PART = settings.default("max_rows_per_part")  # a return has tens or hundreds
 _CHUNK = 2**20
 _SST_COUNTS = re.compile(rb"\b(?:count|uniqueCount)\s*=\s*[\"'](\d+)")
 _SST_HEAD = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
@@ -110,12 +111,16 @@ def unpack_problem(path: Path, limits: UnpackLimits = UnpackLimits()) -> str | N
 
 
 def configured_limits() -> UnpackLimits:
-    """The unpack limits, MSOPS_MAX_UNPACKED_MB raising or lowering the 50 MB."""
-    given = os.environ.get(UNPACKED_ENV, "").strip()
-    try:
-        return UnpackLimits(max_bytes=int(given) * 2**20) if given else UnpackLimits()
-    except ValueError:
-        return UnpackLimits()
+    """The unpack limits in the settings (max_unpacked_mb, max_archive_members)."""
+    current = settings.current()
+    return UnpackLimits(
+        max_bytes=current.max_unpacked_mb * 2**20, max_members=current.max_archive_members
+    )
+
+
+def max_rows_per_part() -> int:
+    """Rows one part of a return may hold: the max_rows_per_part setting."""
+    return settings.current().max_rows_per_part
 
 
 def read_problem(path: Path, limits: UnpackLimits | None = None) -> str | None:

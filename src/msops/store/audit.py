@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, false, insert, select, text, update
 
+from msops.domain import settings
 from msops.domain.errors import InvalidInput, MsopsError
 from msops.domain.principal import Principal
 from msops.store.engine import default_database_path
@@ -121,7 +122,7 @@ def key_id_of(secret: bytes) -> str:
 def key_file() -> Path:
     """The current MAC key file: MSOPS_AUDIT_KEY_FILE, else audit-hmac.key beside the embedded
     database in the user's data directory."""
-    configured = os.environ.get(ENV_KEY_FILE)
+    configured = settings.current().audit_key_file
     if configured:
         return Path(configured).expanduser()
     return default_database_path().parent / "audit-hmac.key"
@@ -194,7 +195,7 @@ def retire_key(path: Path | None = None) -> str:
 def signing_key_file() -> Path:
     """The Ed25519 key that signs checkpoints: MSOPS_AUDIT_SIGNING_KEY_FILE, else
     audit-signing.key beside the embedded database in the user's data directory."""
-    configured = os.environ.get(ENV_SIGNING_KEY_FILE)
+    configured = settings.current().audit_signing_key_file
     if configured:
         return Path(configured).expanduser()
     return default_database_path().parent / "audit-signing.key"

@@ -30,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import URL, Connection, Engine, func, inspect, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from msops.domain import settings
 from msops.domain.errors import InvalidInput, MsopsError, NotFound
 from msops.store import schema
 from msops.store.audit_query import CannotVerify, verify_chain
@@ -177,7 +178,7 @@ def _tool_major(path: str) -> int | None:
 def pg_tool(name: str, server_major: int) -> PgTool:
     """The newest `name` (pg_dump, pg_restore, psql) on this machine, refused when it is older
     than the server: MSOPS_PG_BINDIR if set, else Debian's and RHEL's folders and the PATH."""
-    bindir = os.environ.get(PG_BINDIR_ENV)
+    bindir = settings.current().pg_bindir
     if bindir:
         candidates = [str(Path(bindir) / name)]
     else:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, exc, make_url
+
+from msops.domain import settings
 
 ENV_URL = "MSOPS_DATABASE_URL"
 
 
 def default_database_path() -> Path:
-    """The embedded database file: msops.sqlite3 in the user's data directory."""
-    return Path(user_data_dir("msops", appauthor=False)) / "msops.sqlite3"
+    """The embedded database file: msops.sqlite3 in the data directory (MSOPS_DATA_DIR, else the
+    user's data directory)."""
+    return settings.data_dir() / "msops.sqlite3"
 
 
 def database_url() -> str:
-    url = os.environ.get(ENV_URL)
+    url = settings.current().database_url
     if url:
         return url
     return f"sqlite:///{default_database_path()}"

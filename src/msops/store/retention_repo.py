@@ -192,6 +192,16 @@ def _operation(conn: Connection, principal: Principal, org: str, ref: str) -> tu
     return months[0], short_name
 
 
+def review_of(conn: Connection, principal: Principal, org: str, ref: str) -> Review:
+    """One operation's place in the review cycle, for a person who may decide on it; NotFound
+    when it is live or disposed of (nothing to review)."""
+    month, short_name = _operation(conn, principal, org, ref)
+    found = _review_of(month, _latest_decisions(conn).get(month.operation_id), rules())
+    if found is None:
+        raise NotFound(f"{short_name}/{ref} is not due for review: live, or disposed of already")
+    return found
+
+
 def _decide(
     conn: Connection,
     principal: Principal,

@@ -7,9 +7,9 @@ linkage compares them) is `msops.linkage.subjects`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, exists, func, or_, select, tuple_
@@ -72,6 +72,14 @@ class HeldRecord:
     threads_since: datetime | None = None  # the start of the first run that threaded it
     matched_by: str = ""
     restricted: bool = False  # processing restricted (s.47(2))
+    superseded_at: datetime | None = None  # when the next version of its return was stored
+
+    def held_at(self, when: datetime) -> bool:
+        """Whether this version was the one stored and current at `when` (UTC): a disclosure
+        then covered it, and not the versions before or after it."""
+        if when < utc_naive(self.submitted_at):
+            return False
+        return self.superseded_at is None or when < utc_naive(self.superseded_at)
 
     @property
     def operation(self) -> str:
@@ -82,10 +90,26 @@ class HeldRecord:
         return f"{self.operation}/{self.nominal_ref}"
 
 
-def people(conn: Connection) -> Iterator[NominalPerson]:
-    """Every nominal in every stored return version (current and superseded), streamed."""
+def utc_naive(when: datetime) -> datetime:
+    """A time as the audit trail holds it: UTC without a zone (PostgreSQL returns the return
+    versions' times with one, SQLite without)."""
+    return when if when.tzinfo is None else when.astimezone(UTC).replace(tzinfo=None)
+
+
+NameTriple = tuple[str | None, str | None, str | None]  # given name, family name, aliases
+
+
+def name_triples(conn: Connection) -> list[NameTriple]:
+    """Every distinct (given name, family name, aliases) stored: a person's name repeats in
+    every month and version of their operation's return, so these are far fewer than the rows."""
+    nm = s.nominal
+    query = select(nm.c.given_name, nm.c.family_name, nm.c.aliases).distinct()
+    return [(g, f, a) for g, f, a in conn.execute(query)]
+
+
+def _people_query() -> Any:
     nm, om = s.nominal, s.operation_month
-    query = select(
+    return select(
         nm.c.id,
         nm.c.given_name,
         nm.c.family_name,
@@ -94,10 +118,29 @@ def people(conn: Connection) -> Iterator[NominalPerson]:
         nm.c.estimated_age,
         om.c.period,
     ).join(om, om.c.id == nm.c.operation_month_id)
-    # yield_per on the statement, not the connection: that would stream every later statement
-    with conn.execute(query.execution_options(yield_per=5000)) as result:
-        for row in result:
-            yield NominalPerson(*row)
+
+
+def people(
+    conn: Connection, names: Collection[NameTriple] | None = None
+) -> Iterator[NominalPerson]:
+    """Every nominal in every stored return version (current and superseded), streamed; with
+    `names`, only those holding one of these name triples (selected by family name)."""
+    if names is None:
+        # yield_per on the statement, not the connection: that would stream every later statement
+        with conn.execute(_people_query().execution_options(yield_per=5000)) as result:
+            for row in result:
+                yield NominalPerson(*row)
+        return
+    wanted = set(names)
+    family = s.nominal.c.family_name
+    families = sorted({f for _, f, _ in wanted if f is not None})
+    conditions = [family.in_(chunk) for chunk in _chunks(families)]
+    if any(f is None for _, f, _ in wanted):
+        conditions.append(family.is_(None))
+    for condition in conditions:
+        for row in conn.execute(_people_query().where(condition)):
+            if (row.given_name, row.family_name, row.aliases) in wanted:
+                yield NominalPerson(*row)
 
 
 def nominals_with_identifier(conn: Connection, kind: str, value_norm: str) -> set[int]:
@@ -106,9 +149,23 @@ def nominals_with_identifier(conn: Connection, kind: str, value_norm: str) -> se
     return set(conn.execute(query).scalars())
 
 
-def _chunks(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _superseded_at(rv: Any) -> Any:
+    """The time the next version of the same return was stored (NULL for the current one)."""
+    later = s.return_version.alias("later")
+    return (
+        select(func.min(later.c.submitted_at))
+        .where(
+            later.c.organisation_id == rv.c.organisation_id,
+            later.c.period == rv.c.period,
+            later.c.version > rv.c.version,
+        )
+        .scalar_subquery()
+    )
 
 
 def held_records(conn: Connection, matched: dict[int, str]) -> list[HeldRecord]:
@@ -136,6 +193,7 @@ def held_records(conn: Connection, matched: dict[int, str]) -> list[HeldRecord]:
                 rv.c.submitted_by,
                 rv.c.source_name,
                 restricted_clause(op, nm).label("restricted"),
+                _superseded_at(rv).label("superseded_at"),
             )
             .join(om, om.c.id == nm.c.operation_month_id)
             .join(rv, rv.c.id == om.c.return_version_id)
@@ -159,6 +217,7 @@ def held_records(conn: Connection, matched: dict[int, str]) -> list[HeldRecord]:
                 fields,
                 matched_by=matched[row["id"]],
                 restricted=bool(row["restricted"]),
+                superseded_at=row["superseded_at"],
             )
         idf = s.identifier
         for r in conn.execute(
@@ -220,14 +279,17 @@ def disclosures_for(
 ) -> list[dict[str, Any]]:
     """Disclosures in the audit trail whose object is one of `refs` ("Cleveland/OP-1" or a
     return, "Cleveland/2018-03") or lies within one ("Cleveland/OP-1/N1"), and with
-    `thread_exports` every export of golden threads (`msops link export`), oldest first."""
+    `thread_exports` every export of golden threads (`msops link export`), oldest first.
+
+    The database selects the disclosures of the refs' organisations (one condition per
+    organisation, however many records were found: SQLite refuses a condition a thousand deep)
+    and the exact refs are matched here."""
     a = s.audit_event
-    refs = sorted(set(refs))
-    if not refs:
+    wanted = set(refs)
+    if not wanted:
         return []
-    covers = [a.c.object_ref == ref for ref in refs] + [
-        a.c.object_ref.startswith(ref + "/", autoescape=True) for ref in refs
-    ]
+    organisations = sorted({ref.split("/", 1)[0] for ref in wanted})
+    covers = [a.c.object_ref.startswith(org + "/", autoescape=True) for org in organisations]
     if thread_exports:
         covers.append(a.c.object_type == THREAD_EXPORT)
     query = (
@@ -244,7 +306,19 @@ def disclosures_for(
         .where(a.c.action == Action.DISCLOSURE.value, or_(*covers))
         .order_by(a.c.seq)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    found = []
+    for row in conn.execute(query).mappings():
+        if (thread_exports and row["object_type"] == THREAD_EXPORT) or _within(
+            row["object_ref"], wanted
+        ):
+            found.append(dict(row))
+    return found
+
+
+def _within(object_ref: str, refs: set[str]) -> bool:
+    """Whether `object_ref` is one of `refs` or lies within one (a path below it)."""
+    parts = object_ref.split("/")
+    return any("/".join(parts[:n]) in refs for n in range(1, len(parts) + 1))
 
 
 # --- rectification -----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ told the server is busy.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import threading
 from collections.abc import Iterator, Sequence
@@ -31,6 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, case, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from msops.domain import settings
 from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
 from msops.domain.passwords import MIN_LENGTH, check_password
 from msops.domain.principal import Principal, Role
@@ -48,7 +48,18 @@ SESSION_LIFETIME = timedelta(hours=8)
 WEB_ROLES = tuple(r for r in Role if r != Role.SYSTEM)
 
 HASH_SLOTS_ENV = "MSOPS_HASH_SLOTS"
-HASH_SLOTS = max(1, int(os.environ.get(HASH_SLOTS_ENV, "") or 2))  # hashes at once, per process
+
+
+def _hash_slots() -> int:
+    """Hashes at once, per process (MSOPS_HASH_SLOTS). Read as the module loads: a bad value
+    leaves the default here and is reported by the first command or request that reads settings."""
+    try:
+        return settings.current().hash_slots
+    except InvalidInput:
+        return int(settings.default("hash_slots"))
+
+
+HASH_SLOTS = _hash_slots()
 HASH_QUEUE = 16  # sign-ins that may wait for a slot; more are told the server is busy
 HASH_WAIT = 5.0  # seconds one waits for a slot before being told so
 BUSY_RETRY = 2  # seconds: the Retry-After of a busy answer

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from msops.domain import settings
 from msops.store.engine import make_engine
 from msops.web import (
     api,
@@ -21,7 +20,9 @@ from msops.web import (
     pages_ops,
     pages_profile,
     pages_reports,
+    pages_retention,
     pages_returns,
+    pages_subject,
     pages_threads,
 )
 from msops.web.body_limit import BodyLimitMiddleware
@@ -38,10 +39,10 @@ from msops.web.clients import Network, trusted_proxies
 from msops.web.security import HeadMiddleware, SecurityMiddleware
 from msops.web.services import (
     MAX_BODY_BYTES,
-    UPLOAD_BODY_BYTES,
     UPLOAD_PATHS,
     FiguresCache,
     too_large_message,
+    upload_body_bytes,
 )
 
 DESCRIPTION = (
@@ -60,9 +61,7 @@ def trusted_hosts() -> list[str]:
     """The host names the application answers to: MSOPS_TRUSTED_HOSTS (comma-separated, e.g.
     "msops.police.example"), else this machine only. A request naming another host is refused
     (400), so that no redirect ever echoes a Host header an attacker chose."""
-    given = os.environ.get(TRUSTED_HOSTS_ENV, "")
-    hosts = [h.strip() for h in given.split(",") if h.strip()]
-    return hosts or list(LOCAL_HOSTS)
+    return settings.split_list(settings.current().trusted_hosts) or list(LOCAL_HOSTS)
 
 
 def create_app(
@@ -99,7 +98,7 @@ def create_app(
     app.add_middleware(
         BodyLimitMiddleware,
         default=MAX_BODY_BYTES,
-        limits=dict.fromkeys(UPLOAD_PATHS, UPLOAD_BODY_BYTES),
+        limits=dict.fromkeys(UPLOAD_PATHS, upload_body_bytes()),
         messages=dict.fromkeys(UPLOAD_PATHS, too_large_message()),
     )
     app.mount("/static", StaticFiles(packages=[("msops.web", "static")]), name="static")
@@ -114,6 +113,8 @@ def create_app(
         pages_reports.api_router,
         pages_profile.router,
         pages_threads.router,
+        pages_retention.router,
+        pages_subject.router,
         api.router,
         api_threads.router,
         # the casework registers: one line each (pages and API)
@@ -139,5 +140,4 @@ def app_from_environment() -> FastAPI:
     Each worker opens its own engine from MSOPS_DATABASE_URL; nothing is shared between
     workers but the database (sessions, sign-in throttling and the audit trail all live there).
     """
-    secure = os.environ.get(SECURE_COOKIES_ENV, "") == "1"
-    return create_app(make_engine(), secure_cookies=secure)
+    return create_app(make_engine(), secure_cookies=settings.current().secure_cookies)

@@ -10,10 +10,10 @@ trusted proxy configured, X-Forwarded-For is never read, whoever the peer is.
 from __future__ import annotations
 
 import ipaddress
-import os
 
 from fastapi import Request
 
+from msops.domain import settings
 from msops.domain.errors import InvalidInput
 
 TRUSTED_PROXIES_ENV = "MSOPS_TRUSTED_PROXIES"
@@ -40,7 +40,7 @@ def parse_proxies(text: str) -> tuple[Network, ...]:
 
 def trusted_proxies() -> tuple[Network, ...]:
     """The trusted proxies named by MSOPS_TRUSTED_PROXIES (none when it is unset)."""
-    return parse_proxies(os.environ.get(TRUSTED_PROXIES_ENV, ""))
+    return parse_proxies(settings.current().trusted_proxies)
 
 
 def _is_trusted(address: str, proxies: tuple[Network, ...]) -> bool:

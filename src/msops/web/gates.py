@@ -27,6 +27,13 @@ AUDIT_READERS = frozenset({Role.ADMIN, Role.NATIONAL_ANALYST})
 REVIEWERS = frozenset({Role.NATIONAL_ANALYST, Role.REGIONAL_ANALYST})
 PLANNERS = frozenset({Role.NATIONAL_ANALYST, Role.REGIONAL_ANALYST, Role.FORCE_USER})
 SETTERS = frozenset({Role.NATIONAL_ANALYST})  # national rule settings (e.g. NRM deadlines)
+# MoPI review: the operational roles see what is due in their scope; an organisation's own users
+# (and national analysts) decide on its operations (the store checks the organisation)
+RETENTION_READERS = OPERATIONAL
+RETENTION_DECIDERS = SUBMITTERS
+# a data subject's rights: searched, reported and acted on across every organisation, by the
+# national team that answers subject access requests
+SUBJECT_OFFICERS = frozenset({Role.NATIONAL_ANALYST})
 
 Anyone = Annotated[Viewer, Depends(allow(EVERYONE))]
 Operational = Annotated[Viewer, Depends(allow(OPERATIONAL))]
@@ -38,6 +45,9 @@ Auditor = Annotated[Viewer, Depends(allow(AUDIT_READERS))]
 Reviewer = Annotated[Viewer, Depends(allow(REVIEWERS))]
 Planner = Annotated[Viewer, Depends(allow(PLANNERS))]
 Setter = Annotated[Viewer, Depends(allow(SETTERS))]
+RetentionReader = Annotated[Viewer, Depends(allow(RETENTION_READERS))]
+RetentionDecider = Annotated[Viewer, Depends(allow(RETENTION_DECIDERS))]
+SubjectOfficer = Annotated[Viewer, Depends(allow(SUBJECT_OFFICERS))]
 
 Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]  # the API's CSRF header
 FormCsrf = Annotated[str, Form()]  # a page form's csrf_token field

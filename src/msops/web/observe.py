@@ -35,6 +35,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Engine, event
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from msops.domain import settings
 from msops.returns.submit import Outcome, SubmitResult
 from msops.store.health import is_ready, readiness
 from msops.web.session import engine_of
@@ -91,7 +92,7 @@ _RULE = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
 
 def metrics_enabled() -> bool:
-    return os.environ.get(METRICS_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return settings.current().metrics
 
 
 def install(app: FastAPI, engine: Engine) -> None:

@@ -15,7 +15,7 @@ from msops.store.operations_repo import latest_period, return_status
 from msops.web.gates import Operational, Submitter
 from msops.web.render import page
 from msops.web.security import check_csrf
-from msops.web.services import MAX_UPLOAD_BYTES, export_file, parse_period, submit_upload
+from msops.web.services import export_file, max_upload_bytes, parse_period, submit_upload
 from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +38,7 @@ def _upload_page(
         status,
         result=result,
         choices=submit_choices(viewer),
-        max_mb=MAX_UPLOAD_BYTES // 2**20,
+        max_mb=max_upload_bytes() // 2**20,
     )
 
 

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.principal import Role
-from msops.web.gates import ADMINS, OPERATIONAL, SUBMITTERS
+from msops.web.gates import ADMINS, OPERATIONAL, RETENTION_READERS, SUBJECT_OFFICERS, SUBMITTERS
 from msops.web.session import Viewer
 
 MARKING = OFFICIAL_SENSITIVE  # every page carries it
@@ -56,6 +56,10 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
         links.append(("/returns/export", "Export"))
     if role in OPERATIONAL or role == Role.PCC:
         links += [("/casework", "Casework"), ("/reports", "Reports"), ("/profile", "Profiles")]
+    if role in RETENTION_READERS:
+        links.append(("/retention", "Review due"))
+    if role in SUBJECT_OFFICERS:
+        links.append(("/subject", "Subject rights"))
     if role in ADMINS:
         links.append(("/accounts", "Accounts"))
     if role in ADMINS or role == Role.NATIONAL_ANALYST:

@@ -5,7 +5,6 @@ Thin on purpose: scope and audit happen in `msops.store`; this only adapts web i
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -19,12 +18,13 @@ from sqlalchemy import Connection, Engine, func, select
 
 from msops.analytics.disclosure import SUPPRESSED, round_half_up
 from msops.analytics.headline import UK_WIDE, Headline, headline
+from msops.domain import settings
 from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.domain.reference import find_organisation
 from msops.returns.exchange import Format, export_return
-from msops.returns.limits import MAX_UNPACKED_BYTES, UnpackLimits, check_unpacked
+from msops.returns.limits import UnpackLimits, check_unpacked, configured_limits
 from msops.returns.submit import SubmitResult, submit_file
 from msops.store.aggregate_scope import aggregate_scope
 from msops.store.operations_repo import (
@@ -38,12 +38,12 @@ from msops.store.operations_repo import (
 from msops.store.schema import return_version
 from msops.web.observe import count_submission
 
-MAX_UPLOAD_BYTES = 20 * 2**20
+MAX_UPLOAD_BYTES = settings.default("max_upload_mb") * 2**20  # the max_upload_mb setting overrides
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
 UPLOAD_PATHS = ("/returns/upload", "/api/returns")
-UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 2**10  # the file, the form's other fields, framing
+FORM_FRAMING = 64 * 2**10  # the form's other fields and framing around the file
+UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + FORM_FRAMING
 MAX_BODY_BYTES = 2**20  # any other request: forms and JSON
-UNPACKED_ENV = "MSOPS_MAX_UNPACKED_MB"
 PAGE_SIZE = 100
 HEADLINE_FIELDS = (
     ("live_police_led", "Live police-led operations"),
@@ -187,17 +187,25 @@ def safe_name(filename: str | None) -> str:
     return stem + suffix
 
 
+def max_upload_bytes() -> int:
+    """The largest return file an upload may carry: the max_upload_mb setting."""
+    return settings.current().max_upload_mb * 2**20
+
+
+def upload_body_bytes() -> int:
+    return max_upload_bytes() + FORM_FRAMING
+
+
 def too_large_message() -> str:
     return (
-        f"the file is over {MAX_UPLOAD_BYTES // 2**20} MB, more than msops accepts; a monthly"
+        f"the file is over {max_upload_bytes() // 2**20} MB, more than msops accepts; a monthly"
         " return is far smaller: check that it is the right file"
     )
 
 
 def unpack_limits() -> UnpackLimits:
-    """What an uploaded zip or XLSX may unpack to: MSOPS_MAX_UNPACKED_MB (default 50)."""
-    given = os.environ.get(UNPACKED_ENV, "").strip()
-    return UnpackLimits(max_bytes=int(given) * 2**20 if given else MAX_UNPACKED_BYTES)
+    """What an uploaded zip or XLSX may unpack to: the settings' limits."""
+    return configured_limits()
 
 
 def submit_upload(
@@ -211,17 +219,18 @@ def submit_upload(
 ) -> SubmitResult:
     """Submit an uploaded file as `msops returns submit` would, from a private temp folder.
 
-    At most MAX_UPLOAD_BYTES are copied from `upload`; a zip or XLSX is then checked against
+    At most `max_upload_bytes()` are copied from `upload`; a zip or XLSX is then checked against
     `unpack_limits()` before anything in it is read. A refused file stores nothing. `nil`:
     declared a nil return (nothing to report), as `--nil` does.
     """
     name = safe_name(filename)
     the_period = Period.parse(period)
+    limit = max_upload_bytes()
     with tempfile.TemporaryDirectory(prefix="msops-upload-") as folder:
         path = Path(folder) / name
         with path.open("wb") as out:
-            shutil.copyfileobj(_Capped(upload, MAX_UPLOAD_BYTES + 1), out)
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            shutil.copyfileobj(_Capped(upload, limit + 1), out)
+        if path.stat().st_size > limit:
             raise InvalidInput(too_large_message())
         check_unpacked(path, unpack_limits())
         result = submit_file(engine, principal, path, org, the_period, nil=nil)
