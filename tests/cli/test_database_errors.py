@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from sqlalchemy import Connection, Engine, insert, make_url
 from typer.testing import CliRunner
 
+from msops.cli.context import friendly
 from msops.cli.main import app
 from msops.returns.files import write_return
 from msops.store import returns_repo, schema
@@ -187,3 +189,25 @@ def test_the_embedded_database_is_still_created_on_first_use(
     result = runner.invoke(app, ["returns", "status", "--period", "2018-01"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "data" / "msops" / "msops.sqlite3").is_file()
+
+
+def test_a_fault_of_msops_itself_is_one_line_and_repeats_no_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug (here a lookup that fails on a person's name) reaches nobody as a traceback: the
+    person gets one line with a log reference; the log says where, never the message."""
+    log = tmp_path / "errors.log"
+    monkeypatch.setenv("MSOPS_ERROR_LOG", str(log))
+    faulty = typer.Typer()
+
+    @faulty.command()
+    @friendly
+    def look_up() -> None:
+        {"Ionescu": 1}["Popescu"]
+
+    result = CliRunner().invoke(faulty, [])
+    assert result.exit_code == 3
+    assert "msops failed unexpectedly" in result.output and "log ref" in result.output
+    assert "Popescu" not in result.output and "Traceback" not in result.output
+    [entry] = [json.loads(line) for line in log.read_text().splitlines()]
+    assert entry["error"] == "KeyError" and "Popescu" not in json.dumps(entry)

@@ -197,12 +197,15 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             errors.print("interrupted")
             sys.exit(130)
-        except Exception:
+        except Exception as fault:
             # the exit raised on SIGTERM may land inside a library's callback (DuckDB reading
             # an Arrow table) and come out as that library's error: still a termination
             if _TERMINATING.is_set():
                 sys.exit(143)
-            raise
+            # a fault of msops itself: one line, and where it happened in the error log (its
+            # message may quote a value, so neither the line nor the log repeats it)
+            errors.print(f"[red]error:[/red] {escape(unexpected_error_line(fault))}")
+            raise typer.Exit(3) from None
         finally:
             _IN_COMMAND.reset(running)
             if outermost:
@@ -227,6 +230,45 @@ def database_error_line(err: SQLAlchemyError) -> str:
     return f"{_operation()}: {what} ({log_error(err)})"
 
 
+def unexpected_error_line(err: BaseException) -> str:
+    """The one line a person sees when msops itself fails; where it failed goes to the log."""
+    return (
+        f"{_operation()}: msops failed unexpectedly ({_append(_entry(err, secrets.token_hex(4)))})"
+    )
+
+
+def _entry(err: BaseException, ref: str) -> dict[str, object]:
+    return {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "ref": ref,
+        "operation": _operation(),
+        "error": type(err).__name__,
+        "where": _where(err),
+    }
+
+
+def _where(err: BaseException) -> list[str]:
+    """Where in msops it happened: file, line and function only (no message, no locals)."""
+    return [
+        f"{Path(f.filename).name}:{f.lineno} {f.name}"
+        for f in traceback.extract_tb(err.__traceback__)
+        if f.filename.startswith(PACKAGE_DIR)  # msops's own code, not its libraries'
+    ][-8:]
+
+
+def _append(entry: dict[str, object]) -> str:
+    """Append an entry to the error log; returns "log ref REF in PATH" to show."""
+    path = error_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    except OSError:
+        return f"log ref {entry['ref']}; the error log {path} could not be written"
+    return f"log ref {entry['ref']} in {path}"
+
+
 def error_log_path() -> Path:
     """Where database errors are logged: MSOPS_ERROR_LOG, or errors.log in the user's log
     directory. Entries hold no SQL parameters and no values from the database's messages."""
@@ -239,11 +281,7 @@ def log_error(err: SQLAlchemyError) -> str:
     orig = err.orig if isinstance(err, DBAPIError) else None
     diag = getattr(orig, "diag", None)
     primary = getattr(diag, "message_primary", None) or (_first_line(orig) if orig else "")
-    entry = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "ref": ref,
-        "operation": _operation(),
-        "error": type(err).__name__,
+    entry = _entry(err, ref) | {
         "driver_error": type(orig).__name__ if orig is not None else None,
         "code": getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None),
         # quoted parts of a message may be values (invalid input syntax for type integer: "x")
@@ -252,22 +290,8 @@ def log_error(err: SQLAlchemyError) -> str:
         "column": getattr(diag, "column_name", None),
         "constraint": getattr(diag, "constraint_name", None),
         "statement": _statement_kind(getattr(err, "statement", None)),
-        # where in msops it happened: file, line and function only (no message, no locals)
-        "where": [
-            f"{Path(f.filename).name}:{f.lineno} {f.name}"
-            for f in traceback.extract_tb(err.__traceback__)
-            if f.filename.startswith(PACKAGE_DIR)  # msops's own code, not its libraries'
-        ][-8:],
     }
-    path = error_log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    except OSError:
-        return f"log ref {ref}; the error log {path} could not be written"
-    return f"log ref {ref} in {path}"
+    return _append(entry)
 
 
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
