@@ -55,7 +55,7 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
     if role in OPERATIONAL:
         links.append(("/returns/export", "Export"))
     if role in OPERATIONAL or role == Role.PCC:
-        links += [("/casework", "Casework"), ("/reports", "Reports")]
+        links += [("/map", "Map"), ("/casework", "Casework"), ("/reports", "Reports")]
     if role in ADMINS:
         links.append(("/accounts", "Accounts"))
     if role in ADMINS or role == Role.NATIONAL_ANALYST:
