@@ -504,6 +504,7 @@ PUBLIC = {
     ("/sign-in", "POST"),
     ("/api/session", "POST"),
     ("/openapi.json", "GET"),
+    ("/favicon.ico", "GET"),
     ("/sign-out", "POST"),
     ("/api/session", "DELETE"),
     ("/healthz", "GET"),  # probes: tests/web/test_observe.py

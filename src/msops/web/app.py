@@ -94,7 +94,9 @@ def create_app(
     app.state.trusted_proxies = trusted_proxies() if proxies is None else proxies
     app.add_middleware(HeadMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or trusted_hosts())
-    app.add_middleware(SecurityMiddleware, https_only=secure_cookies)
+    app.add_middleware(
+        SecurityMiddleware, https_only=secure_cookies, failure_page=errors.failure_page
+    )
     # Outermost: a body over its limit is refused before anything reads or stores it.
     app.add_middleware(
         BodyLimitMiddleware,
