@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.principal import Role
+from msops.domain.reference import detail_label, label_of
 from msops.web.gates import ADMINS, OPERATIONAL, SUBMITTERS
 from msops.web.session import Viewer
 
@@ -37,6 +38,9 @@ def _text(value: Any) -> str:
 
 
 _env.filters["text"] = _text
+# Labels, not codes, where a person reads: {{ r.status | label("status") }}.
+_env.filters["label"] = lambda code, list_name: label_of(list_name, code)
+_env.filters["detail_label"] = lambda value, detail: detail_label(detail, value)
 
 
 def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
