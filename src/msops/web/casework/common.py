@@ -27,6 +27,7 @@ from msops.store.casework.common import require_text
 from msops.web.forms import Choices, Input, choices
 from msops.web.gates import ERRORS, SUBMITTERS, Overseer
 from msops.web.pages_returns import submit_choices
+from msops.web.paging import window
 from msops.web.render import page
 from msops.web.reports import Download
 from msops.web.security import check_csrf
@@ -43,6 +44,7 @@ def table_page(request: Request, viewer: Viewer, **context: Any) -> Response:
     context.setdefault("note", "")
     context.setdefault("form", None)
     context.setdefault("actions", [])
+    context["rows"], context["paging"] = window(request, context.get("rows", []))
     return page(request, "casework_table.html", viewer, **context)
 
 
