@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from msops.domain.casework.orders import OrderTerms, OrderType
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
+from msops.store.casework.orders import Subject, add_order
 from tests.builders import valid_return
 from tests.web.conftest import Site
 
@@ -49,3 +53,17 @@ def test_lists_read_in_labels(site: Site) -> None:
     assert "<td>national analyst</td>" in audit and "<td>national_analyst</td>" not in audit
     status = client.get("/returns/status?period=2018-01").text
     assert "Regional organised crime unit" in status and "Territorial force" in status
+
+
+def test_casework_registers_read_in_labels(site: Site) -> None:
+    court, made, ends = "Teesside Crown Court", date(2018, 2, 1), date(2023, 2, 1)
+    banned = ("AL", "PL")
+    terms = OrderTerms(OrderType.STPO, court, made, ends, False, ("No contact",), banned, ends)
+    with site.engine.begin() as conn:
+        add_order(conn, Principal("seed", Role.SYSTEM), Subject("Cleveland", "CL-002", "N1"), terms)
+    client = site.client("force")
+    listed = client.get("/casework/orders").text
+    assert "<td>In force</td>" in listed and "<td>Albania, Poland</td>" in listed
+    assert "in_force" not in listed and "<td>AL, PL</td>" not in listed
+    order = client.get("/casework/orders/2").text
+    assert "<td>In force</td>" in order and "<td>Albania, Poland</td>" in order

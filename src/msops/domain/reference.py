@@ -215,7 +215,12 @@ ORG_KIND_LABELS: dict[str, str] = {
 def _labels(list_name: str) -> dict[str, str]:
     if list_name == "organisation_kind":
         return ORG_KIND_LABELS
-    return {c.code: c.label for c in code_lists().get(list_name, ())}
+    labels = {c.code: c.label for c in code_lists().get(list_name, ())}
+    # The casework registers' own values (an order's status, a breach's outcome...)
+    labels.update(
+        (r["code"], r["label"]) for r in _rows("casework_codes.csv") if r["list"] == list_name
+    )
+    return labels
 
 
 def label_of(list_name: str, code: str | None) -> str:

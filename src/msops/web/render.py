@@ -43,6 +43,17 @@ _env.filters["label"] = lambda code, list_name: label_of(list_name, code)
 _env.filters["detail_label"] = lambda value, detail: detail_label(detail, value)
 
 
+def _labels(joined: Any, list_name: str) -> str:
+    """Each of the values a register joins with ", " as a person reads it (AL, PL -> Albania,
+    Poland); one value as `label` does."""
+    if joined is None or joined == "":
+        return ""
+    return ", ".join(label_of(list_name, part) for part in str(joined).split(", "))
+
+
+_env.filters["labels"] = _labels
+
+
 def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
     if viewer is None:
         return []

@@ -44,6 +44,7 @@ def table_page(request: Request, viewer: Viewer, **context: Any) -> Response:
     context.setdefault("note", "")
     context.setdefault("form", None)
     context.setdefault("actions", [])
+    context.setdefault("coded", {})  # column -> the code list its values are labelled from
     context["rows"], context["paging"] = window(request, context.get("rows", []))
     return page(request, "casework_table.html", viewer, **context)
 

@@ -183,6 +183,7 @@ def events_page(request: Request, viewer: Operational, org: OrgQuery = None) -> 
         viewer,
         title="Europol checks, operational meetings and JITs recorded",
         columns=EVENT_COLUMNS,
+        coded={"kind": "europol_event", "outcome": "europol_outcome"},
         rows=rows,
         note="Newest first.",
         actions=[("/casework/europol/record", "Record a check, meeting or JIT")]

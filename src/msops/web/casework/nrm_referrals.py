@@ -105,6 +105,13 @@ REFERRAL_COLUMNS: list[Column] = [
     ("crime_recorded_at", "Crime recorded"),
     ("version", "Version"),
 ]
+NRM_CODED = {
+    "age_group": "age_group",
+    "gender": "gender",
+    "exploitation": "exploitation_category",
+    "rg_outcome": "nrm_outcome",
+    "cg_outcome": "nrm_outcome",
+}
 
 
 NOTIFY_COLUMNS: list[Column] = [
@@ -445,6 +452,7 @@ def referrals_page(request: Request, viewer: Operational, org: OrgQuery = None) 
         viewer,
         title=f"NRM referrals{f': {chosen}' if chosen else ''}",
         columns=REFERRAL_COLUMNS,
+        coded=NRM_CODED,
         rows=rows,
         row_links=True,
         note="Referrals in your scope, by the force's own reference (never a name).",
@@ -470,6 +478,7 @@ def notifications_page(request: Request, viewer: Operational) -> Response:
         viewer,
         title="Duty to notify (MS1) submissions",
         columns=NOTIFY_COLUMNS,
+        coded=NRM_CODED,
         rows=rows,
         note="Adults who did not consent to a referral: no identifying details are held.",
         actions=[("/casework/duty-to-notify/new", "Record a submission")] if writes(viewer) else [],

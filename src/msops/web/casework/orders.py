@@ -102,6 +102,7 @@ ORDER_COLUMNS: list[Column] = [
     ("version", "Version"),
     ("breaches", "Breaches"),
 ]
+ORDER_CODED = {"status": "order_status", "travel_countries": "country"}
 
 
 EXPIRING_COLUMNS: list[Column] = [
@@ -330,6 +331,7 @@ def orders_page(request: Request, viewer: Operational, org: OrgQuery = None) -> 
         viewer,
         title="Prevention and risk orders",
         columns=ORDER_COLUMNS,
+        coded=ORDER_CODED,
         rows=rows,
         link=("id", "/casework/orders/"),
         note="Slavery and trafficking prevention (STPO) and risk (STRO) orders in your scope.",
@@ -392,7 +394,15 @@ def order_page(
     with engine_of(request).begin() as conn:
         detail = order_detail(conn, viewer.principal, order_id)
     columns = [c for c in ORDER_COLUMNS if c[0] in detail]
-    return page(request, "order.html", viewer, order=detail, columns=columns, writes=writes(viewer))
+    return page(
+        request,
+        "order.html",
+        viewer,
+        order=detail,
+        columns=columns,
+        coded=ORDER_CODED,
+        writes=writes(viewer),
+    )
 
 
 @pages.get("/casework/orders/{order_id}/vary")
