@@ -78,3 +78,15 @@ def test_a_casework_register_pages_and_keeps_its_filter(site: Site) -> None:
     assert following is not None and "org=Cleveland" in following
     second = client.get("/casework/orders" + following).text
     assert "page 2 of 2" in second and _rows(second) == 5
+
+
+def test_registers_filter_by_organisation_in_scope(site: Site) -> None:
+    client = site.client("national")
+    for url in ("/casework/orders", "/casework/nrm-referrals", "/casework/peer-reviews"):
+        assert '<select name="org"><option value="">any</option>' in client.get(url).text, url
+    chosen = client.get("/casework/orders?org=Cleveland").text
+    assert "<option selected>Cleveland</option>" in chosen and "1 rows." in chosen
+    assert "0 rows." in client.get("/casework/orders?org=Durham").text
+    regional = site.client("regional").get("/casework/europol/events").text
+    assert "<option>Durham</option>" in regional and "<option>Kent</option>" not in regional
+    assert '<select name="org">' not in site.client("force").get("/casework/orders").text
