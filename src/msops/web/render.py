@@ -25,6 +25,20 @@ _env = Environment(
 )
 
 
+def _labels(joined: Any, list_name: str) -> str:
+    """Each of the values a register joins with ", " as a person reads it (AL, PL -> Albania,
+    Poland); one value as `label` does."""
+    if joined is None or joined == "":
+        return ""
+    return ", ".join(label_of(list_name, part) for part in str(joined).split(", "))
+
+
+# Labels, not codes, where a person reads: {{ r.status | label("status") }}.
+_env.filters["label"] = lambda code, list_name: label_of(list_name, code)
+_env.filters["labels"] = _labels
+_env.filters["detail_label"] = lambda value, detail: detail_label(detail, value)
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -38,20 +52,6 @@ def _text(value: Any) -> str:
 
 
 _env.filters["text"] = _text
-# Labels, not codes, where a person reads: {{ r.status | label("status") }}.
-_env.filters["label"] = lambda code, list_name: label_of(list_name, code)
-_env.filters["detail_label"] = lambda value, detail: detail_label(detail, value)
-
-
-def _labels(joined: Any, list_name: str) -> str:
-    """Each of the values a register joins with ", " as a person reads it (AL, PL -> Albania,
-    Poland); one value as `label` does."""
-    if joined is None or joined == "":
-        return ""
-    return ", ".join(label_of(list_name, part) for part in str(joined).split(", "))
-
-
-_env.filters["labels"] = _labels
 
 
 def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
