@@ -73,3 +73,19 @@ def test_a_refused_month_or_file_type_keeps_what_was_typed(site: Site, tmp_path:
     assert "<option selected>Cleveland</option>" in page
     page = _upload(client, "2018-02", b"x", name="notes.txt")
     assert "upload an XLSX workbook" in page and 'name="period" value="2018-02"' in page
+
+
+def test_a_force_users_report_form_names_the_area_it_covers(site: Site) -> None:
+    client = site.client("force")
+    form = client.get("/reports").text
+    assert "The report covers Cleveland" in form
+    fields = {
+        "period": "2018-01",
+        "kind": "overview-html",
+        "purpose": "monthly briefing",
+        "recipient": "force SPOC",
+        "csrf_token": client.headers["X-CSRF-Token"],
+    }
+    report = client.post("/reports", data=fields)
+    assert report.status_code == 200 and "Cleveland" in report.text
+    assert "The report covers" not in site.client("national").get("/reports").text
