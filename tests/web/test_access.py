@@ -335,6 +335,7 @@ CASEWORK_FORMS: list[tuple[str, str, Call, set[str], int]] = [
 # (route as FastAPI names it, method, call, roles allowed, status when allowed)
 TABLE: list[tuple[str, str, Call, set[str], int]] = [
     ("/", "GET", get("/"), ALL, 200),
+    ("/map", "GET", get("/map"), OVERSEERS, 200),
     # one's own password: the page changes it, then the API changes it again
     ("/account/password", "GET", get("/account/password"), ALL, 200),
     (
@@ -539,6 +540,7 @@ PUBLIC = {
     ("/sign-in", "POST"),
     ("/api/session", "POST"),
     ("/openapi.json", "GET"),
+    ("/favicon.ico", "GET"),
     ("/sign-out", "POST"),
     ("/api/session", "DELETE"),
     ("/healthz", "GET"),  # probes: tests/web/test_observe.py

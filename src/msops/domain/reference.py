@@ -11,6 +11,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process, utils
 
 from msops.domain.errors import NotFound
+from msops.domain.return_spec import DETAIL_CODES
 
 REGIONS: tuple[str, ...] = (
     "North East",
@@ -199,6 +200,43 @@ def exact_code(list_name: str, value: str) -> Code | None:
 def find_code(list_name: str, value: str) -> Code | None:
     """The code in `list_name` whose code or label is `value` (any case)."""
     return _code_index(list_name).get(value.strip().casefold())
+
+
+ORG_KIND_LABELS: dict[str, str] = {
+    "territorial_force": "Territorial force",
+    "special_force": "Special force",
+    "devolved_force": "Devolved force",
+    ROCU_KIND: "Regional organised crime unit",
+    PARTNER_KIND: "Partner agency",
+}
+
+
+@cache
+def _labels(list_name: str) -> dict[str, str]:
+    if list_name == "organisation_kind":
+        return ORG_KIND_LABELS
+    labels = {c.code: c.label for c in code_lists().get(list_name, ())}
+    # The casework registers' own values (an order's status, a breach's outcome...)
+    labels.update(
+        (r["code"], r["label"]) for r in _rows("casework_codes.csv") if r["list"] == list_name
+    )
+    return labels
+
+
+def label_of(list_name: str, code: str | None) -> str:
+    """What a person reads for `code` of the list `list_name` (sector, car_wash -> Car washes;
+    country, AL -> Albania); the value itself when the list does not hold it, "" for None.
+    Exports keep the codes: this is for pages and reports."""
+    if code is None:
+        return ""
+    return _labels(list_name).get(code, code)
+
+
+def detail_label(detail: str, value: str) -> str:
+    """An operation detail's value as a person reads it: the label from the list that detail's
+    values come from (transit_country, PL -> Poland); a postcode or reference as it is."""
+    list_name = DETAIL_CODES.get(detail)
+    return label_of(list_name, value) if list_name else value
 
 
 def suggest(value: str, choices: Iterable[str], cutoff: float = 60.0) -> str | None:

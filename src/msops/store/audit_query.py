@@ -324,14 +324,15 @@ def search_audit(
     action: str | None = None,
     object_ref: str | None = None,
     limit: int = 1000,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """ "Who looked at what?": entries, newest first, by actor, time (naive UTC), action and
     object (prefix match), for an administrator or a national analyst. The search is itself
-    recorded as a consultation of the audit trail."""
+    recorded as a consultation of the audit trail. `offset` skips that many of the newest."""
     if principal.role not in AUDIT_READERS:
         raise AccessDenied(f"{principal.describe()} may not search the audit trail")
     a = audit_event
-    query = select(a).order_by(a.c.seq.desc()).limit(limit)
+    query = select(a).order_by(a.c.seq.desc()).limit(limit).offset(offset)
     if user:
         query = query.where(a.c.actor == user)
     if since:
@@ -347,8 +348,7 @@ def search_audit(
         for k, v in (("user", user), ("since", since), ("action", action), ("ref", object_ref))
         if v
     )
-    entry = AuditEntry(
-        Action.CONSULTATION, "audit_trail", asked or "all", detail=f"{len(rows)} entries listed"
-    )
+    listed = f"{len(rows)} entries listed" + (f" after the newest {offset}" if offset else "")
+    entry = AuditEntry(Action.CONSULTATION, "audit_trail", asked or "all", detail=listed)
     record(conn, principal, entry)
     return rows

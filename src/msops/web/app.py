@@ -17,6 +17,7 @@ from msops.web import (
     pages_account,
     pages_admin,
     pages_auth,
+    pages_map,
     pages_ops,
     pages_profile,
     pages_reports,
@@ -93,7 +94,9 @@ def create_app(
     app.state.trusted_proxies = trusted_proxies() if proxies is None else proxies
     app.add_middleware(HeadMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or trusted_hosts())
-    app.add_middleware(SecurityMiddleware, https_only=secure_cookies)
+    app.add_middleware(
+        SecurityMiddleware, https_only=secure_cookies, failure_page=errors.failure_page
+    )
     # Outermost: a body over its limit is refused before anything reads or stores it.
     app.add_middleware(
         BodyLimitMiddleware,
@@ -107,6 +110,7 @@ def create_app(
         pages_account.router,
         pages_account.api_router,
         pages_ops.router,
+        pages_map.router,
         pages_returns.router,
         pages_admin.router,
         pages_reports.router,

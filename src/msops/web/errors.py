@@ -22,7 +22,7 @@ from msops.domain.errors import (
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.users_repo import SignInBusy, SignInRefused, SignInThrottled
 from msops.web.render import page
-from msops.web.session import NotSignedIn, current_viewer, engine_of
+from msops.web.session import NotSignedIn, Viewer, current_viewer, engine_of
 
 log = logging.getLogger("msops.web")
 
@@ -36,6 +36,7 @@ TITLES = {
     422: "Not accepted",
     409: "Stored meanwhile",
     429: "Please wait",
+    500: "Something went wrong",
     503: "Try again",
 }
 
@@ -78,11 +79,34 @@ def record_refusal(request: Request) -> None:
         log.error("refusal not recorded: %s on %s", type(failure).__name__, request.method)
 
 
+def signed_in(request: Request) -> Viewer | None:
+    """The signed-in person, so that an error page keeps their navigation; None when nobody is
+    signed in or the session cannot be read (the database may be what failed)."""
+    try:
+        return current_viewer(request)
+    except Exception:  # any failure here only costs the navigation bar
+        return None
+
+
 def error_response(request: Request, status: int, message: str) -> Response:
+    """The answer to a refused or failed request. Reads the session (blocking): call it in a
+    worker thread from async code."""
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=status)
     title = TITLES.get(status, "Error")
-    return page(request, "error.html", None, status, title=title, message=message)
+    return page(request, "error.html", signed_in(request), status, title=title, message=message)
+
+
+def failure_page(request: Request) -> Response:
+    """The page for a request that failed unexpectedly (500): SecurityMiddleware's, which logs
+    the failure. With the navigation when the session can still be read."""
+    return error_response(request, 500, FAILED)
+
+
+FAILED = (
+    "The request could not be completed. Nothing was changed by it. If it happens again, tell"
+    " the msops administrator the time it happened."
+)
 
 
 def install(app: FastAPI) -> None:
@@ -96,7 +120,7 @@ def install(app: FastAPI) -> None:
     async def msops_error(request: Request, err: MsopsError) -> Response:
         if isinstance(err, AccessDenied):
             await run_in_threadpool(record_refusal, request)
-        response = error_response(request, _status(err), str(err))
+        response = await run_in_threadpool(error_response, request, _status(err), str(err))
         if isinstance(err, SignInThrottled | SignInBusy):
             response.headers["retry-after"] = str(err.seconds)
         return response
@@ -105,7 +129,7 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, err: HTTPException) -> Response:
         message = {404: "There is no such page.", 405: "That action is not possible here."}
         text = message.get(err.status_code, str(err.detail))
-        return error_response(request, err.status_code, text)
+        return await run_in_threadpool(error_response, request, err.status_code, text)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, err: RequestValidationError) -> Response:
@@ -114,7 +138,8 @@ def install(app: FastAPI) -> None:
             {".".join(str(p) for p in e.get("loc", ())[1:]) or "body" for e in err.errors()}
         )
         message = f"missing or invalid: {', '.join(fields)}"
-        return error_response(request, 422 if _is_api(request) else 400, message)
+        status = 422 if _is_api(request) else 400
+        return await run_in_threadpool(error_response, request, status, message)
 
 
 __all__ = ["InvalidInput", "error_response", "install"]

@@ -1,8 +1,10 @@
-"""Sign in and sign out."""
+"""Sign in and sign out; the site's icon, which browsers ask for before anyone signs in."""
 
 from __future__ import annotations
 
 import secrets
+from functools import cache
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -25,6 +27,19 @@ from msops.web.security import check_csrf
 from msops.web.session import COOKIE, SIGN_IN_COOKIE, engine_of, set_cookie
 
 router = APIRouter(include_in_schema=False)
+
+
+@cache
+def _icon() -> bytes:
+    return resources.files("msops.web").joinpath("static", "favicon.ico").read_bytes()
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers fetch from the site's root (the pages also link the SVG one)."""
+    return Response(
+        _icon(), media_type="image/x-icon", headers={"cache-control": "public, max-age=86400"}
+    )
 
 
 def _no_accounts(request: Request) -> bool:

@@ -18,6 +18,7 @@ from msops.store.audit import Action
 from msops.store.audit_query import search_audit
 from msops.store.operations_repo import latest_period
 from msops.web.gates import ERRORS, Auditor, Csrf, Reader, Rows, jsonable
+from msops.web.paging import PAGE_SIZE, asked_page, fetched
 from msops.web.render import page
 from msops.web.reports import ReportKind, ReportRequest, produce_report
 from msops.web.security import check_csrf
@@ -98,6 +99,7 @@ def audit_page(
 ) -> Response:
     if action and action not in {a.value for a in Action}:
         raise InvalidInput(f"action must be one of: {', '.join(a.value for a in Action)}")
+    number = asked_page(request)
     with engine_of(request).begin() as conn:
         rows = search_audit(
             conn,
@@ -106,7 +108,8 @@ def audit_page(
             parse_since(since),
             action or None,
             ref or None,
-            limit=PAGE_LIMIT,
+            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE,
         )
     form = {"user": user or "", "since": since or "", "action": action or "", "ref": ref or ""}
     return page(
@@ -114,6 +117,7 @@ def audit_page(
         "audit.html",
         viewer,
         rows=rows,
+        paging=fetched(request, rows, number, PAGE_SIZE),
         form=form,
         actions=[a.value for a in Action],
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.principal import Role
 from msops.domain.reference import organisations
@@ -28,8 +30,22 @@ def submit_choices(viewer: Viewer) -> list[str]:
     return [viewer.user.organisation] if viewer.user.organisation else []
 
 
+@dataclass(frozen=True)
+class Typed:
+    """What the person typed into the upload form: shown again when the file is refused."""
+
+    org: str = ""
+    period: str = ""
+    nil: bool = False
+
+
 def _upload_page(
-    request: Request, viewer: Viewer, result: SubmitResult | None = None, status: int = 200
+    request: Request,
+    viewer: Viewer,
+    result: SubmitResult | None = None,
+    status: int = 200,
+    typed: Typed = Typed(),
+    problem: str = "",
 ) -> Response:
     return page(
         request,
@@ -39,6 +55,8 @@ def _upload_page(
         result=result,
         choices=submit_choices(viewer),
         max_mb=max_upload_bytes() // 2**20,
+        typed=typed,
+        problem=problem,
     )
 
 
@@ -58,11 +76,16 @@ def upload(
     nil: Annotated[bool, Form()] = False,
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
-    result = submit_upload(
-        engine_of(request), viewer.principal, file.file, file.filename, org, period, nil
-    )
-    status = 200 if result.outcome.value != "rejected" else 422
-    return _upload_page(request, viewer, result, status)
+    typed = Typed(org, period, nil)
+    try:
+        result = submit_upload(
+            engine_of(request), viewer.principal, file.file, file.filename, org, period, nil
+        )
+    except InvalidInput as refused:  # a wrong month or file type: the form keeps what was typed
+        return _upload_page(request, viewer, None, 400, typed, str(refused))
+    if result.outcome.value == "rejected":
+        return _upload_page(request, viewer, result, 422, typed)
+    return _upload_page(request, viewer, result)
 
 
 @router.get("/returns/status")

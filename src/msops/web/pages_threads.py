@@ -15,6 +15,7 @@ from msops.store.linkage_repo import thread_detail as load_thread
 from msops.store.linkage_repo.alerts import list_alerts
 from msops.store.linkage_repo.threads import ThreadDetail
 from msops.web.gates import Operational
+from msops.web.paging import window
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.session import Viewer, engine_of
@@ -22,6 +23,7 @@ from msops.web.session import Viewer, engine_of
 router = APIRouter(include_in_schema=False)
 Key = Annotated[str, Path(max_length=20)]
 Token = Annotated[str, Form()]
+ALERTS_PAGE_SIZE = 25  # above the threads: a short page, so the threads stay in reach
 
 
 @router.get("/threads")
@@ -34,12 +36,16 @@ def threads_page(
     with engine_of(request).connect() as conn:
         alerts = list_alerts(conn, viewer.principal, unreviewed_only=True)
         threads = list_threads(conn, viewer.principal, None, status or None, every)
+    alerts, alert_paging = window(request, alerts, ALERTS_PAGE_SIZE, key="alerts_page")
+    shown, paging = window(request, threads)
     return page(
         request,
         "threads.html",
         viewer,
         alerts=alerts,
-        threads=threads,
+        alert_paging=alert_paging,
+        threads=shown,
+        paging=paging,
         statuses=STATUSES,
         form={"status": status or "", "all": every},
     )

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.principal import Role
+from msops.domain.reference import detail_label, label_of
 from msops.web.gates import ADMINS, OPERATIONAL, RETENTION_READERS, SUBJECT_OFFICERS, SUBMITTERS
 from msops.web.session import Viewer
 
@@ -22,6 +23,20 @@ _env = Environment(
     undefined=StrictUndefined,
     auto_reload=False,  # templates ship in the package: no stat() of each file per request
 )
+
+
+def _labels(joined: Any, list_name: str) -> str:
+    """Each of the values a register joins with ", " as a person reads it (AL, PL -> Albania,
+    Poland); one value as `label` does."""
+    if joined is None or joined == "":
+        return ""
+    return ", ".join(label_of(list_name, part) for part in str(joined).split(", "))
+
+
+# Labels, not codes, where a person reads: {{ r.status | label("status") }}.
+_env.filters["label"] = lambda code, list_name: label_of(list_name, code)
+_env.filters["labels"] = _labels
+_env.filters["detail_label"] = lambda value, detail: detail_label(detail, value)
 
 
 def _text(value: Any) -> str:
@@ -55,7 +70,12 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
     if role in OPERATIONAL:
         links.append(("/returns/export", "Export"))
     if role in OPERATIONAL or role == Role.PCC:
-        links += [("/casework", "Casework"), ("/reports", "Reports"), ("/profile", "Profiles")]
+        links += [
+            ("/map", "Map"),
+            ("/casework", "Casework"),
+            ("/reports", "Reports"),
+            ("/profile", "Profiles"),
+        ]
     if role in RETENTION_READERS:
         links.append(("/retention", "Review due"))
     if role in SUBJECT_OFFICERS:

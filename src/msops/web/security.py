@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,8 +48,14 @@ class SecurityMiddleware:
     Only the exception's type and the route are logged: its message may hold personal data.
     """
 
-    def __init__(self, app: ASGIApp, https_only: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        https_only: bool = False,
+        failure_page: Callable[[Request], Response] | None = None,
+    ) -> None:
         self.app = app
+        self.failure_page = failure_page  # the 500 page, when it can be drawn
         self.headers = dict(SECURITY_HEADERS)
         if https_only:
             self.headers["strict-transport-security"] = HSTS
@@ -75,8 +84,17 @@ class SecurityMiddleware:
             log.error("unhandled %s on %s %s", type(err).__name__, scope.get("method"), where)
             if started:
                 return
-            response = server_error(str(scope.get("path", "")))
+            response = await self._failure(scope)
             await response(scope, receive, send_with_headers)
+
+    async def _failure(self, scope: Scope) -> Response:
+        path = str(scope.get("path", ""))
+        if self.failure_page is None or path.startswith("/api/"):
+            return server_error(path)
+        try:
+            return await run_in_threadpool(self.failure_page, Request(scope))
+        except Exception:  # drawing the page failed too: the plain page has no parts to fail
+            return server_error(path)
 
 
 def server_error(path: str) -> Response:

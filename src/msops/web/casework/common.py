@@ -22,11 +22,12 @@ from msops.domain.casework.orders import (
 )
 from msops.domain.errors import AccessDenied, InvalidInput, MsopsError, NotFound
 from msops.domain.principal import Principal
-from msops.domain.reference import code_lists
+from msops.domain.reference import code_lists, organisations
 from msops.store.casework.common import require_text
 from msops.web.forms import Choices, Input, choices
 from msops.web.gates import ERRORS, SUBMITTERS, Overseer
 from msops.web.pages_returns import submit_choices
+from msops.web.paging import window
 from msops.web.render import page
 from msops.web.reports import Download
 from msops.web.security import check_csrf
@@ -43,6 +44,8 @@ def table_page(request: Request, viewer: Viewer, **context: Any) -> Response:
     context.setdefault("note", "")
     context.setdefault("form", None)
     context.setdefault("actions", [])
+    context.setdefault("coded", {})  # column -> the code list its values are labelled from
+    context["rows"], context["paging"] = window(request, context.get("rows", []))
     return page(request, "casework_table.html", viewer, **context)
 
 
@@ -125,6 +128,16 @@ def enum_choices(
 
 def org_input(viewer: Viewer) -> Input:
     return Input("org", "Organisation", "select", choices(submit_choices(viewer)))
+
+
+def org_filter(viewer: Viewer, action: str, chosen: str | None) -> dict[str, Any] | None:
+    """A register's filter by organisation: the organisations in the person's scope (None for
+    someone who sees one organisation only, whose register is already just theirs)."""
+    if viewer.user.organisation:
+        return None
+    region = viewer.user.region
+    orgs = [o.short_name for o in organisations() if region is None or o.region == region]
+    return {"action": action, "fields": [], "orgs": orgs, "org": chosen or "", "any": True}
 
 
 def org_defaults(viewer: Viewer) -> dict[str, str]:

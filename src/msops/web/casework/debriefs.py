@@ -271,6 +271,7 @@ def debriefs_page(
         viewer,
         title=f"Debrief candidates{f', {month}' if month else ''}",
         columns=DEBRIEF_COLUMNS,
+        coded={"status": "status"},
         rows=rows,
         note="Operations of the month that merit a debrief, best first.",
         form={
@@ -292,6 +293,7 @@ def debrief_records(request: Request, viewer: Operational) -> Response:
         viewer,
         title="Debriefs recorded",
         columns=DEBRIEF_RECORD_COLUMNS,
+        coded={"method": "debrief_method"},
         rows=rows,
         note="Newest first.",
         actions=actions,

@@ -33,6 +33,7 @@ from msops.web.casework.common import (
     enum_choices,
     go_to,
     org_defaults,
+    org_filter,
     org_input,
     table_page,
     today_year_month,
@@ -183,7 +184,9 @@ def events_page(request: Request, viewer: Operational, org: OrgQuery = None) -> 
         viewer,
         title="Europol checks, operational meetings and JITs recorded",
         columns=EVENT_COLUMNS,
+        coded={"kind": "europol_event", "outcome": "europol_outcome"},
         rows=rows,
+        form=org_filter(viewer, "/casework/europol/events", chosen),
         note="Newest first.",
         actions=[("/casework/europol/record", "Record a check, meeting or JIT")]
         if writes(viewer)

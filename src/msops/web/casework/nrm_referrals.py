@@ -58,6 +58,7 @@ from msops.web.casework.common import (
     go_to,
     nationality_input,
     org_defaults,
+    org_filter,
     org_input,
     parse_day,
     table_page,
@@ -105,6 +106,13 @@ REFERRAL_COLUMNS: list[Column] = [
     ("crime_recorded_at", "Crime recorded"),
     ("version", "Version"),
 ]
+NRM_CODED = {
+    "age_group": "age_group",
+    "gender": "gender",
+    "exploitation": "exploitation_category",
+    "rg_outcome": "nrm_outcome",
+    "cg_outcome": "nrm_outcome",
+}
 
 
 NOTIFY_COLUMNS: list[Column] = [
@@ -445,7 +453,9 @@ def referrals_page(request: Request, viewer: Operational, org: OrgQuery = None) 
         viewer,
         title=f"NRM referrals{f': {chosen}' if chosen else ''}",
         columns=REFERRAL_COLUMNS,
+        coded=NRM_CODED,
         rows=rows,
+        form=org_filter(viewer, "/casework/nrm-referrals", chosen),
         row_links=True,
         note="Referrals in your scope, by the force's own reference (never a name).",
         actions=actions if can_write else actions[-1:],
@@ -470,6 +480,7 @@ def notifications_page(request: Request, viewer: Operational) -> Response:
         viewer,
         title="Duty to notify (MS1) submissions",
         columns=NOTIFY_COLUMNS,
+        coded=NRM_CODED,
         rows=rows,
         note="Adults who did not consent to a referral: no identifying details are held.",
         actions=[("/casework/duty-to-notify/new", "Record a submission")] if writes(viewer) else [],

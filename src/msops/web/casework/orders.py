@@ -58,6 +58,7 @@ from msops.web.casework.common import (
     download_form,
     enum_choices,
     org_defaults,
+    org_filter,
     org_input,
     purpose_and_recipient,
     table_page,
@@ -102,6 +103,7 @@ ORDER_COLUMNS: list[Column] = [
     ("version", "Version"),
     ("breaches", "Breaches"),
 ]
+ORDER_CODED = {"status": "order_status", "travel_countries": "country"}
 
 
 EXPIRING_COLUMNS: list[Column] = [
@@ -330,7 +332,9 @@ def orders_page(request: Request, viewer: Operational, org: OrgQuery = None) -> 
         viewer,
         title="Prevention and risk orders",
         columns=ORDER_COLUMNS,
+        coded=ORDER_CODED,
         rows=rows,
+        form=org_filter(viewer, "/casework/orders", organisation_name(org)),
         link=("id", "/casework/orders/"),
         note="Slavery and trafficking prevention (STPO) and risk (STRO) orders in your scope.",
         actions=[("/casework/orders/new", "Add an order")] if writes(viewer) else [],
@@ -392,7 +396,15 @@ def order_page(
     with engine_of(request).begin() as conn:
         detail = order_detail(conn, viewer.principal, order_id)
     columns = [c for c in ORDER_COLUMNS if c[0] in detail]
-    return page(request, "order.html", viewer, order=detail, columns=columns, writes=writes(viewer))
+    return page(
+        request,
+        "order.html",
+        viewer,
+        order=detail,
+        columns=columns,
+        coded=ORDER_CODED,
+        writes=writes(viewer),
+    )
 
 
 @pages.get("/casework/orders/{order_id}/vary")

@@ -29,6 +29,7 @@ from msops.web.casework.common import (
     Prose,
     Ref,
     created,
+    org_filter,
     table_page,
 )
 from msops.web.forms import FormSpec, Input, choices, form_routes
@@ -172,6 +173,7 @@ def reviews_page(
         title=f"Peer reviews of investigations{f': {chosen}' if chosen else ''}",
         columns=COLUMNS,
         rows=rows,
+        form=org_filter(viewer, "/casework/peer-reviews", chosen),
         link=("id", "/casework/peer-reviews/"),
         note="Confidential to the force reviewed (OFFICIAL-SENSITIVE).",
         actions=actions,
