@@ -97,3 +97,23 @@ def test_a_saved_theme_is_run_again_listed_and_deleted(
         ).all()
     assert [a for a, _ in trail] == ["collection", "erasure"]
     assert len(disclosures(env)) == 3  # the first profile, the saved theme's, the monthly run
+
+
+def test_an_internal_profile_maps_its_operations_by_force_area(
+    env: Engine,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    out, public = tmp_path / "internal.html", tmp_path / "public.html"
+    assert (
+        runner.invoke(app, report("profile", "--sector", "Car washes", "--out", str(out))).exit_code
+        == 0
+    )
+    html = out.read_text(encoding="utf-8")
+    assert 'class="area-map"' in html
+    # C1 and C2 of Cleveland, M1 of the Met: the hover text of each area says so
+    assert "Cleveland Police: 2 operations of the theme" in html
+    assert "Metropolitan Police Service: 1 operations of the theme" in html
+    assert "Durham Constabulary: 0 operations of the theme" in html
+    args = report("profile", "--sector", "Car washes", "--audience", "public", "--out", str(public))
+    assert runner.invoke(app, args).exit_code == 0
+    assert 'class="area-map"' not in public.read_text(encoding="utf-8")

@@ -62,8 +62,15 @@ def live_by_organisation(conn: Connection, principal: Principal, period: Period)
 def area_figures(conn: Connection, principal: Principal, period: Period) -> AreaFigures:
     """Every tile's figure for `period`, as `principal` may see it."""
     scope = aggregate_scope(principal)
-    protect = principal.role == Role.PCC
-    counts = live_by_organisation(conn, scope, period)
+    return figures_of(
+        live_by_organisation(conn, scope, period), scope, period, principal.role == Role.PCC
+    )
+
+
+def figures_of(
+    counts: dict[str, int], scope: Principal, period: Period, protect: bool = False
+) -> AreaFigures:
+    """Every tile's figure from counts by organisation (short name) already in `scope`."""
     people = populations()
     figures = tuple(
         _figure(t.organisation, counts, people.get(t.organisation.short_name), scope, protect)

@@ -34,9 +34,12 @@ class Measure(StrEnum):
 
     @property
     def label(self) -> str:
-        if self is Measure.RATE:
-            return "Live operations per 100,000 residents"
-        return "Live operations"
+        return self.label_of("live operations")
+
+    def label_of(self, noun: str) -> str:
+        """What is mapped, e.g. "Live operations per 100,000 residents"."""
+        words = noun[:1].upper() + noun[1:]
+        return f"{words} per 100,000 residents" if self is Measure.RATE else words
 
 
 @dataclass(frozen=True)
@@ -84,12 +87,12 @@ def value_of(figure: AreaFigure, measure: Measure) -> float | None:
     return float(figure.live)
 
 
-def describe(figure: AreaFigure, measure: Measure) -> str:
+def describe(figure: AreaFigure, measure: Measure, noun: str = "live operations") -> str:
     """The tile's hover text: the organisation and what is known of it."""
     name = figure.organisation.name
     if not figure.in_scope:
         return f"{name}: not in your scope"
-    text = f"{name}: {figure.shown} live operations"
+    text = f"{name}: {figure.shown} {noun}"
     if figure.rate is not None:
         year = figure.population.year if figure.population else ""
         text += f", {figure.rate:.2f} per 100,000 residents (population {year})"
@@ -102,8 +105,11 @@ def area_map_svg(
     figures: AreaFigures,
     measure: Measure,
     link: Callable[[Organisation], str | None],
+    noun: str = "live operations",
+    when: str | None = None,
 ) -> str:
-    """The map of `figures` shaded by `measure`, with its legend."""
+    """The map of `figures` shaded by `measure`, with its legend: of `noun` (what is counted)
+    in `when` (by default the figures' month)."""
     values = [v for f in figures.figures if (v := value_of(f, measure)) is not None]
     scale = Scale.over(values, whole=measure is Measure.COUNT)
     by_org = {f.organisation.short_name: f for f in figures.figures}
@@ -121,16 +127,16 @@ def area_map_svg(
             cx, cy = _hex_centre(tile.col, tile.row)
             shape = _hexagon(cx, cy)
             centre = (cx, cy)
-        body.append(_area(shape, centre, tile.label, figure, measure, scale, link))
+        body.append(_area(shape, centre, tile.label, figure, (measure, noun), scale, link))
     headings = [
         _text(LEFT, 18, "Force areas", 13, weight="bold"),
         _text(_map_width() + 24, 18, "Not force areas", 13, weight="bold"),
     ]
     legend_y = TOP + 12 * R * 1.5 + 20
-    legend = _legend(scale, measure, LEFT, legend_y)
+    legend = _legend(scale, measure, noun, LEFT, legend_y)
     width = max(panel_x, _map_width()) + 8
     height = legend_y + 24 * (len(SHADES) + 2)
-    title = f"{measure.label}, {figures.period}, by organisation"
+    title = f"{measure.label_of(noun)}, {when or figures.period}, by organisation"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}"'
         f' viewBox="0 0 {width:.0f} {height:.0f}" role="group" aria-label="{escape(title)}"'
@@ -168,15 +174,16 @@ def _area(
     centre: tuple[float, float],
     label: str,
     figure: AreaFigure,
-    measure: Measure,
+    what: tuple[Measure, str],
     scale: Scale,
     link: Callable[[Organisation], str | None],
 ) -> str:
+    measure, noun = what
     value = value_of(figure, measure)
     shade = None if value is None else scale.shade(value)
     fill = NO_FIGURE if shade is None else SHADES[shade]
     ink = "#ffffff" if shade is not None and shade >= DARK_FROM else "#0b0c0c"
-    hover = describe(figure, measure)
+    hover = describe(figure, measure, noun)
     drawn = f'{shape} fill="{fill}" stroke="#6f777b" stroke-width="0.75"/>' + _text(
         centre[0], centre[1] + 4, label, 10, anchor="middle", fill=ink
     )
@@ -188,8 +195,8 @@ def _area(
     return f'<a href="{escape(href)}" aria-label="{escape(hover)}">{group}</a>'
 
 
-def _legend(scale: Scale, measure: Measure, x: float, y: float) -> list[str]:
-    out = [_text(x, y, measure.label, 12, weight="bold")]
+def _legend(scale: Scale, measure: Measure, noun: str, x: float, y: float) -> list[str]:
+    out = [_text(x, y, measure.label_of(noun), 12, weight="bold")]
     rate = measure is Measure.RATE
     for i, (low, high) in enumerate(scale.bounds()):
         row_y = y + 10 + i * 22

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from sqlalchemy import Connection
 
+from msops.analytics.area_map import figures_of
 from msops.analytics.headline import Area
 from msops.analytics.overview import synthetic_returns
 from msops.analytics.profile import Profile
@@ -26,6 +27,7 @@ from msops.analytics.tables import ReportTable, Rule, number
 from msops.domain.principal import Principal
 from msops.domain.profile import Theme, Window
 from msops.reports import charts
+from msops.reports.area_map import Measure, area_map_svg
 from msops.reports.html import environment, page_context
 from msops.reports.profile_routes import route_diagram
 
@@ -71,7 +73,7 @@ def _charted(p: Profile, by_name: dict[str, ReportTable]) -> tuple[list[object],
 
 
 def _context(
-    p: Profile, tables: list[ReportTable], rule: Rule, synthetic: str
+    p: Profile, tables: list[ReportTable], rule: Rule, synthetic: str, area_map: str = ""
 ) -> dict[str, object]:
     by_name = {t.name: t for t in tables}
     context = page_context(
@@ -93,22 +95,30 @@ def _context(
         "routes": _routes(by_name["routes"]) if "routes" in by_name else Markup(""),
         "operation_tables": operation_tables,
         "people_tables": people_tables,
+        "area_map": Markup(area_map),
         "number": number,
     }
 
 
 def render_profile(
-    p: Profile, tables: list[ReportTable], rule: Rule, generated_for: str, synthetic: str
+    p: Profile,
+    tables: list[ReportTable],
+    rule: Rule,
+    generated_for: str,
+    synthetic: str,
+    area_map: str = "",
 ) -> str:
     """The profile as a document: summary and findings, then each dimension as a chart and its
     table."""
-    context = _context(p, tables, rule, synthetic) | {"generated_for": generated_for}
+    context = _context(p, tables, rule, synthetic, area_map) | {"generated_for": generated_for}
     return environment().get_template("profile.html.j2").render(context)
 
 
-def render_profile_body(p: Profile, tables: list[ReportTable], rule: Rule) -> Markup:
+def render_profile_body(
+    p: Profile, tables: list[ReportTable], rule: Rule, area_map: str = ""
+) -> Markup:
     """The same content without the document around it, for a page of the web application."""
-    context = _context(p, tables, rule, "")
+    context = _context(p, tables, rule, "", area_map)
     return Markup(environment().get_template("profile_body.html.j2").render(context))
 
 
@@ -120,6 +130,7 @@ class ProfileDocument:
     tables: list[ReportTable]
     rule: Rule
     synthetic: str
+    area_map: str = ""  # the theme's operations by force area (internal profiles only)
 
     @property
     def ref(self) -> str:
@@ -128,10 +139,11 @@ class ProfileDocument:
         return f"profile {p.window.describe()} {p.area.describe()}: {p.theme.describe()}"
 
     def html(self, generated_for: str) -> str:
-        return render_profile(self.profile, self.tables, self.rule, generated_for, self.synthetic)
+        p, tables, rule = self.profile, self.tables, self.rule
+        return render_profile(p, tables, rule, generated_for, self.synthetic, self.area_map)
 
     def body(self) -> Markup:
-        return render_profile_body(self.profile, self.tables, self.rule)
+        return render_profile_body(self.profile, self.tables, self.rule, self.area_map)
 
 
 def profile_document(
@@ -142,4 +154,11 @@ def profile_document(
 
     found = profile(conn, who, theme, window, area)
     synthetic = synthetic_returns(conn, who, window.last, found.area)
-    return ProfileDocument(found, profile_tables(found, rule), rule, synthetic)
+    drawn = _area_map(found, who) if rule.exact else ""  # the public one leaves organisations out
+    return ProfileDocument(found, profile_tables(found, rule), rule, synthetic, drawn)
+
+
+def _area_map(p: Profile, who: Principal) -> str:
+    figures = figures_of(dict(p.organisations), who, p.window.last)
+    noun = "operations of the theme"
+    return area_map_svg(figures, Measure.RATE, lambda _org: None, noun, p.window.describe())
