@@ -36,7 +36,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _figure(cell: str) -> str:
+    """A released figure for reading: 1234 as 1,234; "[c]" and words unchanged."""
+    return f"{int(cell):,}" if cell.isdigit() else cell
+
+
 _env.filters["text"] = _text
+_env.filters["figure"] = _figure
 
 
 def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
