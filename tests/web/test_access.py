@@ -56,7 +56,12 @@ def post_json(url: str, body: dict[str, Any]) -> Call:
 OVERSEERS = OPERATIONAL | {"pcc"}
 AUDITORS = {"national", "admin"}
 EUROPOL = OPERATIONAL - {"regional_se"}  # force and partner users see their own organisation's
-PICTURE_CSV = {"table": "outcomes", "period": "2018-01", "purpose": "briefing", "recipient": "board"}
+PICTURE_CSV = {
+    "table": "outcomes",
+    "period": "2018-01",
+    "purpose": "briefing",
+    "recipient": "board",
+}
 REPORT = {"period": "2018-01", "kind": "tables-zip", "purpose": "briefing", "recipient": "board"}
 OP = "/operations/Cleveland/CL-001"
 THREAD_URL = f"/threads/{THREAD}"
