@@ -302,3 +302,21 @@ def test_performance_pages_show_the_forces_in_scope(busy: Site) -> None:
     assert busy.client("force").get("/performance/Kent").status_code == 403
     assert busy.client("regional_se").get("/performance/Cleveland").status_code == 403
     assert busy.client("national").get("/performance/GLAA").status_code == 404
+
+
+def test_a_pccs_download_is_the_public_release_of_their_own_area(busy: Site) -> None:
+    client = busy.client("pcc")
+    form = {
+        "table": "exploitation_type_by_category",
+        "period": str(FEB),
+        "org": "Kent",  # asked for another area: a PCC gets their own, controlled
+        "purpose": "panel report",
+        "recipient": "police and crime panel",
+        "csrf_token": client.headers["X-CSRF-Token"],
+    }
+    answer = client.post("/picture.csv", data=form)
+    assert answer.status_code == 200
+    disposition = answer.headers["content-disposition"]
+    assert "exploitation_type_by_category-2018-02-Cleveland-public.csv" in disposition
+    total = list(csv.reader(answer.text.splitlines()))[-1]
+    assert total[0] == "Total" and total[-1] == "[c]"  # three operations: too few to show

@@ -55,6 +55,7 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
             ("/operations", "Operations"),
             ("/threads", "Threads"),
             ("/returns/status", "Returns"),
+            ("/performance", "Performance"),
         ]
     if role in SUBMITTERS:
         links.append(("/returns/upload", "Upload a return"))
