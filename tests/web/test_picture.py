@@ -320,3 +320,15 @@ def test_a_pccs_download_is_the_public_release_of_their_own_area(busy: Site) -> 
     assert "exploitation_type_by_category-2018-02-Cleveland-public.csv" in disposition
     total = list(csv.reader(answer.text.splitlines()))[-1]
     assert total[0] == "Total" and total[-1] == "[c]"  # three operations: too few to show
+
+
+def test_the_returns_listed_are_those_behind_the_picture_shown(busy: Site) -> None:
+    def submitted(html: str) -> str:
+        return html.split("<h2>Returns for 2018-02</h2>", 1)[1]
+
+    national = submitted(busy.client("national").get("/").text)
+    assert "Kent Police" in national and "Durham Constabulary" in national
+    region = submitted(busy.client("national").get("/?region=North+East").text)
+    assert "Durham Constabulary" in region and "Kent Police" not in region
+    force = submitted(busy.client("force").get("/").text)
+    assert "Cleveland Police" in force and "Durham Constabulary" not in force

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -14,11 +14,11 @@ from msops.domain.reference import REGIONS, organisations
 from msops.domain.tabular import csv_text
 from msops.store.audit import record_report_disclosure
 from msops.store.linkage_repo.alerts import count_unreviewed
-from msops.store.operations_repo import return_status
+from msops.store.operations_repo import ReturnStatus, return_status
 from msops.store.users_repo import list_users
 from msops.web.gates import ADMINS, Anyone, FormCsrf, MonthQuery, OrgQuery, Purpose, Reader
 from msops.web.gates import Recipient as RecipientField
-from msops.web.picture import Asked, PictureCache, page_tables, picture
+from msops.web.picture import Asked, Picture, PictureCache, page_tables, picture
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import parse_period
@@ -47,13 +47,13 @@ def dashboard(
         return page(request, "dashboard_admin.html", viewer, n_accounts=n_accounts)
     asked = Asked.of(viewer.principal, region, org)
     found = picture(engine, cache_of(request), viewer.principal, parse_period(period), asked)
-    statuses: list[Any] = []
+    statuses: list[ReturnStatus] = []
     alerts = 0
     if viewer.user.role != Role.PCC:
         with engine.connect() as conn:
             alerts = count_unreviewed(conn, viewer.principal)
-            if found is not None and not found.area.region and not found.area.organisation:
-                statuses = return_status(conn, viewer.principal, found.period)
+            if found is not None:
+                statuses = _in_area(return_status(conn, viewer.principal, found.period), found)
     return page(
         request,
         "dashboard.html",
@@ -63,6 +63,14 @@ def dashboard(
         alerts=alerts,
         areas=_areas(viewer),
     )
+
+
+def _in_area(statuses: list[ReturnStatus], shown: Picture) -> list[ReturnStatus]:
+    """The returns behind the picture shown: its organisation's, its region's, or all in scope."""
+    area = shown.area
+    if area.organisation:
+        return [s for s in statuses if s.organisation == area.organisation]
+    return [s for s in statuses if s.region == area.region] if area.region else statuses
 
 
 def _areas(viewer: Viewer) -> dict[str, list[str]]:
