@@ -61,7 +61,10 @@ def performance_list(request: Request, viewer: Operational, period: MonthQuery =
         month = _month(conn, period)
         perf = _national(conn, cache_of(request), month)
     header, rows, median_row = performance_rows(perf)
-    mine = [r for r in rows if _visible(viewer.principal, r["cells"][0])]
+    labels = {m.key: m.label for m in MEASURES}
+    mine = [
+        _flags_named(r, perf, labels) for r in rows if _visible(viewer.principal, r["cells"][0])
+    ]
     return page(
         request,
         "performance.html",
@@ -71,7 +74,7 @@ def performance_list(request: Request, viewer: Operational, period: MonthQuery =
         rows=mine,
         median_row=median_row,
         flags=[f for f in perf.flags if _visible(viewer.principal, f.organisation)],
-        labels={m.key: m.label for m in MEASURES},
+        labels=labels,
         population_year=perf.population_year,
     )
 
@@ -104,6 +107,12 @@ def force_performance(
         flags=perf.flags_for(trend.organisation),
         labels={m.key: m.label for m in MEASURES},
     )
+
+
+def _flags_named(row: dict[str, Any], perf: Performance, labels: dict[str, str]) -> dict[str, Any]:
+    """The row with its flags by their labels (the report's cell names the measures' keys)."""
+    flags = "; ".join(labels[f.measure] for f in perf.flags_for(row["cells"][0]))
+    return row | {"cells": [*row["cells"][:-1], flags]}
 
 
 def _comparison(
