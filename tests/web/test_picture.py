@@ -4,11 +4,13 @@ behind them, a comparison with earlier months, CSV downloads recorded as disclos
 from __future__ import annotations
 
 import csv
+import json
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine, select
@@ -332,3 +334,29 @@ def test_the_returns_listed_are_those_behind_the_picture_shown(busy: Site) -> No
     assert "Durham Constabulary" in region and "Kent Police" not in region
     force = submitted(busy.client("force").get("/").text)
     assert "Cleveland Police" in force and "Durham Constabulary" not in force
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"status": "live", "lead": "rocu"},
+        {"exploitation": "sexual", "status": "live"},
+        {"nationality": "Vietnamese", "people": "victim"},
+        {"outcome": "arrests", "region": "North East"},
+        {"europol": "checked"},
+    ],
+)
+def test_a_drill_down_filter_lists_the_same_operations_on_the_page_api_and_command_line(
+    busy: Site, filters: dict[str, str]
+) -> None:
+    query = {"period": str(FEB), **filters}
+    client = busy.client("national")
+    on_page = listed(client, escape("/operations?" + urlencode(query)))  # as a page's href
+    by_api = client.get("/api/operations", params=query).json()
+    url = busy.engine.url.render_as_string(hide_password=False)
+    args = ["ops", "list", "--format", "json", *(f"--{k}={v}" for k, v in query.items())]
+    done = CliRunner().invoke(cli_app, args, env={"MSOPS_DATABASE_URL": url})
+    assert done.exit_code == 0, done.output
+    on_cli = json.loads(done.stdout)
+    assert on_page == len(by_api) == len(on_cli) > 0
+    assert [r["ref"] for r in on_cli] == [r["ref"] for r in by_api]
