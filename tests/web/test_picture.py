@@ -360,3 +360,17 @@ def test_a_drill_down_filter_lists_the_same_operations_on_the_page_api_and_comma
     on_cli = json.loads(done.stdout)
     assert on_page == len(by_api) == len(on_cli) > 0
     assert [r["ref"] for r in on_cli] == [r["ref"] for r in by_api]
+
+
+def test_a_return_for_an_earlier_month_shows_in_the_comparison_at_once(busy: Site) -> None:
+    client = busy.client("national")
+
+    def live() -> list[str]:
+        rows = page_tables(client.get(f"/?period={FEB}").text)["headline"]
+        return next(r for r in rows if r[0] == "Live operations")
+
+    assert live()[1:3] == ["8", "2"]
+    submit(busy.engine, "Durham", Period(2018, 1), [operation("DU-1", lead_org="Durham")])
+    assert live()[1:4] == ["8", "3", "+5 (+167%)"]
+    submit(busy.engine, "Essex", Period(2018, 3), [operation("ES-1", lead_org="Essex Police")])
+    assert live()[1:3] == ["8", "3"]  # a later month changes neither

@@ -36,15 +36,26 @@ LABEL_ROOM = 480  # pixels at most for a bar's label (the typology's are long)
 
 class PictureCache:
     """Aggregate figures (never rows) per scope, area and month, kept until a return is stored:
-    the newest return version id is part of every key."""
+    the newest return version id is part of every key. A month's overview reads no return of a
+    later month, so its figures are keyed by the newest version up to that month (`through`):
+    this month's returns arriving leave last month's and last year's figures in place."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
         self._lock = threading.Lock()
         self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
-    def get(self, conn: Connection, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        version = conn.execute(select(func.max(return_version.c.id))).scalar_one_or_none()
+    def get(
+        self,
+        conn: Connection,
+        key: tuple[Any, ...],
+        compute: Callable[[], Any],
+        through: Period | None = None,
+    ) -> Any:
+        newest = select(func.max(return_version.c.id))
+        if through is not None:
+            newest = newest.where(return_version.c.period <= str(through))
+        version = conn.execute(newest).scalar_one_or_none()
         full = (*key, version)
         with self._lock:
             if full in self._items:
@@ -131,7 +142,7 @@ def released(
         ov = overview(conn, who, period, asked.area)
         return ov, overview_tables(ov, asked.rule)
 
-    found: tuple[Overview, list[ReportTable]] = cache.get(conn, key, compute)
+    found: tuple[Overview, list[ReportTable]] = cache.get(conn, key, compute, through=period)
     return found
 
 
@@ -143,7 +154,9 @@ def page_tables(
     if asked.area.region and not asked.area.organisation and asked.rule.exact:
         who = asked.scope
         key = ("organisations", who.role, who.organisation, who.region, asked.area, str(period))
-        counts = cache.get(conn, key, lambda: b.live_by_organisation(conn, who, period, asked.area))
+        counts = cache.get(
+            conn, key, lambda: b.live_by_organisation(conn, who, period, asked.area), period
+        )
         title = f"Live operations by organisation, {asked.area.describe()}"
         rows = tuple((name, str(n)) for name, n in counts.items())
         by_org = ReportTable(BY_ORGANISATION, title, ("Organisation", "Live operations"), rows)
