@@ -234,6 +234,10 @@ def test_national_to_region_to_force_to_an_operation(busy: Site) -> None:
     assert cleveland, forces
     force_page = client.get(unescape(cleveland[1])).text
     assert "<h1>Cleveland: 2018-02</h1>" in force_page
+    assert '<a href="/?period=2018-02&amp;region=North+East">Back to North East</a>' in force_page
+    assert '<a href="/?period=2018-02">Back to the whole picture</a>' in region_page
+    durham = busy.client("regional").get("/?org=Durham").text
+    assert '<a href="/?period=2018-02">Back to the region</a>' in durham
     href, _, _ = BAR.findall(sections(force_page)["by_type"])[0]
     assert "org=Cleveland" in href
     operations = client.get(unescape(href)).text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -10,7 +11,7 @@ from fastapi.responses import Response
 from msops.domain.errors import NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Role
-from msops.domain.reference import REGIONS, organisations
+from msops.domain.reference import REGIONS, find_organisation, organisations
 from msops.domain.tabular import csv_text
 from msops.store.audit import record_report_disclosure
 from msops.store.linkage_repo.alerts import count_unreviewed
@@ -62,6 +63,7 @@ def dashboard(
         statuses=statuses,
         alerts=alerts,
         areas=_areas(viewer),
+        back=_back(viewer, found) if found is not None else [],
     )
 
 
@@ -71,6 +73,22 @@ def _in_area(statuses: list[ReturnStatus], shown: Picture) -> list[ReturnStatus]
     if area.organisation:
         return [s for s in statuses if s.organisation == area.organisation]
     return [s for s in statuses if s.region == area.region] if area.region else statuses
+
+
+def _back(viewer: Viewer, shown: Picture) -> list[tuple[str, str]]:
+    """Links back up the drill-down from a narrowed picture: to the region, to the whole."""
+    area, month = shown.area, {"period": str(shown.period)}
+    national = viewer.user.role == Role.NATIONAL_ANALYST
+    out = []
+    if area.organisation and viewer.user.role in (Role.NATIONAL_ANALYST, Role.REGIONAL_ANALYST):
+        org = find_organisation(area.organisation)
+        if org is not None and org.region and national:
+            out.append((f"/?{urlencode(month | {'region': org.region})}", org.region))
+        elif not national:
+            out.append((f"/?{urlencode(month)}", "the region"))
+    if national and (area.organisation or area.region):
+        out.append((f"/?{urlencode(month)}", "the whole picture"))
+    return out
 
 
 def _areas(viewer: Viewer) -> dict[str, list[str]]:
