@@ -56,6 +56,12 @@ def post_json(url: str, body: dict[str, Any]) -> Call:
 OVERSEERS = OPERATIONAL | {"pcc"}
 AUDITORS = {"national", "admin"}
 EUROPOL = OPERATIONAL - {"regional_se"}  # force and partner users see their own organisation's
+PICTURE_CSV = {
+    "table": "outcomes",
+    "period": "2018-01",
+    "purpose": "briefing",
+    "recipient": "board",
+}
 REPORT = {"period": "2018-01", "kind": "tables-zip", "purpose": "briefing", "recipient": "board"}
 PURPOSE = {"purpose": "briefing", "recipient": "board"}
 OP = "/operations/Cleveland/CL-001"
@@ -336,6 +342,9 @@ CASEWORK_FORMS: list[tuple[str, str, Call, set[str], int]] = [
 TABLE: list[tuple[str, str, Call, set[str], int]] = [
     ("/", "GET", get("/"), ALL, 200),
     ("/map", "GET", get("/map"), OVERSEERS, 200),
+    ("/picture.csv", "POST", post("/picture.csv", **PICTURE_CSV), OVERSEERS, 200),
+    ("/performance", "GET", get("/performance"), OPERATIONAL, 200),
+    ("/performance/{org}", "GET", get("/performance/Cleveland"), SEES_CLEVELAND, 200),
     # one's own password: the page changes it, then the API changes it again
     ("/account/password", "GET", get("/account/password"), ALL, 200),
     (

@@ -73,6 +73,17 @@ def lead_by_region(conn: Connection, who: Principal, period: Period, area: Area)
     return cells
 
 
+def live_by_organisation(conn: Connection, who: Principal, period: Period, area: Area) -> Counts:
+    """Live operations by the organisation holding them (short name), largest first: the step
+    from a region's picture down to its forces' (not a table of the overview)."""
+    org = s.organisation
+    query = months_in_scope(who, area, org.c.short_name, func.count()).where(
+        _in_month(period), _live()
+    )
+    found = conn.execute(query.group_by(org.c.short_name))
+    return _by_size({str(name): int(n) for name, n in found})
+
+
 def lead_type(kind: str) -> str:
     return {ROCU_KIND: ROCU, PARTNER_KIND: PARTNER}.get(kind, LOCAL_FORCE)
 

@@ -162,7 +162,7 @@ def force_figures(
     return tuple(
         _figures(o, people.get(o.short_name), found.get(o.short_name, [0] * 7), days)
         for o in organisations()
-        if o.kind == "territorial_force" and (o.short_name in found or _visible(principal, o))
+        if o.kind == "territorial_force" and (o.short_name in found or in_scope(principal, o))
     )
 
 
@@ -185,8 +185,8 @@ def _figures(
     )
 
 
-def _visible(principal: Principal, org: Organisation) -> bool:
-    """Whether a force with no return would be in scope (so it is listed with zeros)."""
+def in_scope(principal: Principal, org: Organisation) -> bool:
+    """Whether the force is in the principal's scope (one with no return is listed with zeros)."""
     if principal.sees_everything:
         return True
     if principal.region:

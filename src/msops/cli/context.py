@@ -197,6 +197,14 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             errors.print("interrupted")
             sys.exit(130)
+        except (
+            typer.Exit,
+            typer.Abort,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            click.ClickException,
+        ):
+            raise  # the command's own exit status, or a usage error click reports itself
         except Exception as fault:
             # the exit raised on SIGTERM may land inside a library's callback (DuckDB reading
             # an Arrow table) and come out as that library's error: still a termination

@@ -47,10 +47,27 @@ def list_cmd(
     exploitation: Annotated[
         str | None, typer.Option("--exploitation", help="Category or type.")
     ] = None,
+    lead: Annotated[
+        str | None, typer.Option("--lead", help="police, local, rocu or partner.")
+    ] = None,
+    nationality: Annotated[
+        str | None, typer.Option("--nationality", help="Of a victim or suspect.")
+    ] = None,
+    people: Annotated[
+        str | None, typer.Option("--people", help="victim or suspect (with --nationality).")
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="At least one to date, e.g. arrests.")
+    ] = None,
+    europol: Annotated[
+        str | None, typer.Option("--europol", help="checked or unchecked (live, due a check).")
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """List operations in a month's current returns."""
-    flt = OperationFilter.from_text(period, org, region, status, exploitation)
+    drill = {"lead": lead, "nationality": nationality, "people": people}
+    drill |= {"outcome": outcome, "europol": europol}
+    flt = OperationFilter.from_text(period, org, region, status, exploitation, **drill)
     with open_database().connect() as conn:
         rows = list_operations(conn, current_principal(), flt)
     emit(rows, LIST_COLUMNS, fmt, title="Operations")

@@ -13,6 +13,7 @@ from html import escape
 PALETTE = ("#1d4e89", "#e07a1f", "#3b8d4f", "#b23a48", "#6c4f9c", "#7a7a7a")
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="11"'
 Value = int | None
+Rate = float | None  # a line chart's value: a count or a rate
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
@@ -34,23 +35,44 @@ def _shown(value: Value) -> str:
     return "[c]" if value is None else f"{value:,}"
 
 
-def bar_chart(items: Sequence[tuple[str, Value]], title: str, width: int = 640) -> str:
-    """Horizontal bars, one per (label, value), largest value spanning the plot."""
-    label_w, row_h, top = (230 if width >= 500 else 120), 20, 8
+def bar_chart(
+    items: Sequence[tuple[str, Value]],
+    title: str,
+    width: int = 640,
+    links: Sequence[str | None] | None = None,
+    label_width: int | None = None,
+) -> str:
+    """Horizontal bars, one per (label, value), largest value spanning the plot.
+
+    Each bar carries its label and value as a `<title>` (shown on hover); with `links`, the bar
+    whose link is not None is an `<a href>` to it (one link per item, in order). `label_width`:
+    room for the labels, in pixels (default by the chart's width).
+    """
+    label_w, row_h, top = label_width or (230 if width >= 500 else 120), 20, 8
     plot_w = width - label_w - 60
     most = max((v for _, v in items if v), default=1)
     height = top + row_h * max(len(items), 1) + 8
     body = []
     for i, (label, value) in enumerate(items):
         y = top + i * row_h
-        body.append(_text(label_w - 6, y + 14, label[:40], "end"))
         w = 0.0 if not value else plot_w * value / most
-        body.append(
+        bar = [
+            f"<title>{escape(label)}: {_shown(value)}</title>",
+            _text(label_w - 6, y + 14, label[: max(40, int(label_w / LABEL_CHAR_W))], "end"),
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}"'
-            f' fill="{PALETTE[0]}"/>'
-        )
-        body.append(_text(label_w + w + 4, y + 14, _shown(value)))
+            f' fill="{PALETTE[0]}"/>',
+            _text(label_w + w + 4, y + 14, _shown(value)),
+        ]
+        body.append(_linked(links[i] if links else None, bar))
     return _svg(width, height, title, body)
+
+
+def _linked(href: str | None, parts: Sequence[str]) -> str:
+    """One group of shapes, as a link when `href` is given (the first part is its `<title>`)."""
+    inner = "".join(parts)
+    if href is None:
+        return f"<g>{inner}</g>"
+    return f'<a href="{escape(href)}" class="bar">{inner}</a>'
 
 
 def stacked_bar_chart(
@@ -95,23 +117,30 @@ def _legend(names: Sequence[str], x0: float, y: float) -> list[str]:
 
 def line_chart(
     x_labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[Value]]],
+    series: Sequence[tuple[str, Sequence[Rate]]],
     title: str,
     width: int = 640,
     height: int = 220,
+    links: Sequence[str | None] | None = None,
+    fmt: str = "{:,}",
+    missing: str = "[c]",
 ) -> str:
-    """Lines over months (`x_labels` as YYYY-MM); a None value breaks the line."""
+    """Lines over months (`x_labels` as YYYY-MM); a None value breaks the line.
+
+    With `links`, each month is a column the height of the plot that names its values on hover
+    (`<title>`, each value written with `fmt`, None as `missing`) and links to its `links`
+    entry."""
     left, right, top, bottom = 48, 12, 24, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _, vals in series for v in vals if v is not None]
     most = max(values, default=0) or 1
     n = max(len(x_labels) - 1, 1)
 
-    def xy(i: int, v: int) -> tuple[float, float]:
+    def xy(i: int, v: float) -> tuple[float, float]:
         return left + plot_w * i / n, top + plot_h * (1 - v / most)
 
     body = _legend([name for name, _ in series], left, 4)
-    body += _axes(x_labels, most, left, top, plot_w, plot_h, right)
+    body += _axes(x_labels, fmt.format(most), left, top, plot_w, plot_h, right)
     for k, (_, vals) in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
         for run in _runs(vals):
@@ -124,11 +153,39 @@ def line_chart(
                     f'<polyline points="{points}" fill="none" stroke="{colour}"'
                     ' stroke-width="1.8"/>'
                 )
+    if links:
+        body += _month_targets(x_labels, series, links, (left, top, plot_w, plot_h), (fmt, missing))
     return _svg(width, height, title, body)
 
 
-def _runs(vals: Sequence[Value]) -> list[list[tuple[int, int]]]:
-    runs: list[list[tuple[int, int]]] = [[]]
+def _month_targets(
+    x_labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Rate]]],
+    links: Sequence[str | None],
+    plot: tuple[float, float, float, float],
+    shown_as: tuple[str, str],
+) -> list[str]:
+    left, top, plot_w, plot_h = plot
+    fmt, missing = shown_as
+    n = max(len(x_labels) - 1, 1)
+    step = plot_w / n
+    out = []
+    for i, label in enumerate(x_labels):
+        x = max(left, left + plot_w * i / n - step / 2)
+        w = min(step, left + plot_w - x)
+        shown = (missing if vals[i] is None else fmt.format(vals[i]) for _, vals in series)
+        named = ", ".join(f"{name} {v}" for (name, _), v in zip(series, shown, strict=True))
+        target = [
+            f"<title>{escape(label)}: {escape(named)}</title>",
+            f'<rect x="{x:.1f}" y="{top}" width="{w:.1f}" height="{plot_h}"'
+            ' fill="#ffffff" fill-opacity="0"/>',
+        ]
+        out.append(_linked(links[i], target))
+    return out
+
+
+def _runs(vals: Sequence[Rate]) -> list[list[tuple[int, float]]]:
+    runs: list[list[tuple[int, float]]] = [[]]
     for i, v in enumerate(vals):
         if v is None:
             runs.append([])
@@ -139,7 +196,7 @@ def _runs(vals: Sequence[Value]) -> list[list[tuple[int, int]]]:
 
 def _axes(
     x_labels: Sequence[str],
-    most: int,
+    most: str,
     left: float,
     top: float,
     plot_w: float,
@@ -150,7 +207,7 @@ def _axes(
     out = [
         f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="#444"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="#444"/>',
-        _text(left - 4, top + 4, f"{most:,}", "end"),
+        _text(left - 4, top + 4, most, "end"),
         _text(left - 4, base, "0", "end"),
     ]
     n = max(len(x_labels) - 1, 1)

@@ -8,57 +8,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
-from msops.domain.errors import AccessDenied, InvalidInput, NotFound
+from msops.domain.errors import AccessDenied, NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
-from msops.domain.reference import REGIONS, canonical_organisation, find_code, find_organisation
-from msops.domain.return_spec import LIVE_STATUSES, VICTIM_COUNT_COLUMNS
+from msops.domain.reference import canonical_organisation
+from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
+from msops.store.operation_filter import OperationFilter as OperationFilter  # re-exported
+from msops.store.operation_filter import conditions
 from msops.store.scope import organisation_id, require_read, visible_organisations
 from msops.store.subject_repo import restricted_clause
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class OperationFilter:
-    period: Period | None = None  # None: the latest month with any current return
-    organisation: str | None = None  # short name
-    region: str | None = None
-    status: str | None = None  # live (live or reopened) or closed
-    exploitation: str | None = None  # category or type code
-
-    @classmethod
-    def from_text(
-        cls,
-        period: str | None = None,
-        org: str | None = None,
-        region: str | None = None,
-        status: str | None = None,
-        exploitation: str | None = None,
-    ) -> OperationFilter:
-        """A filter from what a person typed (command line or form); blanks mean no filter."""
-        org_short = None
-        if org:
-            found = find_organisation(org)
-            if found is None:
-                raise InvalidInput(f"no organisation is called {org!r}; `msops orgs` lists them")
-            org_short = found.short_name
-        if region and region not in REGIONS:
-            raise InvalidInput(f"region must be one of: {', '.join(REGIONS)}")
-        if status and status not in ("live", "closed"):
-            raise InvalidInput("status must be live or closed")
-        code = None
-        if exploitation:
-            found_code = find_code("exploitation_category", exploitation) or find_code(
-                "exploitation_type", exploitation
-            )
-            if found_code is None:
-                raise InvalidInput(f"{exploitation!r} is not an exploitation category or type")
-            code = found_code.code
-        month = Period.parse(period) if period else None
-        return cls(month, org_short, region or None, status or None, code)
 
 
 @dataclass
@@ -157,18 +119,7 @@ def _list_query(
     )
     if columns is _LIST_COLUMNS:
         query = query.join(_LEAD, _LEAD.c.id == om.c.lead_org_id)
-    if flt.organisation:
-        query = query.where(org.c.short_name == flt.organisation)
-    if flt.region:
-        query = query.where(org.c.region == flt.region)
-    if flt.status == "live":
-        query = query.where(om.c.status.in_(LIVE_STATUSES))
-    elif flt.status:
-        query = query.where(om.c.status == flt.status)
-    if flt.exploitation:
-        query = query.where(
-            (om.c.primary_category == flt.exploitation) | (om.c.primary_type == flt.exploitation)
-        )
+    query = query.where(*conditions(flt))
     needle = (search or "").strip()
     if needle:
         # Case-insensitive substring of the reference or the name (ASCII case only on SQLite).

@@ -168,6 +168,11 @@ def api_operations(
     region: str | None = None,
     status: str | None = None,
     exploitation: str | None = None,
+    lead: str | None = None,
+    nationality: Annotated[str | None, Query(max_length=80)] = None,
+    people: str | None = None,
+    outcome: str | None = None,
+    europol: str | None = None,
     q: str | None = None,
     limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -176,7 +181,9 @@ def api_operations(
 
     Ordered by organisation and reference; `limit` and `offset` page through them.
     """
-    flt = OperationFilter.from_text(period, org, region, status, exploitation)
+    drill = {"lead": lead, "nationality": nationality, "people": people}
+    drill |= {"outcome": outcome, "europol": europol}
+    flt = OperationFilter.from_text(period, org, region, status, exploitation, **drill)
     rows = search_operations(
         engine_of(request), viewer.principal, flt, q, limit=limit, offset=offset
     )

@@ -19,6 +19,8 @@ from msops.web import (
     pages_auth,
     pages_map,
     pages_ops,
+    pages_performance,
+    pages_picture,
     pages_profile,
     pages_reports,
     pages_retention,
@@ -37,6 +39,7 @@ from msops.web.casework import (
     peer_reviews,
 )
 from msops.web.clients import Network, trusted_proxies
+from msops.web.picture import PictureCache
 from msops.web.security import HeadMiddleware, SecurityMiddleware
 from msops.web.services import (
     MAX_BODY_BYTES,
@@ -90,6 +93,7 @@ def create_app(
     app.state.engine = engine
     app.state.secure_cookies = secure_cookies
     app.state.figures = FiguresCache()
+    app.state.picture = PictureCache()  # the dashboard's and performance pages' figures
     observe.install(app, engine)  # /healthz, /readyz, /metrics, access log: before the middleware
     app.state.trusted_proxies = trusted_proxies() if proxies is None else proxies
     app.add_middleware(HeadMiddleware)
@@ -109,8 +113,10 @@ def create_app(
         pages_auth.router,
         pages_account.router,
         pages_account.api_router,
+        pages_picture.router,
         pages_ops.router,
         pages_map.router,
+        pages_performance.router,
         pages_returns.router,
         pages_admin.router,
         pages_reports.router,

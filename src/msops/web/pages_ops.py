@@ -1,4 +1,4 @@
-"""The dashboard, the operations list and an operation's page (nominals only with a purpose)."""
+"""The operations list and an operation's page (nominals only with a purpose)."""
 
 from __future__ import annotations
 
@@ -7,69 +7,49 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from msops.domain.principal import Role
-from msops.domain.reference import REGIONS, exploitation_categories, organisations
+from msops.analytics.overview_breakdowns import OUTCOME_LABELS
+from msops.domain.reference import REGIONS, exploitation_categories, organisations, typology
 from msops.domain.return_spec import VICTIM_COUNT_COLUMNS
-from msops.store.linkage_repo.alerts import count_unreviewed, operation_threads
+from msops.store.linkage_repo.alerts import operation_threads
 from msops.store.operations_repo import (
     OperationFilter,
     OperationHistory,
     consult_operation,
-    return_status,
 )
-from msops.store.users_repo import list_users
-from msops.web.gates import ADMINS, Anyone, Operational
+from msops.web.gates import Operational
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import (
-    dashboard_figures,
     operations_page,
-    parse_period,
 )
 from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
-def dashboard(
-    request: Request,
-    viewer: Anyone,
-    period: str | None = None,
-) -> Response:
-    engine = engine_of(request)
-    if viewer.user.role in ADMINS:
-        with engine.connect() as conn:
-            n_accounts = len(list_users(conn))
-        return page(request, "dashboard_admin.html", viewer, n_accounts=n_accounts)
-    figures = dashboard_figures(
-        engine, viewer.principal, parse_period(period), request.app.state.figures
-    )
-    statuses: list[Any] = []
-    alerts = 0
-    if viewer.user.role != Role.PCC:
-        with engine.connect() as conn:
-            alerts = count_unreviewed(conn, viewer.principal)
-            if figures.period is not None:
-                statuses = return_status(conn, viewer.principal, figures.period)
-    return page(
-        request, "dashboard.html", viewer, figures=figures, statuses=statuses, alerts=alerts
-    )
+Text = Annotated[str | None, Query(max_length=120)]
 
 
 @router.get("/operations")
 def operations(
     request: Request,
     viewer: Operational,
-    period: str | None = None,
-    org: str | None = None,
-    region: str | None = None,
-    status: str | None = None,
-    exploitation: str | None = None,
-    q: str | None = None,
+    period: Text = None,
+    org: Text = None,
+    region: Text = None,
+    status: Text = None,
+    exploitation: Text = None,
+    lead: Text = None,
+    nationality: Text = None,
+    people: Text = None,
+    outcome: Text = None,
+    europol: Text = None,
+    q: Text = None,
     page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    flt = OperationFilter.from_text(period, org, region, status, exploitation)
+    drill = {"lead": lead, "nationality": nationality, "people": people}
+    drill |= {"outcome": outcome, "europol": europol}
+    flt = OperationFilter.from_text(period, org, region, status, exploitation, **drill)
     found = operations_page(engine_of(request), viewer.principal, flt, q, page_number)
     form = {
         "period": period or "",
@@ -78,7 +58,7 @@ def operations(
         "status": status or "",
         "exploitation": exploitation or "",
         "q": q or "",
-    }
+    } | {k: v or "" for k, v in drill.items()}
     return page(
         request,
         "operations.html",
@@ -91,6 +71,8 @@ def operations(
         regions=REGIONS,
         organisations=organisations(),
         categories=exploitation_categories(),
+        types=typology(),
+        outcomes=OUTCOME_LABELS,
     )
 
 

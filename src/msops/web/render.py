@@ -51,7 +51,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _figure(cell: str) -> str:
+    """A released figure for reading: 1234 as 1,234; "[c]" and words unchanged."""
+    return f"{int(cell):,}" if cell.isdigit() else cell
+
+
 _env.filters["text"] = _text
+_env.filters["figure"] = _figure
 
 
 def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
@@ -64,6 +70,7 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
             ("/operations", "Operations"),
             ("/threads", "Threads"),
             ("/returns/status", "Returns"),
+            ("/performance", "Performance"),
         ]
     if role in SUBMITTERS:
         links.append(("/returns/upload", "Upload a return"))
