@@ -19,13 +19,8 @@ from msops.returns.cells import CellError, cleaner
 from msops.returns.files import read_return
 from msops.returns.raw import Issue, RawReturn, RawTable
 from msops.returns.validate import Validation, validate_return
-from msops.store.returns_repo import (
-    SubmissionMeta,
-    current_version,
-    earlier,
-    locked_return,
-    store_return,
-)
+from msops.store.earlier_repo import earlier
+from msops.store.returns_repo import SubmissionMeta, current_version, locked_return, store_return
 from msops.store.scope import organisation_id, require_submit
 
 
