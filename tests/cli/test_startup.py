@@ -22,6 +22,7 @@ HEAVY = (
     "pandas",
     "followthemoney",
     "openpyxl",
+    "numpy",
 )
 
 
@@ -36,3 +37,10 @@ def test_help_exits_cleanly() -> None:
     done = subprocess.run([str(msops), "--help"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "returns" in done.stdout
+
+
+def test_the_estimate_command_offers_the_methods_own_threshold() -> None:
+    from msops.analytics.mse import DEFAULT_THRESHOLD
+    from msops.cli import estimate_cmd
+
+    assert estimate_cmd.DEFAULT_THRESHOLD == DEFAULT_THRESHOLD
