@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from msops.domain.content import Earlier, FollowingReturn, PreviousReturn, PriorState
 from msops.domain.periods import Period
@@ -34,6 +34,16 @@ def earlier(conn: Connection, org_id: int, period: Period, refs: Sequence[str]) 
         others_refs=others,
         following=following_return(conn, org_id, period, refs),
     )
+
+
+def held_mark(conn: Connection) -> tuple[int, int]:
+    """A mark of the returns held: the newest version's id and how many versions there are.
+    Operations and their months are written only with a new version (which also supersedes the
+    old one), and versions are never edited, so while the mark is the same, `earlier` reads the
+    same: a submission need not read it again under its lock."""
+    rv = s.return_version
+    newest, count = conn.execute(select(func.max(rv.c.id), func.count(rv.c.id))).one()
+    return int(newest or 0), int(count)
 
 
 def previous_return(conn: Connection, org_id: int, period: Period) -> PreviousReturn | None:
