@@ -4,7 +4,8 @@
 
 Each case is one `msops returns submit` process, as a person at a terminal starts it, into a
 copy of a migrated SQLite database; the figures are its wall time and its peak resident memory
-(the child's own `ru_maxrss`, from `os.wait4`), the medians of `--runs` runs:
+(the child's own `ru_maxrss`, from `os.wait4`), the medians of `--runs` runs, with its CPU time
+(user and system), which a busy machine inflates far less than the wall time:
 
 * a zip bomb: a zip of about 780 KB holding a 190 MB `operations.csv`;
 * a shared-strings bomb: a workbook of a few MB whose shared strings (the table of its texts)
@@ -45,6 +46,7 @@ SHARED_STRINGS = "xl/sharedStrings.xml"
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu: float
     peak_mb: float
     exit_code: int
     last_line: str
@@ -107,7 +109,9 @@ def submit(path: Path, db: Path, work: Path) -> Run:
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     lines = out.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, lines[-1] if lines else "")
+    cpu = usage.ru_utime + usage.ru_stime
+    last = lines[-1] if lines else ""
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, proc.returncode, last)
 
 
 def main() -> None:
@@ -148,11 +152,12 @@ def main() -> None:
     )
     for name, done in runs.items():
         seconds = statistics.median(r.seconds for r in done)
+        cpu = statistics.median(r.cpu for r in done)
         peak = statistics.median(r.peak_mb for r in done)
         codes = sorted({r.exit_code for r in done})
         slowest, largest = max(r.seconds for r in done), max(r.peak_mb for r in done)
         print(
-            f"{name}: exit {codes}, median {seconds:.2f} s (max {slowest:.2f}),"
+            f"{name}: exit {codes}, median {seconds:.2f} s (max {slowest:.2f}, CPU {cpu:.2f}),"
             f" peak {peak:.0f} MB (max {largest:.0f});"
             f" last line: {done[-1].last_line[:160]}"
         )
