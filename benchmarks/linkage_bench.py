@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import logging
 import os
 import resource
 import statistics
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from linkage_data import FEBRL3, febrl3_rows, people_rows, write
+from plain_splink import run_plain_splink
 
 from msops.linkage import files
 from msops.linkage.dedupe import dedupe
@@ -45,53 +45,6 @@ def run_exact(path: Path) -> dict[str, str]:
             key = (r["given_name"].strip().lower(), r["surname"].strip().lower(), r["dob"])
             out[r["record_id"]] = "|".join(key) if all(key) else r["record_id"]
     return out
-
-
-def run_plain_splink(path: Path) -> dict[str, str]:
-    """The Splink tutorial's model on the columns as written (lower-cased, blanks as null)."""
-    import pyarrow as pa
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
-    logging.getLogger("splink").setLevel(logging.ERROR)
-    with path.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    cols = ["given_name", "surname", "dob", "gender", "nationality", "phone", "postcode", "address"]
-    data: dict[str, list[Any]] = {"unique_id": [r["record_id"] for r in rows]}
-    for c in cols:
-        data[c] = [(r.get(c) or "").strip().lower() or None for r in rows]
-    present = {c for c in cols if sum(v is not None for v in data[c]) >= 2}
-    comparisons: list[Any] = [
-        cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-        cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-        cl.DateOfBirthComparison("dob", input_is_string=True),
-    ]
-    comparisons += [cl.ExactMatch(c) for c in ("gender", "nationality", "phone", "postcode")
-                    if c in present]  # fmt: skip
-    if "address" in present:
-        comparisons.append(cl.JaroWinklerAtThresholds("address"))
-    rules: list[Any] = [block_on("given_name", "surname"), block_on("surname", "dob"),
-             block_on("given_name", "dob")]  # fmt: skip
-    if "postcode" in present:
-        rules.append(block_on("postcode", "given_name"))
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=comparisons,
-        blocking_rules_to_generate_predictions=rules,
-        retain_intermediate_calculation_columns=False,
-    )
-    db = DuckDBAPI()
-    linker = Linker(db.register(pa.table(data), dataset_display_name="people"), settings)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "dob")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
-    for rule in (block_on("given_name", "surname"), block_on("dob")):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    predicted = linker.inference.predict(threshold_match_probability=0.5)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predicted, 0.9)
-    table = clusters.as_pyarrow_table().to_pydict()  # type: ignore[no-untyped-call]
-    return {str(u): str(c) for u, c in zip(table["unique_id"], table["cluster_id"], strict=True)}
 
 
 def run_msops(path: Path) -> dict[str, str]:

@@ -6,22 +6,19 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from msops.analytics.mse import (
-    DEFAULT_THRESHOLD,
-    Candidate,
-    CandidateStatus,
-    MseResult,
-    Step,
-    estimate_csv,
-)
 from msops.cli.context import console, errors, friendly
 from msops.domain.errors import InvalidInput
+
+if TYPE_CHECKING:  # the method (and numpy under it) is imported when an estimate is made
+    from msops.analytics.mse import Candidate, MseResult, Step
+
+DEFAULT_THRESHOLD = 0.02  # analytics.mse.DEFAULT_THRESHOLD (tests/cli/test_startup.py)
 
 app = typer.Typer(
     help="Estimates of hidden harm from tables of who saw which cases.", no_args_is_help=True
@@ -64,6 +61,8 @@ def mse_cmd(
     ] = False,
 ) -> None:
     """Multiple systems estimation: the dark figure and total, with the model and why."""
+    from msops.analytics.mse import estimate_csv
+
     try:
         result = estimate_csv(file, threshold)
     except InvalidInput as err:
@@ -102,6 +101,8 @@ def print_result(result: MseResult, detail: bool = False) -> None:
 
 
 def _steps_table(result: MseResult) -> Table:
+    from msops.analytics.mse import CandidateStatus
+
     table = Table(title=f"Stepwise selection (add the smallest p-value if < {result.threshold:g})")
     for column in ("step", "tried", "added", "p-value", "seen/expected", "next best, p"):
         table.add_column(column)
@@ -121,6 +122,8 @@ def _steps_table(result: MseResult) -> Table:
 
 def _ranked(step: Step) -> list[Candidate]:
     """Candidates that were in the running (not excluded), smallest p-value first."""
+    from msops.analytics.mse import CandidateStatus
+
     running = (CandidateStatus.ADDED, CandidateStatus.NOT_SIGNIFICANT, CandidateStatus.PASSED_OVER)
     return [c for c in step.candidates if c.status in running]
 

@@ -85,6 +85,20 @@ class PreviousReturn:
 
 
 @dataclass(frozen=True)
+class FollowingReturn:
+    """An organisation's earliest current return for a month after the one being submitted: a
+    return for an earlier month (most often a correction) must not contradict it.
+
+    `held_refs`: its operations that the current version of the submitted month lists too (they
+    may not vanish from that month); `fixed`: for the operations the submitted return lists,
+    what it says of FIXED_COLUMNS, leaving out a column its own row says it corrects."""
+
+    period: Period
+    held_refs: frozenset[str] = frozenset()
+    fixed: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Earlier:
     """What the database holds that a return is checked against, read before validation (and
     read again before storing: a difference means it is validated again).
@@ -92,9 +106,11 @@ class Earlier:
     `prior`: the latest earlier month of each operation the return lists; `previous`: the
     organisation's previous return; `own_refs`: every reference the organisation has used;
     `others_refs`: for organisations that have used one of the return's references (read only
-    when the return uses none of the organisation's own), every reference each has used."""
+    when the return uses none of the organisation's own), every reference each has used;
+    `following`: the organisation's next return after this month, if one is held."""
 
     prior: Mapping[str, PriorState] = field(default_factory=dict)
     previous: PreviousReturn | None = None
     own_refs: frozenset[str] = frozenset()
     others_refs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    following: FollowingReturn | None = None

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import Workbook
-
 from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.tabular import neutralised
 from msops.linkage.subjects import SubjectFindings
@@ -131,6 +129,8 @@ def sections(findings: SubjectFindings) -> list[Section]:
 def subject_xlsx(findings: SubjectFindings, reference: str) -> bytes:
     """The report as a workbook, one sheet per section; every cell neutralised against
     formulas (a name may begin with "=")."""
+    from openpyxl import Workbook  # imported by the report that writes one
+
     book = Workbook()
     cover = book.active
     assert cover is not None

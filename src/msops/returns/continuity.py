@@ -7,6 +7,10 @@
 * An operation's opened date, lead organisation and primary category (FIXED_COLUMNS) are what
   its latest earlier month said, unless the row's `correction` names the column: then the row
   corrects the earlier months, which keep what they said in their stored versions.
+* A return for a month before one already held (most often a correction, submitted after the
+  next month's return) is also checked against that next return: an operation both list may
+  not vanish from it, and the fixed columns agree with the next return's unless the row's
+  `correction` names the column (or the next return's row corrected it).
 
 Values shown are dates, codes and organisation names: never personal data.
 """
@@ -17,7 +21,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from msops.domain.content import Earlier, ReturnContent, Row
+from msops.domain.content import Earlier, FollowingReturn, ReturnContent, Row
 from msops.domain.periods import Period
 from msops.domain.reference import clear_best, code_lists, find_organisation
 from msops.domain.return_spec import FIXED_COLUMNS, OPERATIONS
@@ -31,10 +35,12 @@ _SEPARATORS = re.compile(r"[;,/|]+")
 
 def continuity_rules(content: ReturnContent, period: Period, earlier: Earlier) -> Iterator[Issue]:
     yield from _vanished(content, period, earlier)
+    yield from _vanished_before_next(content, period, earlier.following)
     for row in content.operations:
         corrected, issues = _corrections(row)
         yield from issues
         yield from _fixed_values(row, corrected, earlier)
+        yield from _fixed_before_next(row, corrected, period, earlier.following)
 
 
 def _vanished(content: ReturnContent, period: Period, earlier: Earlier) -> Iterator[Issue]:
@@ -53,6 +59,26 @@ def _vanished(content: ReturnContent, period: Period, earlier: Earlier) -> Itera
             f" list it as Live, or as Closed in {period} with its closed_date and"
             " disruption_outcome ('Transferred to another organisation' if another"
             " organisation has taken it on)",
+        )
+
+
+def _vanished_before_next(
+    content: ReturnContent, period: Period, following: FollowingReturn | None
+) -> Iterator[Issue]:
+    if following is None:
+        return
+    listed = {r["operation_ref"] for r in content.operations if r.get("operation_ref")}
+    for ref in sorted(following.held_refs - listed):
+        yield Issue(
+            OPERATIONS.sheet,
+            None,
+            "operation_ref",
+            ref,
+            "operation_missing",
+            f"operation {ref} is in the {period} return held now and in the {following.period}"
+            f" return, and is not in this {period} return: list it as it stood in {period}"
+            f" (Live, or Closed in {period} with its closed_date and disruption_outcome), or"
+            f" correct the {following.period} return first if it should not be there",
         )
 
 
@@ -86,9 +112,13 @@ def _corrections(row: Row) -> tuple[set[str], list[Issue]]:
 
 
 def _fixed_values(row: Row, corrected: set[str], earlier: Earlier) -> Iterator[Issue]:
-    state = earlier.prior.get(row.get("operation_ref") or "")
+    ref = row.get("operation_ref") or ""
+    state = earlier.prior.get(ref)
+    # a correction may also be of what the next return (when one is held) says
+    later = earlier.following.fixed.get(ref, {}) if earlier.following is not None else {}
+    idle = {c for c in corrected if later.get(c) in (None, row.get(c))}  # corrects nothing later
     if state is None:
-        if corrected:
+        if idle:
             yield issue_at(
                 OPERATIONS.sheet,
                 row,
@@ -115,7 +145,7 @@ def _fixed_values(row: Row, corrected: set[str], earlier: Earlier) -> Iterator[I
                 _shown(column, now),
                 _shown(column, before),
             )
-        elif before == now and column in corrected:
+        elif before == now and column in idle:
             yield issue_at(
                 OPERATIONS.sheet,
                 row,
@@ -125,6 +155,32 @@ def _fixed_values(row: Row, corrected: set[str], earlier: Earlier) -> Iterator[I
                 f" it: take {column} out of the correction column",
                 column,
             )
+
+
+def _fixed_before_next(
+    row: Row, corrected: set[str], period: Period, following: FollowingReturn | None
+) -> Iterator[Issue]:
+    """The fixed columns against the next held return, unless this row corrects them."""
+    ref = row.get("operation_ref") or ""
+    later = following.fixed.get(ref) if following is not None else None
+    if following is None or later is None:
+        return
+    for column in FIXED_COLUMNS:
+        after, now = later.get(column), row.get(column)
+        if after is None or now is None or after == now or column in corrected:
+            continue
+        yield issue_at(
+            OPERATIONS.sheet,
+            row,
+            column,
+            "fixed_value_changed",
+            f"{column} of operation {ref} is {_shown(column, after)} in the {following.period}"
+            f" return, and does not change from month to month: give it as there in this"
+            f" {period} return; if the {following.period} return is the wrong one, write"
+            f" {column} in the correction column and correct that return too",
+            _shown(column, now),
+            _shown(column, after),
+        )
 
 
 def _shown(column: str, value: object) -> str:

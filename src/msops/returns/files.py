@@ -39,8 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from openpyxl.utils import get_column_letter
-
 from msops.domain.marking import OFFICIAL
 from msops.domain.reference import suggest
 from msops.domain.return_spec import PARTS_BY_NAME, REQUIRED_PARTS, Part
@@ -279,6 +277,8 @@ def layout_issue(where: str, message: str) -> Issue:
 
 
 def column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter  # openpyxl (and numpy) only when one is named
+
     return str(get_column_letter(index + 1))
 
 

@@ -19,13 +19,8 @@ from msops.returns.cells import CellError, cleaner
 from msops.returns.files import read_return
 from msops.returns.raw import Issue, RawReturn, RawTable
 from msops.returns.validate import Validation, validate_return
-from msops.store.returns_repo import (
-    SubmissionMeta,
-    current_version,
-    earlier,
-    locked_return,
-    store_return,
-)
+from msops.store.earlier_repo import earlier, held_mark
+from msops.store.returns_repo import SubmissionMeta, current_version, locked_return, store_return
 from msops.store.scope import organisation_id, require_submit
 
 
@@ -143,6 +138,7 @@ def submit_raw(
     with engine.connect() as conn:
         org_id = organisation_id(conn, org.short_name)
         seen = current_version(conn, org_id, period)
+        mark = held_mark(conn)  # first: a version stored after it makes the mark differ
         before = earlier(conn, org_id, period, refs)
     checked = validate_return(raw, org, period, earlier=before, nil=nil)
     result = _result(org, period, checked)
@@ -159,7 +155,7 @@ def submit_raw(
                 f"another submission of this return ({org.name}, {period}) was stored first"
                 f" (version {_version(current)}): check it and submit again"
             )
-        latest = earlier(conn, org_id, period, refs)
+        latest = before if held_mark(conn) == mark else earlier(conn, org_id, period, refs)
         if latest != before:  # an earlier month was re-submitted meanwhile
             checked = validate_return(raw, org, period, earlier=latest, nil=nil)
             result = _result(org, period, checked)
