@@ -111,7 +111,7 @@ def test_a_pcc_sees_their_area_disclosure_controlled_and_no_links(site: Site) ->
     assert "<a href=" not in page.split('<div class="area-map">')[1].split("</svg>")[0]
 
 
-def test_the_links_of_the_areas_open_the_operations_behind_them(site: Site) -> None:
+def test_an_area_opens_its_organisations_picture_and_then_its_operations(site: Site) -> None:
     client = site.client("national")
     page = client.get("/map").text
     svg = page.split('<div class="area-map">')[1].split("</svg>")[0]
@@ -119,9 +119,12 @@ def test_the_links_of_the_areas_open_the_operations_behind_them(site: Site) -> N
     assert len(links) == len(organisations())
     for link in links:
         assert client.get(link).status_code == 200, link
-    kent = next(link for link in links if "org=Kent&" in link)
-    answer = client.get(kent).text
-    assert f"{KENT_LIVE + KENT_CLOSED} operations" in answer and "KT-000" in answer
+    kent = next(link for link in links if link.endswith("org=Kent"))
+    picture = unescape(client.get(kent).text)
+    listed = re.search(r'href="(/operations\?[^"]*org=Kent[^"]*status=live[^"]*)"', picture)
+    assert listed, "Kent's picture links to its live operations"
+    answer = client.get(listed.group(1)).text
+    assert f"{KENT_LIVE} operations" in answer and "KT-000" in answer
 
 
 def test_the_administrator_is_not_shown_the_map(site: Site) -> None:

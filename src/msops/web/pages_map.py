@@ -23,8 +23,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def area_link(org: Organisation, period: Period) -> str:
-    """Where an area of the map leads: the operations behind its figure."""
-    return "/operations?" + urlencode({"org": org.short_name, "period": str(period)})
+    """Where an area of the map leads: that organisation's picture for the month, whose figures
+    lead on to the operations behind them."""
+    return "/?" + urlencode({"period": str(period), "org": org.short_name})
 
 
 @router.get("/map")
