@@ -64,7 +64,7 @@ def write_profile(
     if release.tables is not None:
         write_csv(doc.tables, release.tables)
     found, released = doc.profile, doc.tables
-    summary = {row[0]: row[1] for row in released[0].rows}
+    summary = {r[0]: f"{int(r[1]):,}" if r[1].isdigit() else r[1] for r in released[0].rows}
     return (
         f"wrote {out} ({rule.audience.value}; {summary['These operations']} of"
         f" {summary['Operations nationally']} operations, {window.describe()},"
