@@ -61,7 +61,13 @@ def _file(tmp_path: Path, rows: Any, name: str) -> Path:
 def test_pcc_cannot_reach_any_nominal_by_page_or_api(browser: Any, server: Server) -> None:
     page = sign_in(browser, server, "pcc")
     assert "disclosure-controlled" in page.inner_text("main")
-    assert page.locator("nav a").all_inner_texts() == ["Dashboard", "Casework", "Reports"]
+    assert page.locator("nav a").all_inner_texts() == [
+        "Dashboard",
+        "Map",
+        "Casework",
+        "Reports",
+        "Profiles",
+    ]
     answer = page.goto(f"{server.url}/operations/Cleveland/CL-001")
     assert answer.status == 403 and "Not allowed" in page.inner_text("h1")
     assert page.goto(f"{server.url}/casework/orders").status == 403

@@ -374,7 +374,18 @@ def test_a_return_for_an_earlier_month_shows_in_the_comparison_at_once(busy: Sit
         return next(r for r in rows if r[0] == "Live operations")
 
     assert live()[1:3] == ["8", "2"]
-    submit(busy.engine, "Durham", Period(2018, 1), [operation("DU-1", lead_org="Durham")])
+    # Durham's January: DU-1 as February's return describes it (a correction of an earlier
+    # month must agree with the next month held)
+    sexual = {
+        "primary_category": "Sexual exploitation",
+        "primary_type": "Forced sex work in a fixed location",
+    }
+    submit(
+        busy.engine,
+        "Durham",
+        Period(2018, 1),
+        [operation("DU-1", lead_org="Durham Constabulary", **sexual)],
+    )
     assert live()[1:4] == ["8", "3", "+5 (+167%)"]
     submit(busy.engine, "Essex", Period(2018, 3), [operation("ES-1", lead_org="Essex Police")])
     assert live()[1:3] == ["8", "3"]  # a later month changes neither
