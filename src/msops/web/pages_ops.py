@@ -70,7 +70,9 @@ def operations(
     page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> Response:
     flt = OperationFilter.from_text(period, org, region, status, exploitation)
-    found = operations_page(engine_of(request), viewer.principal, flt, q, page_number)
+    found = operations_page(
+        engine_of(request), viewer.principal, flt, q, page_number, request.app.state.figures
+    )
     form = {
         "period": period or "",
         "org": org or "",

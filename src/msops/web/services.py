@@ -31,9 +31,10 @@ from msops.store.operations_repo import (
     MonthCoverage,
     OperationFilter,
     count_operations,
-    latest_period,
     list_operations,
-    partial_periods,
+    month_coverage,
+    partial_months,
+    settled_period,
 )
 from msops.store.schema import return_version
 from msops.web.observe import count_submission
@@ -95,11 +96,16 @@ class OperationsPage:
 
 
 def operations_page(
-    engine: Engine, principal: Principal, flt: OperationFilter, query: str | None, number: int
+    engine: Engine,
+    principal: Principal,
+    flt: OperationFilter,
+    query: str | None,
+    number: int,
+    cache: FiguresCache,
 ) -> OperationsPage:
     """One page of `PAGE_SIZE` operations; paging, filters and search all happen in SQL."""
     with engine.connect() as conn:
-        flt = replace(flt, period=flt.period or latest_period(conn))
+        flt = replace(flt, period=flt.period or cache.coverage(conn).latest)
         total = count_operations(conn, principal, flt, search=query)
         pages = max(1, -(-total // PAGE_SIZE))
         number = min(max(number, 1), pages)
@@ -123,20 +129,52 @@ class Figures:
     partial: tuple[MonthCoverage, ...] = ()  # later months only some organisations are in
 
 
-class FiguresCache:
-    """Headline figures per scope and month, reused until a return is stored.
+@dataclass(frozen=True)
+class Coverage:
+    """Which months the stored returns cover, as of one return version."""
 
-    The national headline scans every month's rows (about 140 ms at ten years); the answer only
-    changes when a return version is added, so the newest version id is part of the key.
+    version: int | None  # the newest return version's id
+    months: tuple[MonthCoverage, ...]
+    senders: int
+
+    @property
+    def latest(self) -> Period | None:
+        """The month the national picture stands at (`latest_period`)."""
+        return settled_period(self.months, self.senders)
+
+    @property
+    def partial(self) -> list[MonthCoverage]:
+        """Later months only some organisations are in (`partial_periods`)."""
+        return partial_months(self.months, self.senders)
+
+
+class FiguresCache:
+    """Figures that only change when a return version is stored, reused until then: the months
+    covered (the default month of every page) and the headline per scope and month.
+
+    The national headline scans every month's rows (about 140 ms at ten years) and the coverage
+    groups every return version (a few ms, on every dashboard and list); the newest version id,
+    one index lookup, tells whether they still hold.
     """
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
         self._lock = threading.Lock()
         self._items: OrderedDict[tuple[Any, ...], Headline] = OrderedDict()
+        self._coverage: Coverage | None = None
 
-    def headline(self, conn: Connection, scope: Principal, period: Period) -> Headline:
+    def coverage(self, conn: Connection) -> Coverage:
         version = conn.execute(select(func.max(return_version.c.id))).scalar_one_or_none()
+        known = self._coverage
+        if known is not None and known.version == version:
+            return known
+        months, senders = month_coverage(conn)
+        self._coverage = Coverage(version, tuple(months), senders)
+        return self._coverage
+
+    def headline(
+        self, conn: Connection, scope: Principal, period: Period, version: int | None
+    ) -> Headline:
         key = (scope.role, scope.organisation, scope.region, str(period), version)
         with self._lock:
             if key in self._items:
@@ -157,11 +195,12 @@ def dashboard_figures(
     scope = aggregate_scope(principal)
     area = scope.organisation or scope.region or UK_WIDE
     with engine.connect() as conn:
-        period = period or latest_period(conn)
+        coverage = cache.coverage(conn)
+        period = period or coverage.latest
         if period is None:
             return Figures(None, [], principal.role == Role.PCC, area)
-        figures = cache.headline(conn, scope, period)
-        partial = tuple(m for m in partial_periods(conn) if m.period != period)
+        figures = cache.headline(conn, scope, period, coverage.version)
+    partial = tuple(m for m in coverage.partial if m.period != period)
     protect = principal.role == Role.PCC
     shown = [(label, _shown(figures, name, protect)) for name, label in HEADLINE_FIELDS]
     return Figures(period, shown, protect, area, partial)
