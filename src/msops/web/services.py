@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -39,6 +39,7 @@ from msops.store.operations_repo import (
 from msops.store.schema import return_version
 from msops.web.observe import count_submission
 
+T = TypeVar("T")
 MAX_UPLOAD_BYTES = 20 * 2**20
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
 UPLOAD_PATHS = ("/returns/upload", "/api/returns")
@@ -103,9 +104,16 @@ def operations_page(
     number: int,
     cache: FiguresCache,
 ) -> OperationsPage:
-    """One page of `PAGE_SIZE` operations; paging, filters and search all happen in SQL."""
+    """One page of `PAGE_SIZE` operations; paging, filters and search all happen in SQL.
+
+    The page is reused until a return is stored (the only change to what it lists)."""
     with engine.connect() as conn:
-        flt = replace(flt, period=flt.period or cache.coverage(conn).latest)
+        coverage = cache.coverage(conn)
+        flt = replace(flt, period=flt.period or coverage.latest)
+        key = ("operations", *_scope_key(principal), flt, query, number, coverage.version)
+        found = cache.reuse(key)
+        if isinstance(found, OperationsPage):
+            return found
         total = count_operations(conn, principal, flt, search=query)
         pages = max(1, -(-total // PAGE_SIZE))
         number = min(max(number, 1), pages)
@@ -117,7 +125,12 @@ def operations_page(
             limit=PAGE_SIZE,
             offset=(number - 1) * PAGE_SIZE,
         )
-    return OperationsPage(rows, total, number, pages)
+    return cache.keep(key, OperationsPage(rows, total, number, pages))
+
+
+def _scope_key(principal: Principal) -> tuple[Any, ...]:
+    """What decides which organisations a principal sees (`visible_organisations`)."""
+    return (principal.role, principal.organisation, principal.region)
 
 
 @dataclass(frozen=True)
@@ -149,19 +162,37 @@ class Coverage:
 
 
 class FiguresCache:
-    """Figures that only change when a return version is stored, reused until then: the months
-    covered (the default month of every page) and the headline per scope and month.
+    """What only changes when a return version is stored, reused until then: the months covered
+    (the default month of every page), the headline per scope and month, and the pages of the
+    operations list per scope, filter and search.
 
-    The national headline scans every month's rows (about 140 ms at ten years) and the coverage
-    groups every return version (a few ms, on every dashboard and list); the newest version id,
-    one index lookup, tells whether they still hold.
+    The national headline scans every month's rows (about 140 ms at ten years), the coverage
+    groups every return version and a page of the list joins the month's operations (a few ms
+    each, on every dashboard and list); the newest version id, one index lookup, tells whether
+    they still hold. A page of the list is about 100 kB: 256 of them are about 25 MB a worker.
     """
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[Any, ...], Headline] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._coverage: Coverage | None = None
+
+    def reuse(self, key: tuple[Any, ...]) -> Any:
+        """What `keep` kept under `key` (which must hold the return version), or None."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def keep(self, key: tuple[Any, ...], value: T) -> T:
+        """Keep `value` under `key`, forgetting the least recently used beyond the size."""
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
 
     def coverage(self, conn: Connection) -> Coverage:
         version = conn.execute(select(func.max(return_version.c.id))).scalar_one_or_none()
@@ -175,17 +206,11 @@ class FiguresCache:
     def headline(
         self, conn: Connection, scope: Principal, period: Period, version: int | None
     ) -> Headline:
-        key = (scope.role, scope.organisation, scope.region, str(period), version)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        figures = headline(conn, scope, period)
-        with self._lock:
-            self._items[key] = figures
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return figures
+        key = ("headline", *_scope_key(scope), str(period), version)
+        found = self.reuse(key)
+        if isinstance(found, Headline):
+            return found
+        return self.keep(key, headline(conn, scope, period))
 
 
 def dashboard_figures(
