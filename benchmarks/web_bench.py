@@ -10,7 +10,9 @@ port of 127.0.0.1. Each simulated user signs in once, then views the national da
 operations list (a page of the latest month: first page, a later page, a filtered search) and
 operations' pages in turn, waiting for each answer before the next request, then pausing for a
 think time drawn from an exponential distribution with mean `--think` seconds (0: no pause at
-all, a stress test). Requests go to 127.0.0.1 only and stop after `--seconds`.
+all, a stress test). Requests go to 127.0.0.1 only and stop after `--seconds`. It also prints
+the CPU time msops's processes and PostgreSQL's (for this database) used per request, read from
+/proc (Linux): unlike the latencies, little changed by other work on a shared machine.
 """
 
 from __future__ import annotations
@@ -186,6 +188,48 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int | str) -> list[str]:
+    """/proc/PID/stat's fields after the command's name (Linux): [1] the parent, [11] and [12]
+    the CPU time used in user and system mode, in ticks. Empty if the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """The CPU time each process has used so far."""
+    found = {pid: _stat(pid) for pid in pids}
+    return {pid: (int(f[11]) + int(f[12])) / TICK for pid, f in found.items() if f}
+
+
+def server_processes(root: int) -> list[int]:
+    """`msops serve` and its worker processes."""
+    children = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/stat")]
+    return [root, *(pid for pid in children if (f := _stat(pid)) and int(f[1]) == root)]
+
+
+def database_processes(url: str) -> list[int]:
+    """PostgreSQL's server processes for this database (none on SQLite)."""
+    if not url.startswith("postgresql"):
+        return []
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        pids = [int(pid) for pid in conn.exec_driver_sql(query).scalars()]
+    engine.dispose()
+    return pids
+
+
+def used_since(before: dict[int, float], pids: list[int]) -> float:
+    """CPU seconds the processes used since `before` (from nothing for a process started
+    since)."""
+    return sum(now - before.get(pid, 0.0) for pid, now in cpu_seconds(pids).items())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -193,11 +237,17 @@ def free_port() -> int:
         return port
 
 
-def report(args: argparse.Namespace, times: dict[str, list[float]], load: str) -> None:
+def report(
+    args: argparse.Namespace, times: dict[str, list[float]], load: str, cpu: tuple[float, float]
+) -> None:
     total = sum(len(v) for v in times.values())
     print(
         f"{args.users} users, {args.workers} workers, think {args.think:g} s, {args.seconds:.0f} s:"
         f" {total} requests ({total / args.seconds:.0f}/s); load average {load}"
+    )
+    print(
+        f"CPU per request: msops {cpu[0] / total * 1000:.1f} ms,"
+        f" database server {cpu[1] / total * 1000:.1f} ms"
     )
     for route, values in times.items():
         print(
@@ -224,12 +274,15 @@ def main() -> None:
     try:
         warm_up = min(args.seconds, 5.0)
         asyncio.run(run(port, operations, args.users, warm_up, args.think))
+        msops, database = server_processes(server.pid), database_processes(url)
+        msops_cpu, database_cpu = cpu_seconds(msops), cpu_seconds(database)
         times = asyncio.run(run(port, operations, args.users, args.seconds, args.think))
+        cpu = (used_since(msops_cpu, msops), used_since(database_cpu, database_processes(url)))
     finally:
         server.terminate()
         server.wait(timeout=30)
     after = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    report(args, times, f"{before} before, {after} after")
+    report(args, times, f"{before} before, {after} after", cpu)
 
 
 if __name__ == "__main__":
