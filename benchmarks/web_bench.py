@@ -1,15 +1,18 @@
 """Web latency at the 10-year national history: 20 users on loopback (target: p95 < 150 ms).
 
-    .venv/bin/python -m benchmarks.history_load --db /tmp/web-bench.sqlite3   # once, minutes
-    .venv/bin/python -m benchmarks.web_bench --db /tmp/web-bench.sqlite3 \\
+    MSOPS_DATABASE_URL=URL .venv/bin/msops demo --to 2026-11        # once, minutes
+    .venv/bin/python -m benchmarks.web_bench --url URL \\
         [--users 20 --seconds 60 --workers 2 --think 0]
 
+(`--db PATH` instead of `--url` for an SQLite file, e.g. one `benchmarks.history_load` made.)
 The server is `msops serve --workers N` in its own processes, exactly as deployed, on a free
-port of 127.0.0.1. Each simulated user signs in once, then views the national dashboard and the
-operations list (a page of the latest month: first page, a later page, a filtered search) in
-turn, waiting for each answer before the next request, then pausing for a think time drawn from
-an exponential distribution with mean `--think` seconds (0: no pause at all, a stress test).
-Requests go to 127.0.0.1 only and stop after `--seconds`.
+port of 127.0.0.1. Each simulated user signs in once, then views the national dashboard, the
+operations list (a page of the latest month: first page, a later page, a filtered search) and
+operations' pages in turn, waiting for each answer before the next request, then pausing for a
+think time drawn from an exponential distribution with mean `--think` seconds (0: no pause at
+all, a stress test). Requests go to 127.0.0.1 only and stop after `--seconds`. It also prints
+the CPU time msops's processes and PostgreSQL's (for this database) used per request, read from
+/proc (Linux): unlike the latencies, little changed by other work on a shared machine.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -32,29 +36,40 @@ from msops.domain.errors import NotFound
 from msops.domain.principal import Role, system_principal
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
+from msops.store.operations_repo import OperationFilter, latest_period, list_operations
 from msops.store.users_repo import add_user, get_user
 from msops.web.session import COOKIE
 
 USER, PASSWORD = "bench.national", "loopback load test only"
-# (label, path): what a national analyst does in turn.
+OPERATION = "/operations/{org}/{ref}"  # the label of any operation's page
+# (label, path): what a national analyst does in turn; OPERATION is one of the latest month's.
 VISITS = (
     ("/", "/"),
     ("/operations", "/operations"),
+    (OPERATION, OPERATION),
     ("/", "/"),
     ("/operations", "/operations?page=4"),
+    (OPERATION, OPERATION),
     ("/operations", "/operations?status=live&q=ar"),
 )
 
 
-def prepare(db: Path) -> None:
-    engine = make_engine(f"sqlite:///{db}")
+def prepare(url: str) -> list[str]:
+    """The benchmark account, and the pages of the latest month's operations (the first 400)."""
+    engine = make_engine(url)
     upgrade(engine)
+    bench = system_principal("benchmark")
     with engine.begin() as conn:
         try:
             get_user(conn, USER)
         except NotFound:
-            add_user(conn, system_principal("benchmark"), USER, Role.NATIONAL_ANALYST, PASSWORD)
+            add_user(conn, bench, USER, Role.NATIONAL_ANALYST, PASSWORD)
+        month = latest_period(conn)
+        if month is None:
+            raise SystemExit("the database holds no returns: load the history first")
+        rows = list_operations(conn, bench, OperationFilter.from_text(str(month)), limit=400)
     engine.dispose()
+    return [f"/operations/{quote(r['organisation'])}/{quote(r['ref'], safe='')}" for r in rows]
 
 
 class Browser:
@@ -112,14 +127,22 @@ async def sign_in(port: int) -> str:
 
 
 async def user_loop(
-    port: int, deadline: float, think: float, seed: int, times: dict[str, list[float]]
+    port: int,
+    cookie: str,
+    operations: list[str],
+    deadline: float,
+    think: float,
+    seed: int,
+    times: dict[str, list[float]],
 ) -> None:
     rng = random.Random(seed)
-    browser = Browser(port, await sign_in(port))
+    browser = Browser(port, cookie)
     n = rng.randrange(len(VISITS))  # users do not move in step
     try:
         while time.monotonic() < deadline:
             label, path = VISITS[n % len(VISITS)]
+            if path == OPERATION:
+                path = rng.choice(operations)
             start = time.perf_counter()
             status, _body = await browser.get(path)
             elapsed = time.perf_counter() - start
@@ -137,16 +160,22 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
-async def run(port: int, users: int, seconds: float, think: float) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"/": [], "/operations": []}
+async def run(
+    port: int, operations: list[str], users: int, seconds: float, think: float
+) -> dict[str, list[float]]:
+    """The users share one session: one account signing in 20 times at once is locked out."""
+    times: dict[str, list[float]] = {label: [] for label, _path in VISITS}
+    cookie = await sign_in(port)
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(user_loop(port, deadline, think, i, times) for i in range(users)))
+    await asyncio.gather(
+        *(user_loop(port, cookie, operations, deadline, think, i, times) for i in range(users))
+    )
     return times
 
 
-def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     msops = Path(sys.executable).parent / "msops"
-    env = {**os.environ, "MSOPS_DATABASE_URL": f"sqlite:///{db}"}
+    env = {**os.environ, "MSOPS_DATABASE_URL": url}
     command = [str(msops), "serve", "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     for _ in range(300):
@@ -159,6 +188,48 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int | str) -> list[str]:
+    """/proc/PID/stat's fields after the command's name (Linux): [1] the parent, [11] and [12]
+    the CPU time used in user and system mode, in ticks. Empty if the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """The CPU time each process has used so far."""
+    found = {pid: _stat(pid) for pid in pids}
+    return {pid: (int(f[11]) + int(f[12])) / TICK for pid, f in found.items() if f}
+
+
+def server_processes(root: int) -> list[int]:
+    """`msops serve` and its worker processes."""
+    children = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/stat")]
+    return [root, *(pid for pid in children if (f := _stat(pid)) and int(f[1]) == root)]
+
+
+def database_processes(url: str) -> list[int]:
+    """PostgreSQL's server processes for this database (none on SQLite)."""
+    if not url.startswith("postgresql"):
+        return []
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        pids = [int(pid) for pid in conn.exec_driver_sql(query).scalars()]
+    engine.dispose()
+    return pids
+
+
+def used_since(before: dict[int, float], pids: list[int]) -> float:
+    """CPU seconds the processes used since `before` (from nothing for a process started
+    since)."""
+    return sum(now - before.get(pid, 0.0) for pid, now in cpu_seconds(pids).items())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -166,39 +237,52 @@ def free_port() -> int:
         return port
 
 
-def report(args: argparse.Namespace, times: dict[str, list[float]], load: str) -> None:
+def report(
+    args: argparse.Namespace, times: dict[str, list[float]], load: str, cpu: tuple[float, float]
+) -> None:
     total = sum(len(v) for v in times.values())
     print(
         f"{args.users} users, {args.workers} workers, think {args.think:g} s, {args.seconds:.0f} s:"
         f" {total} requests ({total / args.seconds:.0f}/s); load average {load}"
     )
+    print(
+        f"CPU per request: msops {cpu[0] / total * 1000:.1f} ms,"
+        f" database server {cpu[1] / total * 1000:.1f} ms"
+    )
     for route, values in times.items():
         print(
-            f"{route:12} n={len(values):5}  p50={statistics.median(values):6.1f} ms"
+            f"{route:24} n={len(values):5}  p50={statistics.median(values):6.1f} ms"
             f"  p95={p95(values):6.1f} ms  max={max(values):6.1f} ms"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path, required=True)
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="database URL, e.g. postgresql://user:pw@host:port/name")
+    where.add_argument("--db", type=Path, help="an SQLite file")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--think", type=float, default=0.0, help="mean think time, seconds")
     args = parser.parse_args()
-    prepare(args.db)
+    url = args.url or f"sqlite:///{args.db}"
+    operations = prepare(url)
     port = free_port()
     before = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    server = start_server(args.db, port, args.workers)
+    server = start_server(url, port, args.workers)
     try:
-        asyncio.run(run(port, args.users, min(args.seconds, 5.0), args.think))  # warm-up
-        times = asyncio.run(run(port, args.users, args.seconds, args.think))
+        warm_up = min(args.seconds, 5.0)
+        asyncio.run(run(port, operations, args.users, warm_up, args.think))
+        msops, database = server_processes(server.pid), database_processes(url)
+        msops_cpu, database_cpu = cpu_seconds(msops), cpu_seconds(database)
+        times = asyncio.run(run(port, operations, args.users, args.seconds, args.think))
+        cpu = (used_since(msops_cpu, msops), used_since(database_cpu, database_processes(url)))
     finally:
         server.terminate()
         server.wait(timeout=30)
     after = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    report(args, times, f"{before} before, {after} after")
+    report(args, times, f"{before} before, {after} after", cpu)
 
 
 if __name__ == "__main__":

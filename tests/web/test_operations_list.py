@@ -90,3 +90,18 @@ def test_scope_still_bounds_paging_and_counting(busy: Site) -> None:
         rows = list_operations(conn, national, flt, search="harbour", limit=5, offset=5)
         assert [r["ref"] for r in rows] == sorted(HARBOUR)[5:10]
         assert rows[0]["period"] == "2018-03" and rows[0]["organisation"] == "Cleveland"
+
+
+def test_a_page_seen_before_shows_a_corrected_return_and_only_what_the_viewer_may_see(
+    busy: Site,
+) -> None:
+    march = {"period": "2018-03", "page": 2}
+    before = busy.client("force").get("/operations", params=march).text
+    assert "130 operations" in before and refs_on(before) == REFS[100:]
+    assert "0 operations." in busy.client("force_kent").get("/operations", params=march).text
+    corrected = valid_return(*REFS[:-1])  # CL-130 was entered by mistake
+    raw = RawReturn.from_rows("march-v2.csv", corrected)
+    result = submit_raw(busy.engine, Principal("seed", Role.SYSTEM), raw, "Cleveland", MARCH, "x")
+    assert result.outcome == Outcome.ACCEPTED, result.issues
+    again = busy.client("force").get("/operations", params=march).text
+    assert "129 operations" in again and refs_on(again) == REFS[100:129]

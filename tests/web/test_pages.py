@@ -290,6 +290,20 @@ def test_one_early_return_for_a_later_month_does_not_move_the_national_picture(
     assert client.get("/api/headline").json()["period"] == str(PERIOD)
 
 
+def test_the_pages_move_to_a_later_month_once_most_organisations_are_in(site: Site) -> None:
+    client = site.client("national")
+    assert f": {PERIOD}</h1>" in client.get("/").text  # seen once: nothing stale is kept
+    later = Period(2018, 4)
+    for org, lead, refs in (
+        ("Cleveland", "Cleveland Police", ("CL-001", "CL-002", "CL-009")),
+        ("Durham", "Durham Constabulary", ("DU-1",)),
+        ("Kent", "Kent Police", ("KE-1",)),
+    ):
+        _submit(site, org, lead, refs, later)
+    assert f": {later}</h1>" in client.get("/").text
+    assert "CL-009" in client.get("/operations").text  # only in the later month
+
+
 def test_a_purpose_of_control_characters_is_refused_and_nothing_recorded(site: Site) -> None:
     client = site.client("national")
     before = client.get("/api/audit", params={"action": "consultation"}).json()

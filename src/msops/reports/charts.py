@@ -16,10 +16,13 @@ Value = int | None
 Rate = float | None  # a line chart's value: a count or a rate
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+def _svg(width: int, height: int, title: str, body: list[str], links: bool = False) -> str:
+    """The chart as one `<svg>`: an image, or a group when it holds links (an image's content
+    is hidden from screen readers and keyboards, so links inside one could not be reached)."""
+    role = "group" if links else "img"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
-        f' viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+        f' viewBox="0 0 {width} {height}" role="{role}" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
     )
     return "".join([head, *body, "</svg>"])
@@ -64,7 +67,7 @@ def bar_chart(
             _text(label_w + w + 4, y + 14, _shown(value)),
         ]
         body.append(_linked(links[i] if links else None, bar))
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, links=any(links or ()))
 
 
 def _linked(href: str | None, parts: Sequence[str]) -> str:
@@ -155,7 +158,7 @@ def line_chart(
                 )
     if links:
         body += _month_targets(x_labels, series, links, (left, top, plot_w, plot_h), (fmt, missing))
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, links=any(links or ()))
 
 
 def _month_targets(

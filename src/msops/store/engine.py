@@ -53,7 +53,12 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+    # A web worker answers up to its thread pool's 40 requests at once. Connections past the
+    # pool's size are opened and closed per request (on PostgreSQL a new server process and a
+    # SCRAM exchange each): keep enough open that a burst of 20 users reuses them.
+    return create_engine(
+        parsed, pool_pre_ping=True, pool_size=20, max_overflow=10, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

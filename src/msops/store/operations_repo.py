@@ -59,18 +59,23 @@ def latest_period(conn: Connection) -> Period | None:
     """The month the national picture stands at: the latest in which at least half of the
     organisations that send returns have one in. A later month that a few early submitters
     have started is partial (`partial_periods`) and is not the default anywhere."""
-    return _settled(*month_coverage(conn))
+    return settled_period(*month_coverage(conn))
 
 
-def _settled(months: Sequence[MonthCoverage], senders: int) -> Period | None:
+def settled_period(months: Sequence[MonthCoverage], senders: int) -> Period | None:
+    """`latest_period` from a `month_coverage` already read."""
     settled = [m.period for m in months if 2 * m.organisations >= senders]
     return settled[-1] if settled else None
 
 
 def partial_periods(conn: Connection) -> list[MonthCoverage]:
     """Months after `latest_period` for which some organisations have already sent a return."""
-    months, senders = month_coverage(conn)
-    latest = _settled(months, senders)
+    return partial_months(*month_coverage(conn))
+
+
+def partial_months(months: Sequence[MonthCoverage], senders: int) -> list[MonthCoverage]:
+    """`partial_periods` from a `month_coverage` already read."""
+    latest = settled_period(months, senders)
     return [m for m in months if latest is None or m.period > latest]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Table, select, true
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import ColumnElement, Connection, Engine, Table, select, true
 
 from msops.domain.errors import AccessDenied, NotFound
 from msops.domain.principal import Principal, Role
@@ -21,18 +23,31 @@ def visible_organisations(principal: Principal, org: Table = organisation) -> Co
     return org.c.id.is_(None)  # PCC and admin: no operational rows through this path
 
 
+# Per engine, the ids of the organisations already looked up: an organisation's row is
+# reference data, written by migrations and never renumbered, and an operation's page asked for
+# its organisation's id twice (on PostgreSQL a round trip each time).
+_IDS: WeakKeyDictionary[Engine, dict[str, int]] = WeakKeyDictionary()
+
+
 def organisation_id(conn: Connection, name: str) -> int:
     """The database id of an organisation named by any of its spellings."""
-    known = canonical_organisation(name)
+    known = canonical_organisation(name).short_name
+    ids = _IDS.setdefault(conn.engine, {})
+    if known in ids:
+        return ids[known]
     found = conn.execute(
-        select(organisation.c.id).where(organisation.c.short_name == known.short_name)
+        select(organisation.c.id).where(organisation.c.short_name == known)
     ).scalar_one_or_none()
     if found is None:
         raise NotFound("the database has no reference data yet: run `msops db upgrade`")
-    return int(found)
+    ids[known] = int(found)
+    return ids[known]
 
 
 def require_read(conn: Connection, principal: Principal, org_id: int) -> None:
+    """Refuse an organisation (by id, from `organisation_id`) outside the principal's scope."""
+    if principal.sees_everything:
+        return  # every organisation is in scope: no need to ask the database
     allowed = conn.execute(
         select(organisation.c.id).where(
             organisation.c.id == org_id, visible_organisations(principal)

@@ -50,7 +50,9 @@ def operations(
     drill = {"lead": lead, "nationality": nationality, "people": people}
     drill |= {"outcome": outcome, "europol": europol}
     flt = OperationFilter.from_text(period, org, region, status, exploitation, **drill)
-    found = operations_page(engine_of(request), viewer.principal, flt, q, page_number)
+    found = operations_page(
+        engine_of(request), viewer.principal, flt, q, page_number, request.app.state.figures
+    )
     form = {
         "period": period or "",
         "org": org or "",
@@ -98,8 +100,9 @@ def _operation_page(
 @router.get("/operations/{org}/{ref:path}")
 def operation(request: Request, viewer: Operational, org: str, ref: str) -> Response:
     with engine_of(request).begin() as conn:
-        history = consult_operation(conn, viewer.principal, org, ref)
+        # The consultation last: its entry holds the one audit append lock until the commit.
         threads = operation_threads(conn, viewer.principal, org, ref)
+        history = consult_operation(conn, viewer.principal, org, ref)
     return _operation_page(request, viewer, history, threads)
 
 
@@ -114,6 +117,6 @@ def operation_nominals(
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
     with engine_of(request).begin() as conn:
-        history = consult_operation(conn, viewer.principal, org, ref, nominals_purpose=purpose)
         threads = operation_threads(conn, viewer.principal, org, ref)
+        history = consult_operation(conn, viewer.principal, org, ref, nominals_purpose=purpose)
     return _operation_page(request, viewer, history, threads)

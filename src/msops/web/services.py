@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -31,13 +31,15 @@ from msops.store.operations_repo import (
     MonthCoverage,
     OperationFilter,
     count_operations,
-    latest_period,
     list_operations,
-    partial_periods,
+    month_coverage,
+    partial_months,
+    settled_period,
 )
 from msops.store.schema import return_version
 from msops.web.observe import count_submission
 
+T = TypeVar("T")
 MAX_UPLOAD_BYTES = settings.default("max_upload_mb") * 2**20  # the max_upload_mb setting overrides
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
 UPLOAD_PATHS = ("/returns/upload", "/api/returns")
@@ -95,11 +97,23 @@ class OperationsPage:
 
 
 def operations_page(
-    engine: Engine, principal: Principal, flt: OperationFilter, query: str | None, number: int
+    engine: Engine,
+    principal: Principal,
+    flt: OperationFilter,
+    query: str | None,
+    number: int,
+    cache: FiguresCache,
 ) -> OperationsPage:
-    """One page of `PAGE_SIZE` operations; paging, filters and search all happen in SQL."""
+    """One page of `PAGE_SIZE` operations; paging, filters and search all happen in SQL.
+
+    The page is reused until a return is stored (the only change to what it lists)."""
     with engine.connect() as conn:
-        flt = replace(flt, period=flt.period or latest_period(conn))
+        coverage = cache.coverage(conn)
+        flt = replace(flt, period=flt.period or coverage.latest)
+        key = ("operations", *_scope_key(principal), flt, query, number, coverage.version)
+        found = cache.reuse(key)
+        if isinstance(found, OperationsPage):
+            return found
         total = count_operations(conn, principal, flt, search=query)
         pages = max(1, -(-total // PAGE_SIZE))
         number = min(max(number, 1), pages)
@@ -111,7 +125,12 @@ def operations_page(
             limit=PAGE_SIZE,
             offset=(number - 1) * PAGE_SIZE,
         )
-    return OperationsPage(rows, total, number, pages)
+    return cache.keep(key, OperationsPage(rows, total, number, pages))
+
+
+def _scope_key(principal: Principal) -> tuple[Any, ...]:
+    """What decides which organisations a principal sees (`visible_organisations`)."""
+    return (principal.role, principal.organisation, principal.region)
 
 
 @dataclass(frozen=True)
@@ -123,31 +142,75 @@ class Figures:
     partial: tuple[MonthCoverage, ...] = ()  # later months only some organisations are in
 
 
-class FiguresCache:
-    """Headline figures per scope and month, reused until a return is stored.
+@dataclass(frozen=True)
+class Coverage:
+    """Which months the stored returns cover, as of one return version."""
 
-    The national headline scans every month's rows (about 140 ms at ten years); the answer only
-    changes when a return version is added, so the newest version id is part of the key.
+    version: int | None  # the newest return version's id
+    months: tuple[MonthCoverage, ...]
+    senders: int
+
+    @property
+    def latest(self) -> Period | None:
+        """The month the national picture stands at (`latest_period`)."""
+        return settled_period(self.months, self.senders)
+
+    @property
+    def partial(self) -> list[MonthCoverage]:
+        """Later months only some organisations are in (`partial_periods`)."""
+        return partial_months(self.months, self.senders)
+
+
+class FiguresCache:
+    """What only changes when a return version is stored, reused until then: the months covered
+    (the default month of every page), the headline per scope and month, and the pages of the
+    operations list per scope, filter and search.
+
+    The national headline scans every month's rows (about 140 ms at ten years), the coverage
+    groups every return version and a page of the list joins the month's operations (a few ms
+    each, on every dashboard and list); the newest version id, one index lookup, tells whether
+    they still hold. A page of the list is about 100 kB: 256 of them are about 25 MB a worker.
     """
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[Any, ...], Headline] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._coverage: Coverage | None = None
 
-    def headline(self, conn: Connection, scope: Principal, period: Period) -> Headline:
-        version = conn.execute(select(func.max(return_version.c.id))).scalar_one_or_none()
-        key = (scope.role, scope.organisation, scope.region, str(period), version)
+    def reuse(self, key: tuple[Any, ...]) -> Any:
+        """What `keep` kept under `key` (which must hold the return version), or None."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        figures = headline(conn, scope, period)
+        return None
+
+    def keep(self, key: tuple[Any, ...], value: T) -> T:
+        """Keep `value` under `key`, forgetting the least recently used beyond the size."""
         with self._lock:
-            self._items[key] = figures
+            self._items[key] = value
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
-        return figures
+        return value
+
+    def coverage(self, conn: Connection) -> Coverage:
+        version = conn.execute(select(func.max(return_version.c.id))).scalar_one_or_none()
+        known = self._coverage
+        if known is not None and known.version == version:
+            return known
+        months, senders = month_coverage(conn)
+        self._coverage = Coverage(version, tuple(months), senders)
+        return self._coverage
+
+    def headline(
+        self, conn: Connection, scope: Principal, period: Period, version: int | None
+    ) -> Headline:
+        key = ("headline", *_scope_key(scope), str(period), version)
+        found = self.reuse(key)
+        if isinstance(found, Headline):
+            return found
+        return self.keep(key, headline(conn, scope, period))
 
 
 def dashboard_figures(
@@ -157,11 +220,12 @@ def dashboard_figures(
     scope = aggregate_scope(principal)
     area = scope.organisation or scope.region or UK_WIDE
     with engine.connect() as conn:
-        period = period or latest_period(conn)
+        coverage = cache.coverage(conn)
+        period = period or coverage.latest
         if period is None:
             return Figures(None, [], principal.role == Role.PCC, area)
-        figures = cache.headline(conn, scope, period)
-        partial = tuple(m for m in partial_periods(conn) if m.period != period)
+        figures = cache.headline(conn, scope, period, coverage.version)
+    partial = tuple(m for m in coverage.partial if m.period != period)
     protect = principal.role == Role.PCC
     shown = [(label, _shown(figures, name, protect)) for name, label in HEADLINE_FIELDS]
     return Figures(period, shown, protect, area, partial)
