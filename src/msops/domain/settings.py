@@ -139,7 +139,36 @@ def settings_file() -> Path | None:
 
 
 def current() -> Settings:
-    """The settings in force; a bad value raises InvalidInput naming the setting."""
+    """The settings in force; a bad value raises InvalidInput naming the setting.
+
+    Read again only when an `MSOPS_*` variable or the settings file has changed: the service
+    asks on every request (the audit key's path), and reading them costs milliseconds."""
+    key = _snapshot()
+    found = _READ.get(key)
+    if found is None:
+        found = _read()
+        _READ.clear()  # one snapshot is in force at a time
+        _READ[key] = found
+    return found
+
+
+_READ: dict[tuple[object, ...], Settings] = {}
+
+
+def _snapshot() -> tuple[object, ...]:
+    """What the settings are read from: the MSOPS_* variables and the file's identity."""
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX)))
+    given = os.environ.get(FILE_ENV, "").strip()
+    if not given:
+        return env
+    try:
+        st = Path(given).expanduser().stat()
+    except OSError:
+        return (*env, None)  # unreadable: read again, and say so, every time
+    return (*env, st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _read() -> Settings:
     try:
         return Settings()
     except ValidationError as err:

@@ -12,10 +12,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import Connection, Engine, func, select
 
 from msops.analytics import overview_breakdowns as b
@@ -91,6 +91,38 @@ class Chart:
     title: str
     svg: Markup
     table: ReportTable
+
+    @cached_property
+    def table_html(self) -> Markup:
+        """The chart's table for screen readers, drawn once with the cached picture (a page
+        of the trend over ten years holds hundreds of cells)."""
+        return _table_html(self.table)
+
+
+def _figure(cell: str) -> str:
+    return f"{int(cell):,}" if cell.isdigit() else cell
+
+
+def _table_html(t: ReportTable) -> Markup:
+    num = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{"" if i == 0 else num}>{escape(h)}</th>' for i, h in enumerate(t.header)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{escape(c)}</th>'
+            if j == 0
+            else f'<td class="num">{escape(_figure(c))}</td>'
+            for j, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in t.rows
+    )
+    return Markup(
+        f"<table><caption>{escape(t.title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 @dataclass(frozen=True)
@@ -171,22 +203,37 @@ def picture(
     period: Period | None,
     asked: Asked,
 ) -> Picture | None:
-    """The page's figures for `period` (default: the month most organisations are in)."""
+    """The page's figures for `period` (default: the month most organisations are in), kept
+    with its charts until a return is stored: drawing them is most of a page's work."""
+    who = asked.scope
+    key: tuple[Any, ...] = ("picture", who.role, who.organisation, who.region, asked.area)
+    key = (*key, asked.rule.audience, str(period), principal.role == Role.PCC)
     with engine.connect() as conn:
-        months, _ = month_coverage(conn)
-        early = tuple(partial_periods(conn))
-        if period is None:
-            later = {m.period for m in early}
-            settled = [m.period for m in months if m.period not in later]
-            period = settled[-1] if settled else None
-        if period is None:
-            return None
-        ov, tables = page_tables(conn, cache, asked, period)
-        first = ov.first_period
-        earlier = [
-            p if first is not None and first <= p < period else None for p in _compared(period)
-        ]
-        others = [released(conn, cache, asked, p)[1][0] if p else None for p in earlier]
+        found: Picture | None = cache.get(
+            conn, key, partial(_picture, conn, cache, principal, period, asked)
+        )
+    return found
+
+
+def _picture(
+    conn: Connection,
+    cache: PictureCache,
+    principal: Principal,
+    period: Period | None,
+    asked: Asked,
+) -> Picture | None:
+    months, _ = month_coverage(conn)
+    early = tuple(partial_periods(conn))
+    if period is None:
+        later = {m.period for m in early}
+        settled = [m.period for m in months if m.period not in later]
+        period = settled[-1] if settled else None
+    if period is None:
+        return None
+    ov, tables = page_tables(conn, cache, asked, period)
+    first = ov.first_period
+    earlier = [p if first is not None and first <= p < period else None for p in _compared(period)]
+    others = [released(conn, cache, asked, p)[1][0] if p else None for p in earlier]
     links = Links(period, ov.area, operations=principal.role != Role.PCC)
     by_name = {t.name: t for t in tables}
     return Picture(
