@@ -444,6 +444,13 @@ TABLE: list[tuple[str, str, Call, set[str], int]] = [
     ("/api/reports", "POST", post_json("/api/reports", REPORT), OVERSEERS, 200),
     ("/profile", "GET", get("/profile?sector=Car+washes"), OVERSEERS, 200),
     (
+        "/profile/save",
+        "POST",
+        post("/profile/save", name="Car washes", sector="Car washes"),
+        OPERATIONAL,
+        303,
+    ),
+    (
         "/profile/download",
         "POST",
         post("/profile/download", sector="Car washes", format="zip", **PURPOSE),

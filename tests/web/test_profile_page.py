@@ -94,3 +94,24 @@ def test_a_download_is_a_disclosure_with_purpose_and_recipient(site: Site) -> No
     assert actor == "force" and "Cleveland" in ref and "audience internal" in (detail or "")
     refused = client.post("/profile/download", data={**form, "csrf_token": "forged"})
     assert refused.status_code == 403 and len(trail(site, "disclosure")) == 1
+
+
+def test_a_theme_saved_on_the_page_is_shared_by_the_force_only(site: Site) -> None:
+    client = site.client("force")
+    page = client.get(CAR_WASHES + "&location=TS1").text
+    form = {"csrf_token": csrf_of(page), "name": "Teesside car washes"}
+    form |= {"sector": "Car washes", "location": "TS1"}
+    answer = client.post("/profile/save", data=form)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/profile?theme=Teesside+car+washes"
+    shown = client.get(answer.headers["location"]).text
+    assert summary(shown).startswith("2 operations of Cleveland")
+    assert "Teesside car washes" in site.client("force").get("/profile").text
+    assert "Teesside car washes" not in site.client("force_kent").get("/profile").text
+    assert site.client("pcc").post("/profile/save", data=form).status_code == 403
+    a = audit_event
+    with site.engine.connect() as conn:
+        saved = conn.execute(
+            select(a.c.actor, a.c.action, a.c.object_ref).where(a.c.object_type == "profile theme")
+        ).all()
+    assert [tuple(r) for r in saved] == [("force", "collection", "Cleveland: Teesside car washes")]

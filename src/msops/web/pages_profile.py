@@ -9,17 +9,19 @@ sit in the query string.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
+from msops.analytics.headline import Area
 from msops.analytics.tables import Audience
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Role
 from msops.domain.profile import Filters, Group
 from msops.domain.reference import REGIONS, code_lists, nationalities, organisations, typology
-from msops.store.profile_repo import SavedTheme, find_theme, list_themes
-from msops.web.gates import Purpose, Reader, Recipient
+from msops.store.profile_repo import SavedTheme, find_theme, list_themes, save_theme
+from msops.web.gates import Operational, Purpose, Reader, Recipient
 from msops.web.profile import ProfileAsk, ProfileFormat, download_profile, show_profile
 from msops.web.render import page
 from msops.web.security import check_csrf
@@ -120,6 +122,35 @@ def _as_form(definition: dict[str, str | bool | None]) -> dict[str, str]:
         for k, v in definition.items()
         if k in (*FIELDS, "children")
     }
+
+
+@router.post("/profile/save")
+def profile_save(
+    request: Request,
+    viewer: Operational,
+    name: Annotated[str, Form(max_length=80)],
+    csrf_token: Annotated[str, Form()],
+    nationality: Annotated[str, Form(max_length=120)] = "",
+    group: Annotated[str, Form(max_length=10)] = Group.EITHER.value,
+    children: Annotated[str, Form(max_length=5)] = "",
+    exploitation: Annotated[str, Form(max_length=120)] = "",
+    sector: Annotated[str, Form(max_length=120)] = "",
+    location: Annotated[str, Form(max_length=10)] = "",
+    region: Annotated[str, Form(max_length=40)] = "",
+    org: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    """Keep the profile's filters under a name the viewer's organisation, region or national
+    team shares (as `msops report profile --save`); then show it by that name."""
+    check_csrf(viewer.csrf_token, csrf_token)
+    words = {"nationality": nationality, "group": group, "children": children}
+    words |= {"exploitation": exploitation, "sector": sector, "location": location}
+    filters = Filters.of(words | {"region": region, "org": org})
+    if not filters.given:
+        raise InvalidInput("choose at least one filter before saving a theme")
+    filters.theme(), Area.of(filters.region, filters.org)  # checked before it is kept
+    with engine_of(request).begin() as conn:
+        save_theme(conn, viewer.principal, name, filters.as_dict())
+    return RedirectResponse(f"/profile?{urlencode({'theme': ' '.join(name.split())})}", 303)
 
 
 @router.post("/profile/download")
