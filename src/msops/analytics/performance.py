@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from sqlalchemy import Connection, func
+from sqlalchemy import ColumnElement, Connection, func
 
 from msops.analytics.headline import NATIONAL, count_if, months_in_scope, sum_if
 from msops.analytics.overview import Synthetic, synthetic_returns
@@ -26,6 +26,8 @@ from msops.domain.reference import Organisation, find_organisation, organisation
 from msops.domain.return_spec import LIVE_STATUSES
 from msops.store import schema as s
 from msops.store.casework.europol import due_a_check
+
+TERRITORIAL = "territorial_force"
 
 POPULATION_FILE = "population_england_police_force_areas_2009_2019.csv"
 MIN_BASE = 5  # operations, suspects or eligible operations below which a rate is not flagged
@@ -137,25 +139,32 @@ def performance(conn: Connection, principal: Principal, period: Period) -> Perfo
     return Performance(period, population()[0], forces, medians, flags, synthetic)
 
 
+def measure_counts() -> tuple[ColumnElement[int], ...]:
+    """What the measures are made of, per group of returns: live operations, operations, NRM
+    referrals, operations eligible for a Europol check, those checked, charges, suspects."""
+    om = s.operation_month
+    live = om.c.status.in_(LIVE_STATUSES)
+    eligible = live & due_a_check()
+    held = om.c.id.is_not(None)
+    return (
+        count_if(live),
+        func.count(),
+        sum_if(held, om.c.nrm_referrals),
+        count_if(eligible),
+        count_if(eligible & om.c.europol_check_date.is_not(None)),
+        sum_if(held, om.c.charges),
+        sum_if(held, om.c.suspects),
+    )
+
+
 def force_figures(
     conn: Connection, principal: Principal, period: Period
 ) -> tuple[ForceFigures, ...]:
     """The figures of each territorial force in scope, from its returns for `period`."""
     om, org = s.operation_month, s.organisation
-    live = om.c.status.in_(LIVE_STATUSES)
-    eligible = live & due_a_check()
-    query = months_in_scope(
-        principal,
-        NATIONAL,
-        org.c.short_name,
-        count_if(live),
-        func.count(),
-        sum_if(om.c.id.is_not(None), om.c.nrm_referrals),
-        count_if(eligible),
-        count_if(eligible & om.c.europol_check_date.is_not(None)),
-        sum_if(om.c.id.is_not(None), om.c.charges),
-        sum_if(om.c.id.is_not(None), om.c.suspects),
-    ).where(om.c.period == str(period), org.c.kind == "territorial_force")
+    query = months_in_scope(principal, NATIONAL, org.c.short_name, *measure_counts()).where(
+        om.c.period == str(period), org.c.kind == TERRITORIAL
+    )
     found = {r[0]: [int(v) for v in r[1:]] for r in conn.execute(query.group_by(org.c.short_name))}
     days = _days_open(conn, principal, period)
     _, people = population()

@@ -11,19 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func
+from sqlalchemy import Connection
 
-from msops.analytics.headline import NATIONAL, Area, count_if, months_in_scope, sum_if
-from msops.analytics.performance import population
+from msops.analytics.headline import NATIONAL, Area, months_in_scope
+from msops.analytics.performance import TERRITORIAL, measure_counts, population
 from msops.domain.errors import NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Principal, system_principal
 from msops.domain.reference import find_organisation
-from msops.domain.return_spec import LIVE_STATUSES
 from msops.store import schema as s
-from msops.store.casework.europol import due_a_check
 
-TERRITORIAL = "territorial_force"
 # (key, label) of each rate followed over time; the keys are `performance.MEASURES`' keys
 RATES = (
     ("live_per_100k", "Live operations per 100,000 population"),
@@ -140,21 +137,10 @@ def _months(by_month: dict[Period, dict[str, Totals]], period: Period) -> tuple[
 def monthly_totals(conn: Connection, period: Period) -> dict[Period, dict[str, Totals]]:
     """Every territorial force's counts, month by month up to `period`, in one query."""
     om, org = s.operation_month, s.organisation
-    live = om.c.status.in_(LIVE_STATUSES)
-    eligible = live & due_a_check()
-    query = months_in_scope(
-        COMPARISON,
-        NATIONAL,
-        om.c.period,
-        org.c.short_name,
-        count_if(live),
-        func.count(),
-        sum_if(om.c.id.is_not(None), om.c.nrm_referrals),
-        count_if(eligible),
-        count_if(eligible & om.c.europol_check_date.is_not(None)),
-        sum_if(om.c.id.is_not(None), om.c.charges),
-        sum_if(om.c.id.is_not(None), om.c.suspects),
-    ).where(om.c.period <= str(period), org.c.kind == TERRITORIAL)
+    columns = (om.c.period, org.c.short_name, *measure_counts())
+    query = months_in_scope(COMPARISON, NATIONAL, *columns).where(
+        om.c.period <= str(period), org.c.kind == TERRITORIAL
+    )
     _, people = population()
     out: dict[Period, dict[str, Totals]] = {}
     for month, name, n_live, *rest in conn.execute(query.group_by(om.c.period, org.c.short_name)):

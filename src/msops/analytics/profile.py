@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from msops.analytics.headline import NATIONAL, Area
-from msops.analytics.nrm_stats import OTHER, DimensionResult, Rows, compare_counts
+from msops.analytics.nrm_stats import OTHER, CategoryResult, DimensionResult, Rows, compare_counts
 from msops.analytics.overview_breakdowns import (
     AGE_GENDER,
     OUTCOME_LABELS,
@@ -99,14 +99,10 @@ class Profile:
         are in the tables), and each people dimension whose profile differs."""
         out: list[str] = []
         for dim in self.operation_dimensions:
-            out += [
-                s.sentence(dim.name)
-                for s in dim.shares
-                if s.significant and s.phi is not None and s.phi > 0
-            ]
+            out += [s.sentence(dim.name) for s in dim.shares if s.over_represented]
         for result in self.people:
             if result.significant:
-                out += [result.sentences[0], *_larger(result)]
+                out += [result.sentences[0], *_larger_sentence(result)]
         return tuple(out)
 
 
@@ -119,28 +115,24 @@ def _over(chosen: Selection) -> frozenset[str]:
 def _over_in(
     dimensions: Iterable[OperationDimension], people: Iterable[DimensionResult]
 ) -> frozenset[str]:
-    out = {
-        f"{d.name}: {s.label}"
-        for d in dimensions
-        for s in d.shares
-        if s.significant and s.phi is not None and s.phi > 0
-    }
-    out |= {
-        f"{r.dimension}: {c.label}"
-        for r in people
-        if r.significant
-        for c in r.categories
-        if c.significant and c.adjusted_residual > 0
-    }
+    out = {f"{d.name}: {s.label}" for d in dimensions for s in d.shares if s.over_represented}
+    out |= {f"{r.dimension}: {c.label}" for r in people for c in larger(r)}
     return frozenset(out)
 
 
-def _larger(result: DimensionResult) -> list[str]:
-    """The categories of people held in a significantly larger share by these operations."""
-    larger = [c for c in result.categories if c.significant and c.adjusted_residual > 0]
-    if not larger:
+def larger(result: DimensionResult) -> list[CategoryResult]:
+    """The categories of people held in a significantly larger share by these operations
+    (none when the dimension's profile does not differ)."""
+    if not result.significant:
         return []
-    each = ", ".join(f"{c.label} ({c.nrm_share:.0%} against {c.police_share:.0%})" for c in larger)
+    return [c for c in result.categories if c.significant and c.adjusted_residual > 0]
+
+
+def _larger_sentence(result: DimensionResult) -> list[str]:
+    found = larger(result)
+    if not found:
+        return []
+    each = ", ".join(f"{c.label} ({c.nrm_share:.0%} against {c.police_share:.0%})" for c in found)
     return [f"Larger shares in these operations, by {result.dimension}: {each}."]
 
 
@@ -265,21 +257,18 @@ def _people(mine: tuple[Record, ...], rest: tuple[Record, ...]) -> tuple[Dimensi
             _add(cells, held.items())
         return cells
 
+    by_nationality = tuple(
+        compare_counts(
+            f"{group} nationality",
+            nationality(rest, group),
+            nationality(mine, group),
+            subject=_nationals,
+            rows=_people_rows(f"{group}s"),
+        )
+        for group in ("victim", "suspect")
+    )
     return (
-        compare_counts(
-            "victim nationality",
-            nationality(rest, "victim"),
-            nationality(mine, "victim"),
-            subject=_nationals,
-            rows=_people_rows("victims"),
-        ),
-        compare_counts(
-            "suspect nationality",
-            nationality(rest, "suspect"),
-            nationality(mine, "suspect"),
-            subject=_nationals,
-            rows=_people_rows("suspects"),
-        ),
+        *by_nationality,
         compare_counts(
             "victims' sex and age",
             victims(rest),

@@ -45,6 +45,11 @@ class Share:
     def significant(self) -> bool:
         return self.p_value is not None and self.p_value < ALPHA
 
+    @property
+    def over_represented(self) -> bool:
+        """A significantly larger share of the theme's operations than of the others'."""
+        return self.significant and self.phi is not None and self.phi > 0
+
     def sentence(self, subject: str) -> str:
         """'Recruitment method, friend or acquaintance: 41% of these operations against 18%
         nationally (chi-square 12.3, p < 0.001, phi 0.21).'"""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from msops.analytics.disclosure import ProtectedTable
 from msops.analytics.nrm_stats import OTHER, DimensionResult
-from msops.analytics.profile import OperationDimension, Profile
+from msops.analytics.profile import OperationDimension, Profile, larger
 from msops.analytics.profile_release import (
     ARROW,
     EXCLUSIVE,
@@ -328,7 +328,7 @@ def public_findings(p: Profile, tables: Mapping[str, ReportTable]) -> tuple[str,
     for dim in p.operation_dimensions:
         table = tables.get(slug(dim.name))
         for s in dim.shares:
-            if table is None or not (s.significant and s.phi is not None and s.phi > 0):
+            if table is None or not s.over_represented:
                 continue
             if number(table.value(s.label, THESE)) is not None:
                 out.append(
@@ -336,18 +336,12 @@ def public_findings(p: Profile, tables: Mapping[str, ReportTable]) -> tuple[str,
                 )
     for result in p.people:
         table = tables.get(slug(result.dimension))
-        if table is None or not result.significant:
+        if table is None:
             continue
-        larger = [
-            c.label
-            for c in result.categories
-            if c.significant
-            and c.adjusted_residual > 0
-            and number(table.value(c.label, THESE)) is not None
-        ]
-        if larger:
+        shown = [c.label for c in larger(result) if number(table.value(c.label, THESE)) is not None]
+        if shown:
             out.append(
-                f"Larger shares in these operations, by {result.dimension}: {', '.join(larger)}."
+                f"Larger shares in these operations, by {result.dimension}: {', '.join(shown)}."
             )
     return tuple(out)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from msops.analytics.headline import Area
@@ -124,12 +124,7 @@ def _as_form(definition: dict[str, str | bool | None]) -> dict[str, str]:
     }
 
 
-@router.post("/profile/save")
-def profile_save(
-    request: Request,
-    viewer: Operational,
-    name: Annotated[str, Form(max_length=80)],
-    csrf_token: Annotated[str, Form()],
+def _posted(
     nationality: Annotated[str, Form(max_length=120)] = "",
     group: Annotated[str, Form(max_length=10)] = Group.EITHER.value,
     children: Annotated[str, Form(max_length=5)] = "",
@@ -138,13 +133,27 @@ def profile_save(
     location: Annotated[str, Form(max_length=10)] = "",
     region: Annotated[str, Form(max_length=40)] = "",
     org: Annotated[str, Form(max_length=120)] = "",
+) -> Filters:
+    """The filters a profile's forms post (the page's hidden fields)."""
+    words = {"nationality": nationality, "group": group, "children": children}
+    words |= {"exploitation": exploitation, "sector": sector, "location": location}
+    return Filters.of(words | {"region": region, "org": org})
+
+
+Posted = Annotated[Filters, Depends(_posted)]
+
+
+@router.post("/profile/save")
+def profile_save(
+    request: Request,
+    viewer: Operational,
+    name: Annotated[str, Form(max_length=80)],
+    csrf_token: Annotated[str, Form()],
+    filters: Posted,
 ) -> Response:
     """Keep the profile's filters under a name the viewer's organisation, region or national
     team shares (as `msops report profile --save`); then show it by that name."""
     check_csrf(viewer.csrf_token, csrf_token)
-    words = {"nationality": nationality, "group": group, "children": children}
-    words |= {"exploitation": exploitation, "sector": sector, "location": location}
-    filters = Filters.of(words | {"region": region, "org": org})
     if not filters.given:
         raise InvalidInput("choose at least one filter before saving a theme")
     filters.theme(), Area.of(filters.region, filters.org)  # checked before it is kept
@@ -160,32 +169,13 @@ def profile_download(
     purpose: Purpose,
     recipient: Recipient,
     csrf_token: Annotated[str, Form()],
+    filters: Posted,
     fmt: Annotated[ProfileFormat, Form(alias="format")] = ProfileFormat.PDF,
     audience: Annotated[Audience, Form()] = Audience.PUBLIC,
-    nationality: Annotated[str, Form(max_length=120)] = "",
-    group: Annotated[str, Form(max_length=10)] = Group.EITHER.value,
-    children: Annotated[str, Form(max_length=5)] = "",
-    exploitation: Annotated[str, Form(max_length=120)] = "",
-    sector: Annotated[str, Form(max_length=120)] = "",
-    location: Annotated[str, Form(max_length=10)] = "",
-    region: Annotated[str, Form(max_length=40)] = "",
-    org: Annotated[str, Form(max_length=120)] = "",
     first: Annotated[str, Form(alias="from", max_length=7)] = "",
     last: Annotated[str, Form(alias="to", max_length=7)] = "",
 ) -> Response:
     check_csrf(viewer.csrf_token, csrf_token)
-    filters = Filters.of(
-        {
-            "nationality": nationality,
-            "group": group,
-            "children": children,
-            "exploitation": exploitation,
-            "sector": sector,
-            "location": location,
-            "region": region,
-            "org": org,
-        }
-    )
     if not filters.given:
         raise InvalidInput("choose at least one filter for the profile")
     ask = ProfileAsk(filters, first or None, last or None)

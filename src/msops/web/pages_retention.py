@@ -23,6 +23,7 @@ from msops.web.gates import (
     RetentionDecider,
     RetentionReader,
 )
+from msops.web.paging import window
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.session import Viewer, engine_of
@@ -45,7 +46,6 @@ def due_list(
     org: OrgQuery = None,
     group: Annotated[str | None, Query(max_length=60)] = None,
     as_of: Annotated[str | None, Query(max_length=10)] = None,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> Response:
     """The operations in scope whose review date has come, soonest first, PAGE_SIZE a page."""
     day = _as_of(as_of)
@@ -54,9 +54,7 @@ def due_list(
         found = due(conn, viewer.principal, day, short_name)
     if group:
         found = [r for r in found if r.group == group]
-    pages = max(1, -(-len(found) // PAGE_SIZE))
-    number = min(page_number, pages)
-    shown = found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    shown, paging = window(request, found, PAGE_SIZE)
     groups = rules().groups
     form = {"org": short_name or "", "group": group or "", "as_of": day.isoformat()}
     return page(
@@ -65,8 +63,7 @@ def due_list(
         viewer,
         rows=shown,
         total=len(found),
-        pages=pages,
-        page_number=number,
+        paging=paging,
         form=form,
         groups=groups,
         labels={g.name: g.label for g in groups},
