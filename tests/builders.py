@@ -128,3 +128,14 @@ def load_operations(
         row.update(lead_org=lead, **changes)
     result = submit_raw(engine, who, RawReturn.from_rows(f"{org}.csv", rows), org, period, "x")
     assert result.outcome == Outcome.ACCEPTED, result.issues
+
+
+def submit_history(engine: Engine, who: Principal, first: Period, last: Period) -> None:
+    """Every organisation's returns of the demo history (seed 2018) from `first` to `last`,
+    submitted as `msops demo` does, each accepted."""
+    from msops.synthetic import generate_history
+
+    for item in generate_history(2018, first, last):
+        raw = RawReturn.from_rows(f"synthetic-{item.organisation}.csv", item.parts)
+        result = submit_raw(engine, who, raw, item.organisation, item.period, "demo")
+        assert result.outcome == Outcome.ACCEPTED, (item.organisation, item.period)

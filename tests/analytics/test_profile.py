@@ -18,12 +18,10 @@ from msops.domain.periods import Period
 from msops.domain.principal import Principal, Role, system_principal
 from msops.domain.profile import Group, Window, theme_of, window_of
 from msops.reports.profile_routes import route_diagram
-from msops.returns.raw import RawReturn
-from msops.returns.submit import Outcome, submit_raw
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
-from msops.synthetic import generate_history
 from tests.analytics.test_overview import FEB, JAN, build_february
+from tests.builders import submit_history
 
 SMALL = Window(JAN, FEB)
 DEMO = Window(Period(2017, 12), Period(2018, 2))
@@ -104,11 +102,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     path: Path = tmp_path_factory.mktemp("profile") / "demo.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    who = system_principal("test-operator")
-    for item in generate_history(2018, DEMO.first, DEMO.last):
-        raw = RawReturn.from_rows(f"synthetic-{item.organisation}.csv", item.parts)
-        result = submit_raw(engine, who, raw, item.organisation, item.period, "test")
-        assert result.outcome == Outcome.ACCEPTED
+    submit_history(engine, system_principal("test-operator"), DEMO.first, DEMO.last)
     yield engine
     engine.dispose()
 

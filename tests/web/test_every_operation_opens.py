@@ -14,13 +14,11 @@ from sqlalchemy import Engine, text
 
 from msops.domain.periods import Period, months_between
 from msops.domain.principal import Role, system_principal
-from msops.returns.raw import RawReturn
-from msops.returns.submit import Outcome, submit_raw
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.users_repo import add_user
-from msops.synthetic import generate_history
 from msops.web import create_app
+from tests.builders import submit_history
 from tests.web.conftest import PASSWORD
 
 MONTHS = tuple(months_between(Period(2016, 12), Period(2018, 2)))  # what `msops demo` loads
@@ -34,11 +32,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     who = system_principal("test-operator")
-    for item in generate_history(2018, MONTHS[0], MONTHS[-1]):
-        raw = RawReturn.from_rows(f"synthetic-{item.organisation}.csv", item.parts)
-        assert submit_raw(engine, who, raw, item.organisation, item.period, "t").outcome == (
-            Outcome.ACCEPTED
-        )
+    submit_history(engine, who, MONTHS[0], MONTHS[-1])
     with engine.begin() as conn:
         add_user(conn, who, "national", Role.NATIONAL_ANALYST, PASSWORD)
     yield engine
