@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from msops.analytics.overview_breakdowns import OUTCOME_LABELS
 from msops.domain.reference import REGIONS, exploitation_categories, organisations, typology
@@ -17,11 +18,9 @@ from msops.store.operations_repo import (
     consult_operation,
 )
 from msops.web.gates import Operational
-from msops.web.render import page
+from msops.web.render import kept_page, main_block, page
 from msops.web.security import check_csrf
-from msops.web.services import (
-    operations_page,
-)
+from msops.web.services import FiguresCache, OperationsPage, operations_page
 from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
@@ -50,9 +49,8 @@ def operations(
     drill = {"lead": lead, "nationality": nationality, "people": people}
     drill |= {"outcome": outcome, "europol": europol}
     flt = OperationFilter.from_text(period, org, region, status, exploitation, **drill)
-    found = operations_page(
-        engine_of(request), viewer.principal, flt, q, page_number, request.app.state.figures
-    )
+    cache: FiguresCache = request.app.state.figures
+    found = operations_page(engine_of(request), viewer.principal, flt, q, page_number, cache)
     form = {
         "period": period or "",
         "org": org or "",
@@ -61,10 +59,17 @@ def operations(
         "exploitation": exploitation or "",
         "q": q or "",
     } | {k: v or "" for k, v in drill.items()}
-    return page(
-        request,
+    # Drawing a page of 100 rows costs more than finding it: the drawing is kept with the rows.
+    key = ("operations.html", found.key, tuple(form.items()))
+    main = cache.reuse(key)
+    if not isinstance(main, Markup):
+        main = cache.keep(key, _operations_main(found, form))
+    return kept_page(request, viewer, "Operations", main)
+
+
+def _operations_main(found: OperationsPage, form: dict[str, str]) -> Markup:
+    return main_block(
         "operations.html",
-        viewer,
         rows=found.rows,
         total=found.total,
         page_number=found.number,

@@ -7,7 +7,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from markupsafe import Markup
+from sqlalchemy import Connection
 
+from msops.analytics.headline import Area
 from msops.domain.errors import NotFound
 from msops.domain.periods import Period
 from msops.domain.principal import Role
@@ -20,9 +23,9 @@ from msops.store.users_repo import list_users
 from msops.web.gates import ADMINS, Anyone, FormCsrf, MonthQuery, OrgQuery, Purpose, Reader
 from msops.web.gates import Recipient as RecipientField
 from msops.web.picture import Asked, Picture, PictureCache, page_tables, picture
-from msops.web.render import page
+from msops.web.render import kept_page, main_block, page
 from msops.web.security import check_csrf
-from msops.web.services import parse_period
+from msops.web.services import FiguresCache, parse_period
 from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
@@ -47,18 +50,31 @@ def dashboard(
             n_accounts = len(list_users(conn))
         return page(request, "dashboard_admin.html", viewer, n_accounts=n_accounts)
     asked = Asked.of(viewer.principal, region, org)
-    found = picture(engine, cache_of(request), viewer.principal, parse_period(period), asked)
-    statuses: list[ReturnStatus] = []
+    cache = cache_of(request)
+    found = picture(engine, cache, viewer.principal, parse_period(period), asked)
+    statuses: tuple[ReturnStatus, ...] = ()
     alerts = 0
     if viewer.user.role != Role.PCC:
         with engine.connect() as conn:
             alerts = count_unreviewed(conn, viewer.principal)
             if found is not None:
-                statuses = _in_area(return_status(conn, viewer.principal, found.period), found)
-    return page(
-        request,
+                statuses = _statuses(conn, cache, viewer, found)
+    # The picture's charts and tables are most of the page: the drawing is kept with it.
+    user = viewer.user
+    serial = found.serial if found is not None else None
+    key = ("dashboard.html", serial, statuses, alerts, user.role, user.organisation, user.region)
+    kept: FiguresCache = request.app.state.figures
+    main = kept.reuse(key)
+    if not isinstance(main, Markup):
+        main = kept.keep(key, _dashboard_main(viewer, found, statuses, alerts))
+    return kept_page(request, viewer, "Dashboard", main)
+
+
+def _dashboard_main(
+    viewer: Viewer, found: Picture | None, statuses: tuple[ReturnStatus, ...], alerts: int
+) -> Markup:
+    return main_block(
         "dashboard.html",
-        viewer,
         picture=found,
         statuses=statuses,
         alerts=alerts,
@@ -67,12 +83,24 @@ def dashboard(
     )
 
 
-def _in_area(statuses: list[ReturnStatus], shown: Picture) -> list[ReturnStatus]:
-    """The returns behind the picture shown: its organisation's, its region's, or all in scope."""
-    area = shown.area
+def _statuses(
+    conn: Connection, cache: PictureCache, viewer: Viewer, shown: Picture
+) -> tuple[ReturnStatus, ...]:
+    """The returns behind the picture shown (its organisation's, its region's, or all in scope),
+    kept until a return is stored."""
+    user, area = viewer.user, shown.area
+    key = ("statuses", user.role, user.organisation, user.region, str(shown.period), area)
+    return cache.get(  # type: ignore[no-any-return]
+        conn, key, lambda: _in_area(return_status(conn, viewer.principal, shown.period), area)
+    )
+
+
+def _in_area(statuses: list[ReturnStatus], area: Area) -> tuple[ReturnStatus, ...]:
     if area.organisation:
-        return [s for s in statuses if s.organisation == area.organisation]
-    return [s for s in statuses if s.region == area.region] if area.region else statuses
+        return tuple(s for s in statuses if s.organisation == area.organisation)
+    if area.region:
+        return tuple(s for s in statuses if s.region == area.region)
+    return tuple(statuses)
 
 
 def _back(viewer: Viewer, shown: Picture) -> list[tuple[str, str]]:

@@ -8,10 +8,11 @@ exactly (police) or disclosure-controlled (a PCC's public view of their force ar
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
@@ -125,6 +126,9 @@ def _table_html(t: ReportTable) -> Markup:
     )
 
 
+_SERIALS = itertools.count(1)
+
+
 @dataclass(frozen=True)
 class Picture:
     period: Period
@@ -137,6 +141,9 @@ class Picture:
     months: list[str]  # every month with a return, for the month picker
     partial: tuple[MonthCoverage, ...]
     synthetic: str
+    # Names this picture among those computed by this process: a page drawn from it is kept
+    # under its serial, and a picture computed anew (a return stored) gets a new one.
+    serial: int = field(default_factory=lambda: next(_SERIALS), compare=False)
 
 
 @dataclass(frozen=True)

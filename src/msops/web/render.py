@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.principal import Role
@@ -92,6 +93,27 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
     if role in ADMINS or role == Role.NATIONAL_ANALYST:
         links.append(("/audit", "Audit"))
     return links
+
+
+# Where a kept block's forms take the viewer's CSRF token: markup no data can produce (every
+# value drawn into a page is escaped, "<" included).
+_CSRF_HOLE = Markup("<csrf-token>")
+
+
+def main_block(template: str, **context: Any) -> Markup:
+    """`template`'s main block rendered alone, to be kept and reused by `kept_page` for every
+    viewer with the same scope: it sees only `context`, nothing of the viewer (no name, no
+    navigation; its forms' CSRF token is left for `kept_page` to fill in)."""
+    found = _env.get_template(template)
+    context = {"csrf_token": _CSRF_HOLE, "Role": Role, **context}
+    return Markup("".join(found.blocks["main"](found.new_context(context))))
+
+
+def kept_page(request: Request, viewer: Viewer, title: str, main: Markup) -> HTMLResponse:
+    """A page around a main block kept from `main_block`: the viewer's navigation, marking
+    and CSRF token are drawn anew, the block is not."""
+    main = main.replace(_CSRF_HOLE, viewer.csrf_token)
+    return page(request, "kept.html", viewer, title=title, main=main)
 
 
 def page(

@@ -94,6 +94,7 @@ class OperationsPage:
     total: int
     number: int  # 1-based, within 1..pages
     pages: int
+    key: tuple[Any, ...]  # what it is kept under: scope, filter, search, page, return version
 
 
 def operations_page(
@@ -125,7 +126,7 @@ def operations_page(
             limit=PAGE_SIZE,
             offset=(number - 1) * PAGE_SIZE,
         )
-    return cache.keep(key, OperationsPage(rows, total, number, pages))
+    return cache.keep(key, OperationsPage(rows, total, number, pages, key))
 
 
 def _scope_key(principal: Principal) -> tuple[Any, ...]:
