@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import anyio.to_thread
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -38,6 +39,22 @@ def test_a_worker_opens_the_configured_database(
     assert answer.status_code == 200
     assert "Secure" in answer.headers["set-cookie"]
     assert "Cleveland" in client.get("/").text
+
+
+def test_a_worker_runs_as_many_requests_at_once_as_web_threads_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MSOPS_DATABASE_URL", _seeded(tmp_path / "w.sqlite3"))
+    monkeypatch.setenv("MSOPS_WEB_THREADS", "3")
+    app = app_from_environment()
+
+    async def probe() -> float:  # a route of this test only: requests the worker runs at once
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    app.add_api_route("/probe", probe)
+    with TestClient(app) as client:  # as served: the application's start-up runs
+        assert client.get("/probe").json() == 3
+        assert "Sign in" in client.get("/operations").text  # pages still answer
 
 
 def _free_port() -> int:

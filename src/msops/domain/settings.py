@@ -87,6 +87,9 @@ class Settings(BaseSettings):
         default=2, ge=1, le=64, description="password hashes at once, per process"
     )
     pg_bindir: Path | None = Field(default=None, description="folder of pg_dump and pg_restore")
+    web_threads: int = Field(
+        default=8, ge=1, le=256, description="requests one web worker runs at once"
+    )
 
     @field_validator("trusted_proxies")
     @classmethod

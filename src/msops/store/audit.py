@@ -151,12 +151,27 @@ def read_key(path: Path) -> AuditKey:
 
 
 def current_key(path: Path | None = None) -> AuditKey:
-    """The key new entries are made with, created on first use (random, mode 0600)."""
+    """The key new entries are made with, created on first use (random, mode 0600). Read again
+    whenever the file changes (a rotation replaces it), else reused: one stat() an append."""
     path = path or key_file()
-    if not path.exists():  # if another process creates it meanwhile, theirs stands
+    try:
+        found = path.stat()
+    except (FileNotFoundError, NotADirectoryError):  # created now (or by another process)
         secret = secrets.token_bytes(KEY_BYTES)
         _create_private_file(path, (secret.hex() + "\n").encode("ascii"))
-    return read_key(path)
+        found = path.stat()
+    except OSError as err:
+        raise AuditKeyError(f"key file {path} unreadable ({_reason(err)})") from None
+    seen = (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
+    kept = _read_keys.get(path)
+    if kept is not None and kept[0] == seen:
+        return kept[1]
+    key = read_key(path)
+    _read_keys[path] = (seen, key)
+    return key
+
+
+_read_keys: dict[Path, tuple[tuple[int, int, int, int], AuditKey]] = {}
 
 
 def keyring(path: Path | None = None) -> dict[str, AuditKey]:

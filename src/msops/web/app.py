@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -58,6 +62,18 @@ DESCRIPTION = (
 
 
 TRUSTED_HOSTS_ENV = "MSOPS_TRUSTED_HOSTS"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Requests run in worker threads that take turns holding Python's one lock: with dozens at
+    # once, each query's answer waits for its thread's turn, and a page takes longer than its
+    # work. A few at once, the others waiting in line, answer a burst sooner (docs/benchmarks.md).
+    threads = anyio.to_thread.current_default_thread_limiter()
+    threads.total_tokens = settings.current().web_threads
+    yield
+
+
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
@@ -89,6 +105,7 @@ def create_app(
         docs_url=None,  # the interactive docs load scripts from a CDN: not on a closed network
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.engine = engine
     app.state.secure_cookies = secure_cookies
