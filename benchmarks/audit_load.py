@@ -75,10 +75,15 @@ def prepare(url: str) -> tuple[list[str], int]:
 
 
 async def analyst(
-    port: int, pages: list[str], deadline: float, seed: int, counts: dict[str, list[float]]
+    port: int,
+    cookie: str,
+    pages: list[str],
+    deadline: float,
+    seed: int,
+    counts: dict[str, list[float]],
 ) -> None:
     rng = random.Random(seed)
-    browser = Browser(port, await sign_in(port))
+    browser = Browser(port, cookie)
     try:
         while time.monotonic() < deadline and len(counts["ok"]) < MAX_REQUESTS:
             start = time.perf_counter()
@@ -90,9 +95,11 @@ async def analyst(
 
 
 async def run(port: int, pages: list[str], users: int, seconds: float) -> dict[str, list[float]]:
+    """The users share one session: one account signing in 20 times at once is locked out."""
     counts: dict[str, list[float]] = {"ok": []}
+    cookie = await sign_in(port)
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(analyst(port, pages, deadline, i, counts) for i in range(users)))
+    await asyncio.gather(*(analyst(port, cookie, pages, deadline, i, counts) for i in range(users)))
     return counts
 
 
