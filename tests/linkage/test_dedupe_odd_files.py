@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -297,6 +296,8 @@ def test_a_killed_run_leaves_no_records_behind(tmp_path: Path) -> None:
     finally:
         run.kill()
     assert list(spill.iterdir()) == []
-    assert status != -signal.SIGTERM, "killed outright: nothing was cleaned up"
-    # stopped (143), unless the signal came as the run was ending and it finished its work
-    assert status == 143 or (tmp_path / "c.csv").exists()
+    # Stopped mid-run, it unwound (143) rather than being killed outright (-SIGTERM) with its
+    # records on disk. On a loaded machine the run may have finished its work (written its
+    # output, removed its folder, given the signal back) before the signal came: then any end.
+    if not (tmp_path / "c.csv").exists():
+        assert status == 143, f"ended with {status}, not unwound by the signal"
