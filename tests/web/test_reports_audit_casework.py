@@ -13,7 +13,7 @@ from msops.domain.casework.orders import OrderTerms, OrderType
 from msops.domain.principal import Principal, Role
 from msops.store.casework.orders import Subject, add_order
 from msops.store.schema import audit_event
-from msops.web.casework.nrm_referrals import compliance_rows
+from msops.web.casework.figures.nrm_referrals import compliance_rows
 from tests.web.conftest import Site, csrf_of
 
 REPORT = {"period": "2018-01", "purpose": "monthly briefing", "recipient": "chief officers"}

@@ -1,6 +1,7 @@
 """Debriefs and lessons learnt in the browser and the API: the month's debrief candidates, the
 debriefs recorded, the lessons and their full-text search, and the quarterly lessons summary
-(a download recorded as a disclosure)."""
+(a download recorded as a disclosure). What the pages and API accept (input models and forms) is
+in `forms/debriefs.py`."""
 
 from __future__ import annotations
 
@@ -13,18 +14,11 @@ from sqlalchemy import Connection
 
 from msops.analytics.casework import debriefs as cl
 from msops.analytics.casework.debriefs import debrief_candidates, load_rules
-from msops.domain.casework.debriefs import THEMES, Method, Quarter
-from msops.domain.casework.nrm_referrals import (
-    clean_enum,
-)
-from msops.domain.errors import InvalidInput
+from msops.domain.casework.debriefs import Quarter
 from msops.domain.principal import Principal
-from msops.domain.typed_text import require_date
 from msops.reports.documents import DocumentFormat, render_lessons
 from msops.store.audit import record_report_disclosure
 from msops.store.casework.debriefs import (
-    add_debrief,
-    add_lesson,
     list_debriefs,
     recent_lessons,
     search_lessons,
@@ -32,31 +26,27 @@ from msops.store.casework.debriefs import (
 from msops.store.operations_repo import latest_period
 from msops.web.casework.common import (
     FILE,
-    NO_NAMES,
-    Code,
     Column,
     Created,
-    Day,
     DownloadPage,
-    Lines,
-    Org,
-    Prose,
-    Ref,
-    Text,
     attachment,
     created,
     deliver,
     download_form,
-    enum_choices,
-    go_to,
-    org_defaults,
-    org_input,
     purpose_and_recipient,
     table_page,
     today_year_month,
     writes,
 )
-from msops.web.forms import FormSpec, Input, choices, form_routes
+from msops.web.casework.forms.debriefs import (
+    DebriefIn,
+    LessonIn,
+    debrief_from,
+    debrief_spec,
+    lesson_from,
+    lesson_spec,
+)
+from msops.web.forms import form_routes
 from msops.web.gates import (
     ERRORS,
     SUBMITTERS,
@@ -73,7 +63,7 @@ from msops.web.gates import (
 from msops.web.reports import Download
 from msops.web.security import check_csrf
 from msops.web.services import parse_period
-from msops.web.session import Viewer, engine_of
+from msops.web.session import engine_of
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/casework", tags=["casework"])
@@ -110,103 +100,6 @@ LESSON_COLUMNS: list[Column] = [
     ("tags", "Tags"),
     ("debrief_id", "Debrief"),
 ]
-
-
-LESSONS = ("/casework/lessons", "Lessons")
-
-
-class DebriefIn(BaseModel):
-    org: Org = ""
-    operation: Ref = ""
-    method: Code = Field("", description=", ".join(m.value for m in Method))
-    date: Day = ""
-    findings: Prose = ""
-
-
-def debrief_from(conn: Connection, principal: Principal, body: DebriefIn) -> int:
-    return add_debrief(
-        conn,
-        principal,
-        body.org,
-        body.operation.strip(),
-        clean_enum(Method, body.method, "method"),
-        require_date(body.date, "date"),
-        body.findings,
-    )
-
-
-class LessonIn(BaseModel):
-    org: Org = ""
-    title: Text = ""
-    text: Prose = ""
-    themes: Lines = []
-    tags: Lines = []
-    date: Day = ""
-    debrief: Code = Field("", description="The number of the debrief it came from, if any")
-
-
-def _debrief_id(text: str) -> int | None:
-    if not text.strip():
-        return None
-    if not text.strip().isdigit():
-        raise InvalidInput(f"debrief: {text[:20]!r} is not a debrief number")
-    return int(text)
-
-
-def lesson_from(conn: Connection, principal: Principal, body: LessonIn) -> int:
-    return add_lesson(
-        conn,
-        principal,
-        body.org,
-        require_date(body.date, "date"),
-        body.title,
-        body.text,
-        tuple(body.themes),
-        tuple(body.tags),
-        _debrief_id(body.debrief),
-    )
-
-
-def debrief_spec(viewer: Viewer) -> FormSpec:
-    return FormSpec(
-        title="Record a debrief",
-        action="/casework/debriefs/new",
-        fields=(
-            org_input(viewer),
-            Input("operation", "Operation reference", max_length=80),
-            Input("method", "Method", "select", enum_choices(Method)),
-            Input("date", "Debriefed on", "date", max_length=10),
-            Input("findings", "Findings", "textarea", hint=NO_NAMES, max_length=20000),
-        ),
-        model=DebriefIn,
-        apply=debrief_from,
-        done=go_to("/casework/debriefs/records"),
-        submit="Record the debrief",
-        back=(("/casework", "Casework"), ("/casework/debriefs/records", "Debriefs")),
-        defaults=org_defaults(viewer),
-    )
-
-
-def lesson_spec(viewer: Viewer) -> FormSpec:
-    return FormSpec(
-        title="Add a lesson",
-        action="/casework/lessons/new",
-        fields=(
-            org_input(viewer),
-            Input("title", "Title"),
-            Input("text", "The lesson", "textarea", hint=NO_NAMES, max_length=20000),
-            Input("themes", "Themes (choose one or more)", "multi", choices(THEMES)),
-            Input("tags", "Tags, one per line", "lines", max_length=2000),
-            Input("date", "Recorded on", "date", max_length=10),
-            Input("debrief", "From debrief number (optional)", max_length=12),
-        ),
-        model=LessonIn,
-        apply=lesson_from,
-        done=lambda _body, lesson_id: f"/casework/lessons#lesson-{lesson_id}",
-        submit="Add the lesson",
-        back=(("/casework", "Casework"), LESSONS),
-        defaults=org_defaults(viewer),
-    )
 
 
 LESSONS_MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}

@@ -1,70 +1,64 @@
 """NRM referrals tied to crime recording, duty-to-notify (MS1) submissions, the compliance
 figures (disclosure-controlled for a PCC) and the national rule settings with their history,
-in the browser and the API."""
+in the browser and the API. What the pages and API accept (input models and forms) is in
+`forms/nrm_referrals.py`; the compliance table is shaped in `figures/nrm_referrals.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import Connection
 
-from msops.analytics.casework.nrm_referrals import Compliance, compliance
-from msops.analytics.disclosure import SUPPRESSED, round_half_up
+from msops.analytics.casework.nrm_referrals import compliance
 from msops.domain.casework.nrm_referrals import (
     CRIME_RECORDING_HOURS,
     DEFAULT_SETTINGS,
-    FIRST_RESPONDERS,
     RG_TARGET_WORKING_DAYS,
-    AgeGroup,
-    Gender,
-    Outcome,
-    Stage,
-    clean_enum,
 )
-from msops.domain.principal import Principal, Role
-from msops.domain.typed_text import require_date, require_datetime
+from msops.domain.principal import Role
 from msops.store.casework.nrm_referrals import (
-    Referral,
-    add_duty_to_notify,
-    add_referral,
     list_notifications,
     list_referrals,
-    record_crime,
-    record_decision,
-    set_setting,
     setting_history,
     settings,
 )
 from msops.web.casework.common import (
-    NO_NAMES,
     Changed,
-    Code,
     Column,
     Created,
-    Day,
-    Moment,
-    Org,
-    Ref,
-    Text,
     api_store,
     created,
-    exploitation_input,
-    go_to,
-    nationality_input,
-    org_defaults,
     org_filter,
-    org_input,
-    parse_day,
     table_page,
     writes,
 )
-from msops.web.forms import FormSpec, Input, choices, form_routes
+from msops.web.casework.figures.nrm_referrals import (
+    COMPLIANCE_COLUMNS,
+    compliance_rows,
+    compliance_window,
+)
+from msops.web.casework.forms.nrm_referrals import (
+    SETTING_SPEC,
+    SETTINGS_URL,
+    CrimeIn,
+    DecisionIn,
+    NotifyIn,
+    ReferralIn,
+    SettingIn,
+    add_referral_from,
+    crime_from,
+    crime_spec,
+    decision_from,
+    decision_spec,
+    notify_from,
+    notify_spec,
+    referral_spec,
+    setting_from,
+)
+from msops.web.forms import form_routes
 from msops.web.gates import (
     ERRORS,
     SETTERS,
@@ -81,7 +75,7 @@ from msops.web.gates import (
 from msops.web.render import page
 from msops.web.security import check_csrf
 from msops.web.services import organisation_name
-from msops.web.session import Viewer, engine_of
+from msops.web.session import engine_of
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/casework", tags=["casework"])
@@ -125,243 +119,6 @@ NOTIFY_COLUMNS: list[Column] = [
 ]
 
 
-COMPLIANCE_COLUMNS: list[Column] = [
-    ("organisation", "Force"),
-    ("referrals", "Referrals"),
-    ("crime_on_time", "Crime recorded on time"),
-    ("crime_late", "late"),
-    ("crime_overdue", "overdue"),
-    ("crime_not_yet_due", "not yet due"),
-    ("crime_on_time_pct", "% on time"),
-    ("rg_decided", "RG decisions"),
-    ("rg_within_target", "within target"),
-    ("rg_within_target_pct", "% within target"),
-]
-
-
-COUNTS = (
-    "referrals",
-    "crime_on_time",
-    "crime_late",
-    "crime_overdue",
-    "crime_not_yet_due",
-    "rg_decided",
-    "rg_within_target",
-)
-
-
-@dataclass(frozen=True)
-class Window:
-    start: date
-    end: date
-    now: datetime
-
-
-def compliance_window(start: str | None, end: str | None) -> Window:
-    """The referral dates to judge (default: the last 365 days), judged as at now."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    last = parse_day(end, "to") or now.date()
-    first = parse_day(start, "from") or last - timedelta(days=364)
-    return Window(first, last, now)
-
-
-def _controlled(value: int) -> str:
-    return SUPPRESSED if value < 10 else f"{round_half_up(value, 5):,}"
-
-
-def compliance_rows(figures: list[Compliance], protect: bool) -> list[dict[str, Any]]:
-    """The compliance table; for a PCC, counts under 10 suppressed and the rest rounded to 5,
-    and a percentage only where its base is 10 or more."""
-    rows = []
-    for f in figures:
-        row = f.as_row()
-        if protect:
-            for key in COUNTS:
-                row[key] = _controlled(int(row[key]))
-            if f.crime_due < 10:
-                row["crime_on_time_pct"] = SUPPRESSED
-            if f.rg_decided < 10:
-                row["rg_within_target_pct"] = SUPPRESSED
-        rows.append(row)
-    return rows
-
-
-REFERRALS = ("/casework/nrm-referrals", "NRM referrals")
-
-
-class ReferralIn(BaseModel):
-    org: Org = ""
-    ref: Ref = Field("", description="The force's reference for the referral (no names)")
-    first_responder: Text = ""
-    referred: Moment = ""
-    age_group: Code = ""
-    gender: Code = ""
-    nationality: Text = Field("", description="The NRM statistics' nationality label")
-    exploitation: Code = Field("", description="labour, sexual, criminal, domestic or unknown")
-    operation: Ref = ""
-
-
-def add_referral_from(conn: Connection, principal: Principal, body: ReferralIn) -> int:
-    referral = Referral(
-        organisation=body.org,
-        referral_ref=body.ref,
-        first_responder=body.first_responder,
-        referred_at=require_datetime(body.referred, "referred"),
-        age_group=clean_enum(AgeGroup, body.age_group, "age group"),
-        gender=clean_enum(Gender, body.gender, "gender"),
-        nationality=body.nationality,
-        exploitation=body.exploitation,
-        operation_ref=body.operation.strip() or None,
-    )
-    return add_referral(conn, principal, referral)
-
-
-class DecisionIn(BaseModel):
-    org: Org = ""
-    ref: Ref = ""
-    stage: Code = Field("", description="rg (reasonable grounds) or cg (conclusive grounds)")
-    date: Day = ""
-    outcome: Code = Field("", description="positive or negative")
-
-
-def decision_from(conn: Connection, principal: Principal, body: DecisionIn) -> int:
-    """Record the decision; returns the referral's new version."""
-    return record_decision(
-        conn,
-        principal,
-        body.org,
-        body.ref.strip(),
-        clean_enum(Stage, body.stage, "stage"),
-        require_date(body.date, "date"),
-        clean_enum(Outcome, body.outcome, "outcome"),
-    )
-
-
-class CrimeIn(BaseModel):
-    org: Org = ""
-    ref: Ref = ""
-    crime_ref: Ref = ""
-    recorded: Moment = ""
-
-
-def crime_from(conn: Connection, principal: Principal, body: CrimeIn) -> int:
-    """Record the crime record; returns the referral's new version."""
-    at = require_datetime(body.recorded, "recorded")
-    return record_crime(conn, principal, body.org, body.ref.strip(), body.crime_ref, at)
-
-
-class NotifyIn(BaseModel):
-    org: Org = ""
-    submitted: Day = ""
-    gender: Code = ""
-    nationality: Text = ""
-    exploitation: Code = ""
-    operation: Ref = ""
-
-
-def notify_from(conn: Connection, principal: Principal, body: NotifyIn) -> int:
-    return add_duty_to_notify(
-        conn,
-        principal,
-        body.org,
-        require_date(body.submitted, "submitted"),
-        clean_enum(Gender, body.gender, "gender"),
-        body.nationality,
-        body.exploitation,
-        body.operation.strip() or None,
-    )
-
-
-def referral_spec(viewer: Viewer) -> FormSpec:
-    return FormSpec(
-        title="Add an NRM referral",
-        action="/casework/nrm-referrals/new",
-        fields=(
-            org_input(viewer),
-            Input("ref", "Your reference for the referral", hint=NO_NAMES, max_length=80),
-            Input("first_responder", "First responder", "select", choices(FIRST_RESPONDERS)),
-            Input("referred", "Referred at (UTC)", "datetime", max_length=19),
-            Input("age_group", "Age group", "select", choices([a.value for a in AgeGroup])),
-            Input("gender", "Gender", "select", choices([g.value for g in Gender])),
-            nationality_input(),
-            exploitation_input(),
-            Input("operation", "Operation reference (optional)", max_length=80),
-        ),
-        model=ReferralIn,
-        apply=add_referral_from,
-        done=_referrals_page,
-        submit="Add the referral",
-        back=(("/casework", "Casework"), REFERRALS),
-        defaults=org_defaults(viewer),
-    )
-
-
-def _referrals_page(body: BaseModel, _result: int) -> str:
-    org = getattr(body, "org", "")
-    return f"/casework/nrm-referrals?org={quote(org)}" if org else REFERRALS[0]
-
-
-def decision_spec(viewer: Viewer) -> FormSpec:
-    return FormSpec(
-        title="Record a reasonable or conclusive grounds decision",
-        action="/casework/nrm-referrals/decision",
-        fields=(
-            org_input(viewer),
-            Input("ref", "Referral reference", max_length=80),
-            Input("stage", "Stage", "select", (("rg", "reasonable grounds"), ("cg", "conclusive"))),
-            Input("date", "Decided on", "date", max_length=10),
-            Input("outcome", "Outcome", "select", choices([o.value for o in Outcome])),
-        ),
-        model=DecisionIn,
-        apply=decision_from,
-        done=_referrals_page,
-        submit="Record the decision",
-        back=(("/casework", "Casework"), REFERRALS),
-        defaults=org_defaults(viewer),
-    )
-
-
-def crime_spec(viewer: Viewer) -> FormSpec:
-    return FormSpec(
-        title="Record the crime a referral was recorded as",
-        action="/casework/nrm-referrals/crime",
-        fields=(
-            org_input(viewer),
-            Input("ref", "Referral reference", max_length=80),
-            Input("crime_ref", "Crime reference", max_length=80),
-            Input("recorded", "Crime recorded at (UTC)", "datetime", max_length=19),
-        ),
-        model=CrimeIn,
-        apply=crime_from,
-        done=_referrals_page,
-        submit="Record the crime",
-        back=(("/casework", "Casework"), REFERRALS),
-        defaults=org_defaults(viewer),
-    )
-
-
-def notify_spec(viewer: Viewer) -> FormSpec:
-    return FormSpec(
-        title="Record a duty-to-notify (MS1) submission",
-        action="/casework/duty-to-notify/new",
-        fields=(
-            org_input(viewer),
-            Input("submitted", "Submitted on", "date", max_length=10),
-            Input("gender", "Gender", "select", choices([g.value for g in Gender])),
-            nationality_input(),
-            exploitation_input(),
-            Input("operation", "Operation reference (optional)", max_length=80),
-        ),
-        model=NotifyIn,
-        apply=notify_from,
-        done=go_to("/casework/duty-to-notify"),
-        note="For an adult who did not consent to an NRM referral: no identifying details.",
-        submit="Record the submission",
-        back=(("/casework", "Casework"), ("/casework/duty-to-notify", "Duty to notify")),
-        defaults=org_defaults(viewer),
-    )
-
-
 SETTING_MEANINGS = {
     CRIME_RECORDING_HOURS: "A referral's crime must be recorded within this many hours of the"
     " referral (NCRS: within 24 hours of the report; 72 where a force applies the longer limit"
@@ -382,48 +139,6 @@ def settings_in_force(conn: Connection) -> list[dict[str, Any]]:
         }
         for name, value in values.items()
     ]
-
-
-SETTINGS_URL = "/casework/nrm-settings"
-
-
-def _number_as_text(value: object) -> object:
-    """A JSON whole number as the text a form sends (not a boolean, not a float); anything
-    else is left for the text field to accept or refuse."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**10:
-        return str(value)
-    return value
-
-
-class SettingIn(BaseModel):
-    name: str = Field(
-        "", max_length=40, description="crime_recording_hours or rg_target_working_days"
-    )
-    value: Annotated[str, BeforeValidator(_number_as_text), Field(max_length=10)] = Field(
-        "", description="A whole number, 1 to 1000 (as text or a JSON number)"
-    )
-
-
-def setting_from(conn: Connection, principal: Principal, body: SettingIn) -> int:
-    """Change one setting (national roles only: the store refuses anyone else)."""
-    return set_setting(conn, principal, body.name, body.value.strip())
-
-
-SETTING_SPEC = FormSpec(
-    title="Change an NRM rule setting",
-    action=f"{SETTINGS_URL}/change",
-    fields=(
-        Input("name", "Setting", "select", choices(list(DEFAULT_SETTINGS))),
-        Input("value", "New value (a whole number, 1 to 1000)", max_length=10),
-    ),
-    model=SettingIn,
-    apply=setting_from,
-    done=lambda _body, _version: SETTINGS_URL,
-    note="The compliance table judges every referral by the settings in force when it is"
-    " shown. The change is kept in the settings' history and the audit trail.",
-    submit="Change the setting",
-    back=(("/casework", "Casework"), (SETTINGS_URL, "NRM rule settings")),
-)
 
 
 def _referral_links(row: dict[str, Any]) -> list[tuple[str, str]]:
