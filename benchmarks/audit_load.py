@@ -35,7 +35,7 @@ from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.operations_repo import OperationFilter, list_operations
 from msops.store.schema import audit_event
-from msops.store.users_repo import add_user, get_user
+from msops.store.users_repo.accounts import add_user, get_user
 from msops.synthetic import generate_history
 
 MONTH = Period(2016, 12)

@@ -54,7 +54,7 @@ from msops.domain.principal import Role, system_principal
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.schema.web import sign_in_throttle
-from msops.store.users_repo import add_user
+from msops.store.users_repo.accounts import add_user
 from msops.web.session import COOKIE
 
 TARGET, UPLOADER = "bench.signin", "bench.uploader"

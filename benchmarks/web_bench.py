@@ -37,7 +37,7 @@ from msops.domain.principal import Role, system_principal
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.operations_repo import OperationFilter, latest_period, list_operations
-from msops.store.users_repo import add_user, get_user
+from msops.store.users_repo.accounts import add_user, get_user
 from msops.web.session import COOKIE
 
 USER, PASSWORD = "bench.national", "loopback load test only"

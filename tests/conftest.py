@@ -20,9 +20,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, make_url, select, text
 
 from msops.domain.principal import Principal, Role, system_principal
-from msops.store import schema, users_repo
+from msops.store import schema
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
+from msops.store.users_repo import hashing
 
 DEFAULT_POSTGRES_URL = "postgresql://msops:msops@127.0.0.1:55432/msops_test"
 POSTGRES_URL = os.environ.get("MSOPS_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
@@ -42,8 +43,8 @@ def cheap_password_hashing() -> Iterator[None]:
     """
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(users_repo, "_hasher", cheap)
-        patch.setattr(users_repo, "_DUMMY_HASH", cheap.hash("not anybody's password"))
+        patch.setattr(hashing, "_hasher", cheap)
+        patch.setattr(hashing, "_DUMMY_HASH", cheap.hash("not anybody's password"))
         yield
 
 

@@ -15,7 +15,7 @@ from msops.returns.exchange import export_return, write_template
 from msops.returns.files import read_return
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, SubmitResult, submit_raw
-from msops.store.returns_repo import history
+from msops.store.returns_read import history
 from tests.builders import Rows, valid_return
 from tests.conftest import row_counts
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.returns.submit import Outcome
-from msops.store.returns_repo import history
+from msops.store.returns_read import history
 from tests.conftest import row_counts
 from tests.returns.test_continuity import APR, FEB, MAR, cleveland, only, submit
 

@@ -49,7 +49,7 @@ from msops.store.engine import make_engine
 from msops.store.migrate import _config, upgrade
 from msops.store.schema import audit_event
 from msops.store.schema.web import web_user
-from msops.store.users_repo import add_user
+from msops.store.users_repo.accounts import add_user
 from msops.web import create_app
 from tests.web.conftest import PASSWORD, seed
 

@@ -24,8 +24,13 @@ from msops.domain.periods import Period
 from msops.domain.principal import Principal
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
-from msops.store import backup as backups
 from msops.store import schema
+from msops.store.backup import pg_tools
+from msops.store.backup.check import check_database
+from msops.store.backup.kinds import PG_DUMP_MAGIC, Kind
+from msops.store.backup.pg_tools import PG_BINDIR_ENV, pg_tool
+from msops.store.backup.restore import restore_database
+from msops.store.backup.write import backup_database
 from msops.store.engine import make_engine
 from tests.builders import operation, valid_return
 from tests.conftest import PostgresTemplate
@@ -108,14 +113,14 @@ def test_a_backup_taken_while_returns_arrive_restores_one_moment_of_the_source(
     thread.start()
     try:
         assert first_stored.wait(60)
-        result = backups.backup_database(url_of(engine), tmp_path / "msops.backup")
+        result = backup_database(url_of(engine), tmp_path / "msops.backup")
     finally:
         backup_done.set()
         thread.join(120)
     assert not failures, failures
     assert result.path.stat().st_mode & 0o077 == 0  # the owner's alone
 
-    assert backups.restore_database(empty_target, result.path) == backups.Kind(engine.dialect.name)
+    assert restore_database(empty_target, result.path) == Kind(engine.dialect.name)
     target = make_engine(empty_target)
     try:
         restored = snapshot(target)
@@ -135,15 +140,15 @@ def test_restore_replaces_existing_data_only_when_told(
     engine: Engine, operator: Principal, tmp_path: Path
 ) -> None:
     submit(engine, operator, 1)
-    backup = backups.backup_database(url_of(engine), tmp_path / "b").path
+    backup = backup_database(url_of(engine), tmp_path / "b").path
     before = snapshot(engine)
     submit(engine, operator, 2)
     with pytest.raises(InvalidInput, match="--replace-existing-data"):
-        backups.restore_database(url_of(engine), backup)
+        restore_database(url_of(engine), backup)
     cut = tmp_path / "cut"
     cut.write_bytes(backup.read_bytes()[:20000])  # a copy that broke off
     with pytest.raises(InvalidInput, match=r"damaged|cannot be read by pg_restore"):
-        backups.restore_database(url_of(engine), cut, replace_existing=True)
+        restore_database(url_of(engine), cut, replace_existing=True)
     engine.dispose()
     answer = db(url_of(engine), "restore", str(backup), "--replace-existing-data")
     assert answer.exit_code == 0, answer.output
@@ -156,14 +161,14 @@ def test_restore_refuses_a_file_of_the_other_kind_or_of_no_kind(
     url = url_of(engine)
     other = tmp_path / "other"
     if engine.dialect.name == "sqlite":
-        other.write_bytes(backups.PG_DUMP_MAGIC + b"\x01\x0e\x00" * 20)
+        other.write_bytes(PG_DUMP_MAGIC + b"\x01\x0e\x00" * 20)
         expected = "is a PostgreSQL backup .* is SQLite: restore it into a PostgreSQL"
     else:
         with closing(sqlite3.connect(other)) as made:
             made.execute("CREATE TABLE t (x)")
         expected = "is a SQLite database, .* is PostgreSQL: restore it into a SQLite"
     with pytest.raises(InvalidInput, match=expected):
-        backups.restore_database(url, other)
+        restore_database(url, other)
     junk = tmp_path / "junk"
     junk.write_bytes(b"not a backup at all")
     answer = db(url, "restore", str(junk))
@@ -194,7 +199,7 @@ def test_check_lists_what_is_wrong_and_exits_1(engine: Engine, operator: Princip
             )
         )
     engine.dispose()
-    report = backups.check_database(url_of(engine))
+    report = check_database(url_of(engine))
     assert any("entry 1 was changed" in p for p in report.problems), report.problems
     assert any("run `msops db upgrade`" in p for p in report.problems), report.problems
     answer = db(url_of(engine), "check")
@@ -237,12 +242,12 @@ def test_a_pg_dump_older_than_the_server_is_refused_in_one_line(
     fake = tmp_path / "pg_dump"
     fake.write_text('#!/bin/sh\necho "pg_dump (PostgreSQL) 13.9"\n')
     fake.chmod(0o755)
-    monkeypatch.setenv(backups.PG_BINDIR_ENV, str(tmp_path))
+    monkeypatch.setenv(PG_BINDIR_ENV, str(tmp_path))
     with pytest.raises(MsopsError) as refused:
-        backups.pg_tool("pg_dump", 15)
+        pg_tool("pg_dump", 15)
     message = str(refused.value)
     assert "older than the server (PostgreSQL 15)" in message and "\n" not in message
-    assert backups.pg_tool("pg_dump", 13).major == 13
+    assert pg_tool("pg_dump", 13).major == 13
 
 
 @pytest.mark.parametrize(
@@ -258,10 +263,10 @@ def test_the_password_goes_to_pg_dump_in_its_environment_not_its_arguments(
         calls.append((list(argv), kwargs.get("env")))
         return real(argv, **kwargs)
 
-    monkeypatch.setattr(backups.subprocess, "run", watched)
+    monkeypatch.setattr(pg_tools.subprocess, "run", watched)
     url = url_of(engine)
     password = str(engine.url.password)
-    backups.backup_database(url, tmp_path / "b.dump")
+    backup_database(url, tmp_path / "b.dump")
     dumps = [(argv, env) for argv, env in calls if argv[0].endswith("pg_dump") and env]
     assert dumps, calls
     for argv, env in dumps:

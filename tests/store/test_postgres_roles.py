@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from msops.domain.principal import system_principal
 from msops.store import schema
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.backup import pg_tool, server_major
+from msops.store.backup.pg_tools import pg_tool, server_major
 from msops.store.engine import make_engine
 
 ROLES_SQL = Path(__file__).resolve().parents[2] / "deploy" / "postgres-roles.sql"

@@ -20,7 +20,7 @@ from msops.returns.files import write_return
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
 from msops.store.casework.orders import Subject, add_order
-from msops.store.users_repo import add_user
+from msops.store.users_repo.accounts import add_user
 from msops.web import create_app
 from tests.builders import Rows, valid_return
 

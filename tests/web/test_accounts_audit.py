@@ -15,15 +15,10 @@ from msops.store.audit_query import verify_chain
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.schema import audit_event
-from msops.store.users_repo import (
-    CLIENT_FREE_FAILURES,
-    SignInRefused,
-    SignInThrottled,
-    add_user,
-    find_session,
-    sign_in,
-    start_session,
-)
+from msops.store.users_repo.accounts import add_user
+from msops.store.users_repo.sessions import find_session, start_session
+from msops.store.users_repo.sign_in import SignInRefused, sign_in
+from msops.store.users_repo.throttle import CLIENT_FREE_FAILURES, SignInThrottled
 
 PASSWORD = "correct horse battery"
 

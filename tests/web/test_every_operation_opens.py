@@ -16,7 +16,7 @@ from msops.domain.periods import Period, months_between
 from msops.domain.principal import Role, system_principal
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
-from msops.store.users_repo import add_user
+from msops.store.users_repo.accounts import add_user
 from msops.web import create_app
 from tests.builders import submit_history
 from tests.web.conftest import PASSWORD

@@ -8,7 +8,7 @@ import re
 from msops.domain.principal import Principal, Role
 from msops.returns.raw import RawReturn
 from msops.returns.submit import Outcome, submit_raw
-from msops.store.users_repo import add_user
+from msops.store.users_repo.accounts import add_user
 from tests.builders import valid_return
 from tests.web.conftest import PASSWORD, PERIOD, Site
 

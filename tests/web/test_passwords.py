@@ -16,8 +16,9 @@ from msops.domain.principal import Principal, Role
 from msops.store.engine import make_engine
 from msops.store.migrate import upgrade
 from msops.store.schema import audit_event
-from msops.store.users_repo import SignInRefused, add_user
-from msops.store.users_repo import sign_in as store_sign_in
+from msops.store.users_repo.accounts import add_user
+from msops.store.users_repo.sign_in import SignInRefused
+from msops.store.users_repo.sign_in import sign_in as store_sign_in
 from tests.conftest import row_counts
 from tests.web.conftest import PASSWORD, Site, csrf_of
 

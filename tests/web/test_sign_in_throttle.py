@@ -15,16 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from msops.domain.errors import InvalidInput
-from msops.store import users_repo
 from msops.store.schema.web import sign_in_throttle
-from msops.store.users_repo import (
-    FREE_FAILURES,
-    HashGate,
-    SignInBusy,
-    SignInRefused,
-    SignInThrottled,
-    sign_in,
-)
+from msops.store.users_repo import hashing
+from msops.store.users_repo.hashing import HashGate, SignInBusy
+from msops.store.users_repo.sign_in import SignInRefused, sign_in
+from msops.store.users_repo.throttle import FREE_FAILURES, SignInThrottled
 from msops.web.app import create_app
 from msops.web.clients import forwarded_client, parse_proxies
 from tests.web.conftest import PASSWORD, Site
@@ -49,7 +44,7 @@ class CountingHasher(PasswordHasher):
 @pytest.fixture
 def hasher(monkeypatch: pytest.MonkeyPatch) -> CountingHasher:
     counting = CountingHasher()
-    monkeypatch.setattr(users_repo, "_hasher", counting)
+    monkeypatch.setattr(hashing, "_hasher", counting)
     return counting
 
 
@@ -130,7 +125,7 @@ def test_signing_in_to_ones_own_account_leaves_the_clients_count(site: Site) -> 
 def test_a_busy_server_says_so_and_counts_nothing(
     site: Site, hasher: CountingHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(users_repo, "hash_gate", HashGate(slots=1, queue=0, wait=0.0))
+    monkeypatch.setattr(hashing, "hash_gate", HashGate(slots=1, queue=0, wait=0.0))
     answer = TestClient(site.app).post("/api/session", json={"name": "force", "password": WRONG})
     assert answer.status_code == 503 and "busy" in answer.json()["detail"]
     assert answer.headers["retry-after"] == "2"

@@ -47,13 +47,15 @@ def status_cmd() -> None:
     console.print(f"database {describe_url(url)}: revision {current or 'none'} ({state})")
 
 
-# --- backup, restore and check (store/backup.py) ---------------------------------------------
+# --- backup, restore and check (store/backup/) -----------------------------------------------
 # Imported here rather than at the top so that this block stands apart from the commands above.
 from pathlib import Path  # noqa: E402
 from typing import Annotated  # noqa: E402
 
 from msops.cli.context import errors  # noqa: E402
-from msops.store import backup as backups  # noqa: E402
+from msops.store.backup.check import CannotCheck, check_database  # noqa: E402
+from msops.store.backup.restore import restore_database  # noqa: E402
+from msops.store.backup.write import backup_database  # noqa: E402
 
 
 @app.command("backup")
@@ -69,7 +71,7 @@ def backup_cmd(
     as new as the server). The file holds personal data: keep it as the database is kept.
     """
     url = database_url()
-    result = backups.backup_database(url, out)
+    result = backup_database(url, out)
     console.print(
         f"database {describe_url(url)} backed up to {result.path}"
         f" ({result.kind.value}, {result.size:,} bytes)"
@@ -95,7 +97,7 @@ def restore_cmd(
     first; run `msops db check` afterwards.
     """
     url = database_url()
-    kind = backups.restore_database(url, file, replace_existing=replace_existing_data)
+    kind = restore_database(url, file, replace_existing=replace_existing_data)
     console.print(f"restored {file} ({kind.value}) into {describe_url(url)}")
     console.print("next: `msops db check`, then `msops db upgrade` if it says the schema is behind")
 
@@ -109,8 +111,8 @@ def check_cmd() -> None:
     """
     url = database_url()
     try:
-        report = backups.check_database(url)
-    except backups.CannotCheck as err:
+        report = check_database(url)
+    except CannotCheck as err:
         errors.print(f"[red]cannot check:[/red] {err}")
         raise typer.Exit(2) from None
     console.print(f"database {report.database}: revision {report.revision or 'none'}")

@@ -25,7 +25,7 @@ from msops.returns.exchange import export_return, write_template
 from msops.returns.raw import MAX_PROBLEMS, MORE_PROBLEMS, Issue, capped
 from msops.returns.submit import Outcome, require_organisation, submit_file, submit_nil
 from msops.store.operations_repo import return_status
-from msops.store.returns_repo import history
+from msops.store.returns_read import history
 
 app = typer.Typer(
     help="Monthly returns: templates, submission, export, history.", no_args_is_help=True

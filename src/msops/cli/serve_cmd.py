@@ -10,7 +10,7 @@ import typer
 
 from msops.cli.context import console, friendly, open_database
 from msops.store.engine import ENV_URL, database_url
-from msops.store.users_repo import count_admins
+from msops.store.users_repo.accounts import count_admins
 
 
 class LogFormat(StrEnum):

@@ -11,7 +11,8 @@ from msops.cli.context import console, current_principal, friendly, open_databas
 from msops.cli.output import OutputFormat, emit
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Role
-from msops.store.users_repo import WEB_ROLES, add_user, disable_user, list_users, reset_password
+from msops.store.users_repo.accounts import WEB_ROLES, add_user, disable_user, list_users
+from msops.store.users_repo.passwords import reset_password
 
 app = typer.Typer(
     help="Accounts of the web application. Start with: msops users add NAME --role admin",

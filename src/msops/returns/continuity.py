@@ -25,7 +25,7 @@ from msops.domain.content import Earlier, FollowingReturn, ReturnContent, Row
 from msops.domain.periods import Period
 from msops.domain.reference import clear_best, code_lists, find_organisation
 from msops.domain.return_spec import FIXED_COLUMNS, OPERATIONS
-from msops.returns.files import header_key
+from msops.returns.file_layout import header_key
 from msops.returns.located import issue_at
 from msops.returns.raw import Issue
 

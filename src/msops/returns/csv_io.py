@@ -23,24 +23,24 @@ from zipfile import ZIP_DEFLATED, BadZipFile, ZipFile, ZipInfo
 
 from msops.domain.marking import OFFICIAL_SENSITIVE
 from msops.domain.return_spec import OPERATIONS, PARTS, Part
-from msops.returns.files import (
-    FORMULA_STARTS,
+from msops.returns.file_identity import (
     NIL_LABEL,
     ORGANISATION_LABEL,
     PERIOD_LABEL,
-    SYNTHETIC,
-    TITLE_ROWS,
     Identity,
-    Rows,
-    TableBuilder,
     declared_from_text,
+    is_identity_field,
+)
+from msops.returns.file_layout import (
+    TITLE_ROWS,
     file_issue,
     is_banner,
-    is_identity_field,
     layout_issue,
     layout_problem,
     missing_part_issues,
 )
+from msops.returns.file_tables import TableBuilder
+from msops.returns.files import FORMULA_STARTS, SYNTHETIC, Rows
 from msops.returns.raw import Declared, Issue, RawReturn, RawTable
 
 README = "README.txt"

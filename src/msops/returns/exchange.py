@@ -17,7 +17,7 @@ from msops.domain.return_spec import DETAIL_CODES, LIVE_STATUSES, PARTS
 from msops.returns.files import Format as Format  # re-exported for the web layer
 from msops.returns.files import write_return
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.returns_repo import current_version_id, load_content
+from msops.store.returns_read import current_version_id, load_content
 
 Cell = str | int | date | None
 

@@ -28,7 +28,7 @@ from msops.domain.errors import InvalidInput
 from msops.domain.periods import Period
 from msops.domain.reference import Organisation, find_organisation, suggest_organisation
 from msops.domain.return_spec import OPERATIONS
-from msops.returns.files import NIL_LABEL
+from msops.returns.file_identity import NIL_LABEL
 from msops.returns.located import issue_at
 from msops.returns.raw import Cell, Declared, Issue, RawReturn
 

@@ -1,4 +1,8 @@
-"""Storing and reading monthly returns, with every earlier version kept."""
+"""Storing monthly returns, with every earlier version kept (`returns_read` reads them back).
+
+A submission holds its organisation's return for its month (`locked_return`) while it
+supersedes the current version and writes the new one.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from msops.domain.content import ReturnContent, Row
+from msops.domain.content import ReturnContent
 from msops.domain.errors import DatabaseBusy
 from msops.domain.periods import Period
 from msops.domain.principal import Principal
@@ -30,7 +34,7 @@ from msops.domain.return_spec import OPERATIONS
 from msops.store import schema as s
 from msops.store.audit import Action, AuditEntry, record
 from msops.store.engine import is_busy
-from msops.store.scope import organisation_id, require_read, require_submit
+from msops.store.scope import organisation_id, require_submit
 from msops.store.summary_repo import refresh_month_summary
 
 # How long a submission waits for another submission of the same return (PostgreSQL) or for
@@ -38,23 +42,10 @@ from msops.store.summary_repo import refresh_month_summary
 LOCK_WAIT_SECONDS = 30.0
 BUSY = "the database is busy: try again"
 
-_PERSON_COLUMNS = [c.name for c in s.nominal.columns if c.name not in ("id", "operation_month_id")]
-_MONTH_COLUMNS = [c.name for c in OPERATIONS.columns if c.name not in ("operation_ref", "lead_org")]
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    version: int
-    is_current: bool
-    submitted_by: str
-    submitted_at: datetime
-    source_name: str
-    file_sha256: str
-    content_sha256: str
-    n_operations: int
-    n_nominals: int
-
-    corrections: str = ""  # "CL-001: opened_date; CL-007: lead_org": rows that corrected
+# The columns a return's rows and the tables share as they are (`returns_read` reads them back);
+# the references to operations and organisations are stored as ids.
+PERSON_COLUMNS = [c.name for c in s.nominal.columns if c.name not in ("id", "operation_month_id")]
+MONTH_COLUMNS = [c.name for c in OPERATIONS.columns if c.name not in ("operation_ref", "lead_org")]
 
 
 @dataclass(frozen=True)
@@ -216,7 +207,7 @@ def _insert_content(
             "period": str(period),
             "is_current": True,
             "lead_org_id": org_ids[r["lead_org"]],
-            **{n: r[n] for n in _MONTH_COLUMNS},
+            **{n: r[n] for n in MONTH_COLUMNS},
         }
         for r in content.operations
     ]
@@ -270,7 +261,7 @@ def _insert_children(conn: Connection, month_ids: dict[str, int], content: Retur
         [
             {
                 "operation_month_id": month_ids[r["operation_ref"]],
-                **{c: r[c] for c in _PERSON_COLUMNS},
+                **{c: r[c] for c in PERSON_COLUMNS},
             }
             for r in content.nominals
         ],
@@ -296,124 +287,3 @@ def _insert_children(conn: Connection, month_ids: dict[str, int], content: Retur
             for r in content.identifiers
         ],
     )
-
-
-def history(
-    conn: Connection, principal: Principal, org_name: str, period: Period
-) -> list[VersionInfo]:
-    """Every version of an organisation's return for a month, oldest first."""
-    org_id = organisation_id(conn, org_name)
-    require_read(conn, principal, org_id)
-    rv = s.return_version
-    rows = conn.execute(
-        select(rv)
-        .where(rv.c.organisation_id == org_id, rv.c.period == str(period))
-        .order_by(rv.c.version)
-    ).all()
-    corrected = _corrections(conn, [r.id for r in rows])
-    return [
-        VersionInfo(
-            version=r.version,
-            is_current=r.is_current,
-            submitted_by=r.submitted_by,
-            submitted_at=r.submitted_at,
-            source_name=r.source_name,
-            file_sha256=r.file_sha256,
-            content_sha256=r.content_sha256,
-            n_operations=r.n_operations,
-            n_nominals=r.n_nominals,
-            corrections="; ".join(corrected.get(r.id, [])),
-        )
-        for r in rows
-    ]
-
-
-def _corrections(conn: Connection, version_ids: list[int]) -> dict[int, list[str]]:
-    """Version id -> 'REF: columns' for each of its rows that corrected earlier months."""
-    om, op = s.operation_month, s.operation
-    found: dict[int, list[str]] = {}
-    if not version_ids:
-        return found
-    rows = conn.execute(
-        select(om.c.return_version_id, op.c.ref, om.c.correction)
-        .join(op, op.c.id == om.c.operation_id)
-        .where(om.c.return_version_id.in_(version_ids), om.c.correction.is_not(None))
-        .order_by(om.c.return_version_id, op.c.ref)
-    )
-    for row in rows:
-        found.setdefault(row.return_version_id, []).append(f"{row.ref}: {row.correction}")
-    return found
-
-
-def load_content(conn: Connection, version_id: int, with_nominals: bool) -> ReturnContent:
-    """The stored content of one return version, in the shape validation produced."""
-    om, op, org = s.operation_month, s.operation, s.organisation
-    months = conn.execute(
-        select(om, op.c.ref.label("operation_ref"), org.c.short_name.label("lead_org"))
-        .join(op, op.c.id == om.c.operation_id)
-        .join(org, org.c.id == om.c.lead_org_id)
-        .where(om.c.return_version_id == version_id)
-        .order_by(om.c.id)
-    ).all()
-    content = ReturnContent()
-    refs: dict[int, str] = {}
-    for m in months:
-        refs[m.id] = m.operation_ref
-        row: Row = {"operation_ref": m.operation_ref, "lead_org": m.lead_org}
-        row.update({n: getattr(m, n) for n in _MONTH_COLUMNS})
-        content.operations.append(row)
-    if not refs:
-        return content
-    _load_children(conn, refs, content, with_nominals)
-    return content
-
-
-def _load_children(
-    conn: Connection, refs: dict[int, str], content: ReturnContent, with_nominals: bool
-) -> None:
-    ids = list(refs)
-    d, n = s.operation_detail, s.operation_nationality
-    for r in conn.execute(select(d).where(d.c.operation_month_id.in_(ids)).order_by(d.c.id)):
-        content.details.append(
-            {"operation_ref": refs[r.operation_month_id], "detail": r.detail, "value": r.value}
-        )
-    for r in conn.execute(select(n).where(n.c.operation_month_id.in_(ids)).order_by(n.c.id)):
-        content.nationalities.append(
-            {
-                "operation_ref": refs[r.operation_month_id],
-                "group": r.grp,
-                "nationality": r.nationality,
-                "count": r.count,
-            }
-        )
-    if not with_nominals:
-        return
-    nm, idf = s.nominal, s.identifier
-    people: dict[int, Row] = {}
-    for r in conn.execute(select(nm).where(nm.c.operation_month_id.in_(ids)).order_by(nm.c.id)):
-        row: Row = {"operation_ref": refs[r.operation_month_id]}
-        row.update({k: getattr(r, k) for k in _PERSON_COLUMNS})
-        people[r.id] = row
-        content.nominals.append(row)
-    if not people:
-        return
-    for r in conn.execute(select(idf).where(idf.c.nominal_id.in_(list(people))).order_by(idf.c.id)):
-        person = people[r.nominal_id]
-        content.identifiers.append(
-            {
-                "operation_ref": person["operation_ref"],
-                "nominal_ref": person["nominal_ref"],
-                "kind": r.kind,
-                "value": r.value,
-                "value_norm": r.value_norm,
-            }
-        )
-
-
-def current_version_id(
-    conn: Connection, principal: Principal, org_name: str, period: Period
-) -> int | None:
-    org_id = organisation_id(conn, org_name)
-    require_read(conn, principal, org_id)
-    row = current_version(conn, org_id, period)
-    return None if row is None else int(row.id)

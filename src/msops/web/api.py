@@ -15,7 +15,8 @@ from msops.store.operations_repo import (
     latest_period,
     return_status,
 )
-from msops.store.users_repo import end_session, sign_in, start_session
+from msops.store.users_repo.sessions import end_session, start_session
+from msops.store.users_repo.sign_in import sign_in
 from msops.web.clients import client_address
 from msops.web.gates import ERRORS, Anyone, Csrf, Operational, Submitter
 from msops.web.security import check_csrf

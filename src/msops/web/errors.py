@@ -20,7 +20,9 @@ from msops.domain.errors import (
     NotFound,
 )
 from msops.store.audit import Action, AuditEntry, record
-from msops.store.users_repo import SignInBusy, SignInRefused, SignInThrottled
+from msops.store.users_repo.hashing import SignInBusy
+from msops.store.users_repo.sign_in import SignInRefused
+from msops.store.users_repo.throttle import SignInThrottled
 from msops.web.render import page
 from msops.web.session import NotSignedIn, Viewer, current_viewer, engine_of
 

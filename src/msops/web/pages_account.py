@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from msops.domain.errors import InvalidInput
-from msops.store.users_repo import MIN_PASSWORD_LENGTH, change_password
+from msops.store.users_repo.hashing import MIN_PASSWORD_LENGTH
+from msops.store.users_repo.passwords import change_password
 from msops.web.gates import ERRORS, Anyone
 from msops.web.render import page
 from msops.web.security import check_csrf

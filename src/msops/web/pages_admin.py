@@ -10,13 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from msops.domain.errors import InvalidInput
 from msops.domain.principal import Role
 from msops.domain.reference import REGIONS, organisations
-from msops.store.users_repo import (
-    WEB_ROLES,
-    add_user,
-    disable_user,
-    list_users,
-    reset_password,
-)
+from msops.store.users_repo.accounts import WEB_ROLES, add_user, disable_user, list_users
+from msops.store.users_repo.passwords import reset_password
 from msops.web.gates import Admin
 from msops.web.render import page
 from msops.web.security import check_csrf

@@ -12,14 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from msops.store.schema.web import web_user
-from msops.store.users_repo import (
-    SignInBusy,
-    SignInRefused,
-    SignInThrottled,
-    end_session,
-    sign_in,
-    start_session,
-)
+from msops.store.users_repo.hashing import SignInBusy
+from msops.store.users_repo.sessions import end_session, start_session
+from msops.store.users_repo.sign_in import SignInRefused, sign_in
+from msops.store.users_repo.throttle import SignInThrottled
 from msops.web.clients import client_address
 from msops.web.gates import Anyone
 from msops.web.render import page

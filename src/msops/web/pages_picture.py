@@ -19,7 +19,7 @@ from msops.domain.tabular import csv_text
 from msops.store.audit import record_report_disclosure
 from msops.store.linkage_repo.alerts import count_unreviewed
 from msops.store.operations_repo import ReturnStatus, return_status
-from msops.store.users_repo import list_users
+from msops.store.users_repo.accounts import list_users
 from msops.web.gates import ADMINS, Anyone, FormCsrf, MonthQuery, OrgQuery, Purpose, Reader
 from msops.web.gates import Recipient as RecipientField
 from msops.web.picture import Asked, Picture, PictureCache, page_tables, picture

@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 
 from msops.domain.errors import AccessDenied
 from msops.domain.principal import Principal, Role
-from msops.store.users_repo import SESSION_LIFETIME, User, find_session
+from msops.store.users_repo.accounts import User
+from msops.store.users_repo.sessions import SESSION_LIFETIME, find_session
 
 COOKIE = "msops_session"
 SIGN_IN_COOKIE = "msops_sign_in"  # CSRF token of the sign-in form, before any session exists
