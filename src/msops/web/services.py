@@ -164,13 +164,15 @@ class Coverage:
 
 class FiguresCache:
     """What only changes when a return version is stored, reused until then: the months covered
-    (the default month of every page), the headline per scope and month, and the pages of the
-    operations list per scope, filter and search.
+    (the default month of every page), the headline per scope and month, the pages of the
+    operations list per scope, filter and search, and the drawn main blocks of the list and
+    the dashboard.
 
     The national headline scans every month's rows (about 140 ms at ten years), the coverage
     groups every return version and a page of the list joins the month's operations (a few ms
     each, on every dashboard and list); the newest version id, one index lookup, tells whether
-    they still hold. A page of the list is about 100 kB: 256 of them are about 25 MB a worker.
+    they still hold. A page of the list's rows is about 100 kB, a drawn dashboard about 120 kB
+    and a drawn page of the list about 40 kB: 256 entries are at most about 30 MB a worker.
     """
 
     def __init__(self, size: int = 256) -> None:
