@@ -57,9 +57,9 @@ def test_users_add_and_list(cli: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("args", "complaint"),
     [
-        (["--role", "force_user"], "needs --org"),
+        (["--role", "force_user"], "needs an organisation"),
         (["--role", "pcc", "--org", "TITAN"], "territorial police force"),
-        (["--role", "regional_analyst", "--region", "Mars"], "needs --region"),
+        (["--role", "regional_analyst", "--region", "Mars"], "needs a region"),
         (["--role", "admin", "--org", "Cleveland"], "national scope"),
         (["--role", "system"], "role must be one of"),
     ],

@@ -246,7 +246,7 @@ def _nominals(
     if not principal.may_see_personal_data:
         raise AccessDenied(f"{principal.describe()} may not see personal data")
     if not purpose.strip():
-        raise AccessDenied("say why you need to see the nominals (--purpose)")
+        raise AccessDenied("say why you need to see the nominals: give a purpose")
     nm, idf, om, op = s.nominal, s.identifier, s.operation_month, s.operation
     # A nominal whose processing is restricted (msops subject restrict) is shown only to the
     # organisation that holds it.

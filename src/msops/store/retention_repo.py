@@ -234,7 +234,7 @@ def _decide(
 
 def _reason(reason: str) -> str:
     if not reason.strip():
-        raise InvalidInput("give the reason for the decision (--reason)")
+        raise InvalidInput("give the reason for the decision")
     return reason.strip()
 
 
@@ -250,7 +250,7 @@ def retain(
     """Keep an operation's data until `next_review`, recorded as an ALTERATION."""
     reason = _reason(reason)
     if next_review <= (today or date.today()):
-        raise InvalidInput("the next review date must be in the future (--next-review)")
+        raise InvalidInput("the next review date must be in the future")
     month, short_name = _operation(conn, principal, org, ref)
     _decide(conn, principal, month, RETAIN, reason, next_review)
     entry = AuditEntry(

@@ -54,7 +54,7 @@ def field_value(name: str, text: str) -> object:
     """A rectified value as the column stores it; "" clears the field. Messages never repeat
     the value."""
     if name not in RECTIFIABLE:
-        raise InvalidInput(f"--field must be one of: {', '.join(RECTIFIABLE)}")
+        raise InvalidInput(f"the field to rectify must be one of: {', '.join(RECTIFIABLE)}")
     value = text.strip()
     if not value:
         return None
@@ -107,7 +107,7 @@ def rectify(
     if not principal.may_see_personal_data:
         raise AccessDenied(f"{principal.describe()} may not change personal data")
     if not reason.strip():
-        raise InvalidInput("say why the record is rectified (--reason)")
+        raise InvalidInput("say why the record is rectified: give a reason")
     value = field_value(name, text)
     nm, om, op, org, rv = (
         s.nominal,
@@ -225,7 +225,7 @@ def restrict(
     if not principal.sees_everything:
         raise AccessDenied(f"{principal.describe()} may not restrict processing")
     if not reason.strip():
-        raise InvalidInput("say why (--reason)")
+        raise InvalidInput("say why: give a reason")
     _versions(conn, ref)  # the nominal exists
     org_id = _organisation_id(conn, ref.organisation)
     active = _active_restriction(conn, org_id, ref)
@@ -300,7 +300,7 @@ def erase(conn: Connection, principal: Principal, ref: NominalRef, reason: str) 
     if not principal.sees_everything:
         raise AccessDenied(f"{principal.describe()} may not erase personal data")
     if not reason.strip():
-        raise InvalidInput("say why the record is erased (--reason)")
+        raise InvalidInput("say why the record is erased: give a reason")
     ids = _versions(conn, ref)
     nm, idf = s.nominal, s.identifier
     identifiers = conn.execute(idf.delete().where(idf.c.nominal_id.in_(ids))).rowcount

@@ -223,7 +223,7 @@ def thread_detail(
     thread = _thread_row(conn, principal, key)
     personal = purpose is not None
     if personal and not (purpose or "").strip():
-        raise InvalidInput("say why you need to see the people in this thread (--purpose)")
+        raise InvalidInput("say why you need to see the people in this thread: give a purpose")
     detail = _detail(conn, thread, personal)
     shown = "with names" if personal else "without names"
     entry = AuditEntry(
@@ -242,7 +242,7 @@ def review_thread(
     if judgement not in JUDGEMENTS:
         raise InvalidInput(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
     if not reason.strip():
-        raise InvalidInput("give a reason for the judgement (--reason)")
+        raise InvalidInput("give a reason for the judgement")
     thread = _thread_row(conn, principal, key)
     members = conn.execute(
         select(link_member.c.operation_id, link_member.c.nominal_ref)
@@ -267,7 +267,7 @@ def export_threads(
             f"{principal.describe()} may not export threads: they hold personal data"
         )
     if not purpose.strip() or not recipient.strip():
-        raise InvalidInput("an export needs a purpose (--purpose) and a recipient (--recipient)")
+        raise InvalidInput("an export needs a purpose and a recipient")
     t = link_thread
     rows = conn.execute(
         select(t).where(t.c.active, t.c.id.in_(_visible_thread_ids(principal))).order_by(t.c.id)

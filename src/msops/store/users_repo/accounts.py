@@ -59,16 +59,17 @@ def check_scope(role: Role, organisation: str | None, region: str | None) -> tup
     if role in (Role.FORCE_USER, Role.PARTNER_USER, Role.PCC):
         org = find_organisation(organisation or "")
         if org is None or region:
-            raise InvalidInput(f"a {role.value} account needs --org with a known organisation")
+            raise InvalidInput(f"a {role.value} account needs an organisation, a known one")
         if role == Role.PCC and org.kind != "territorial_force":
-            raise InvalidInput("a pcc account needs --org naming a territorial police force")
+            raise InvalidInput("a pcc account's organisation must be a territorial police force")
         return org.short_name, None
     if role == Role.REGIONAL_ANALYST:
         if region not in REGIONS or organisation:
-            raise InvalidInput(f"a regional_analyst needs --region, one of: {', '.join(REGIONS)}")
+            raise InvalidInput(f"a regional_analyst needs a region, one of: {', '.join(REGIONS)}")
         return None, region
     if organisation or region:
-        raise InvalidInput(f"a {role.value} account has national scope: give no --org or --region")
+        scope = f"a {role.value} account has national scope"
+        raise InvalidInput(f"{scope}: give it no organisation or region")
     return None, None
 
 
