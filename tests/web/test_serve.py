@@ -12,6 +12,7 @@ from pathlib import Path
 import anyio.to_thread
 import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from msops.store.engine import make_engine
@@ -55,6 +56,16 @@ def test_a_worker_runs_as_many_requests_at_once_as_web_threads_says(
     with TestClient(app) as client:  # as served: the application's start-up runs
         assert client.get("/probe").json() == 3
         assert "Sign in" in client.get("/operations").text  # pages still answer
+
+
+def test_the_server_runs_on_the_c_event_loop_and_http_parser() -> None:
+    """uvloop and httptools are installed with msops: Uvicorn's pure-Python loop and parser
+    cost about a quarter more CPU a request (docs/benchmarks.md)."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    config = uvicorn.Config("msops.web.app:app_from_environment", factory=True)  # as serve does
+    assert config.get_loop_factory().__module__ == "uvloop"
+    assert AutoHTTPProtocol.__name__ == "HttpToolsProtocol"
 
 
 def _free_port() -> int:
