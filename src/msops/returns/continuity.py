@@ -18,7 +18,7 @@ Values shown are dates, codes and organisation names: never personal data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from datetime import date
 
 from msops.domain.content import Earlier, FollowingReturn, ReturnContent, Row
@@ -47,14 +47,9 @@ def _vanished(content: ReturnContent, period: Period, earlier: Earlier) -> Itera
     previous = earlier.previous
     if previous is None:
         return
-    listed = {r["operation_ref"] for r in content.operations if r.get("operation_ref")}
-    for ref in sorted(previous.live_refs - listed):
-        yield Issue(
-            OPERATIONS.sheet,
-            None,
-            "operation_ref",
+    for ref in _unlisted(content, previous.live_refs):
+        yield _missing(
             ref,
-            "operation_missing",
             f"operation {ref} was live in the {previous.period} return and is not in this one:"
             f" list it as Live, or as Closed in {period} with its closed_date and"
             " disruption_outcome ('Transferred to another organisation' if another"
@@ -67,19 +62,24 @@ def _vanished_before_next(
 ) -> Iterator[Issue]:
     if following is None:
         return
-    listed = {r["operation_ref"] for r in content.operations if r.get("operation_ref")}
-    for ref in sorted(following.held_refs - listed):
-        yield Issue(
-            OPERATIONS.sheet,
-            None,
-            "operation_ref",
+    for ref in _unlisted(content, following.held_refs):
+        yield _missing(
             ref,
-            "operation_missing",
             f"operation {ref} is in the {period} return held now and in the {following.period}"
             f" return, and is not in this {period} return: list it as it stood in {period}"
             f" (Live, or Closed in {period} with its closed_date and disruption_outcome), or"
             f" correct the {following.period} return first if it should not be there",
         )
+
+
+def _unlisted(content: ReturnContent, refs: Set[str]) -> list[str]:
+    """Of `refs`, those this return does not list, in order."""
+    listed = {r["operation_ref"] for r in content.operations if r.get("operation_ref")}
+    return sorted(refs - listed)
+
+
+def _missing(ref: str, message: str) -> Issue:
+    return Issue(OPERATIONS.sheet, None, "operation_ref", ref, "operation_missing", message)
 
 
 def _corrections(row: Row) -> tuple[set[str], list[Issue]]:

@@ -61,9 +61,7 @@ def operations(
     } | {k: v or "" for k, v in drill.items()}
     # Drawing a page of 100 rows costs more than finding it: the drawing is kept with the rows.
     key = ("operations.html", found.key, tuple(form.items()))
-    main = cache.reuse(key)
-    if not isinstance(main, Markup):
-        main = cache.keep(key, _operations_main(found, form))
+    main = cache.drawn(key, lambda: _operations_main(found, form))
     return kept_page(request, viewer, "Operations", main)
 
 

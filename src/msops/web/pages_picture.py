@@ -25,7 +25,7 @@ from msops.web.gates import Recipient as RecipientField
 from msops.web.picture import Asked, Picture, PictureCache, page_tables, picture
 from msops.web.render import kept_page, main_block, page
 from msops.web.security import check_csrf
-from msops.web.services import FiguresCache, parse_period
+from msops.web.services import FiguresCache, parse_period, scope_key
 from msops.web.session import Viewer, engine_of
 
 router = APIRouter(include_in_schema=False)
@@ -60,13 +60,10 @@ def dashboard(
             if found is not None:
                 statuses = _statuses(conn, cache, viewer, found)
     # The picture's charts and tables are most of the page: the drawing is kept with it.
-    user = viewer.user
     serial = found.serial if found is not None else None
-    key = ("dashboard.html", serial, statuses, alerts, user.role, user.organisation, user.region)
+    key = ("dashboard.html", serial, statuses, alerts, *scope_key(viewer.principal))
     kept: FiguresCache = request.app.state.figures
-    main = kept.reuse(key)
-    if not isinstance(main, Markup):
-        main = kept.keep(key, _dashboard_main(viewer, found, statuses, alerts))
+    main = kept.drawn(key, lambda: _dashboard_main(viewer, found, statuses, alerts))
     return kept_page(request, viewer, "Dashboard", main)
 
 
@@ -88,8 +85,8 @@ def _statuses(
 ) -> tuple[ReturnStatus, ...]:
     """The returns behind the picture shown (its organisation's, its region's, or all in scope),
     kept until a return is stored."""
-    user, area = viewer.user, shown.area
-    key = ("statuses", user.role, user.organisation, user.region, str(shown.period), area)
+    area = shown.area
+    key = ("statuses", *scope_key(viewer.principal), str(shown.period), area)
     return cache.get(  # type: ignore[no-any-return]
         conn, key, lambda: _in_area(return_status(conn, viewer.principal, shown.period), area)
     )

@@ -10,10 +10,12 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from markupsafe import Markup
 from sqlalchemy import Connection, Engine, func, select
 
 from msops.analytics.disclosure import SUPPRESSED, round_half_up
@@ -111,7 +113,7 @@ def operations_page(
     with engine.connect() as conn:
         coverage = cache.coverage(conn)
         flt = replace(flt, period=flt.period or coverage.latest)
-        key = ("operations", *_scope_key(principal), flt, query, number, coverage.version)
+        key = ("operations", *scope_key(principal), flt, query, number, coverage.version)
         found = cache.reuse(key)
         if isinstance(found, OperationsPage):
             return found
@@ -129,7 +131,7 @@ def operations_page(
     return cache.keep(key, OperationsPage(rows, total, number, pages, key))
 
 
-def _scope_key(principal: Principal) -> tuple[Any, ...]:
+def scope_key(principal: Principal) -> tuple[Any, ...]:
     """What decides which organisations a principal sees (`visible_organisations`)."""
     return (principal.role, principal.organisation, principal.region)
 
@@ -189,6 +191,12 @@ class FiguresCache:
                 return self._items[key]
         return None
 
+    def drawn(self, key: tuple[Any, ...], draw: Callable[[], Markup]) -> Markup:
+        """A page's main block kept under `key` (which must hold the return version, or name
+        what does), drawn by `draw` the first time."""
+        found = self.reuse(key)
+        return found if isinstance(found, Markup) else self.keep(key, draw())
+
     def keep(self, key: tuple[Any, ...], value: T) -> T:
         """Keep `value` under `key`, forgetting the least recently used beyond the size."""
         with self._lock:
@@ -209,7 +217,7 @@ class FiguresCache:
     def headline(
         self, conn: Connection, scope: Principal, period: Period, version: int | None
     ) -> Headline:
-        key = ("headline", *_scope_key(scope), str(period), version)
+        key = ("headline", *scope_key(scope), str(period), version)
         found = self.reuse(key)
         if isinstance(found, Headline):
             return found
